@@ -1,0 +1,367 @@
+// digit-cli: the command-line face of the core. Command names and flags are fixed: other tools
+// call them. Errors go to stderr with a non-zero exit code.
+//
+//   digit-cli presets
+//   digit-cli summary --preset NAME | --model FILE
+//   digit-cli train --preset NAME [--epochs N] [--batch-size N] [--seed N] [--data DIR] [--limit N] --out FILE
+//   digit-cli evaluate --model FILE [--data DIR] [--json]
+//   digit-cli predict --model FILE [--json] IMAGE...
+//   digit-cli bench --preset NAME [--epochs N] [--data DIR] [--json]
+#include "cli_image.h"
+#include "errors.h"
+#include "mnist.h"
+#include "model_io.h"
+#include "network.h"
+#include "preprocess.h"
+#include "presets.h"
+#include "summary.h"
+#include "trainer.h"
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <numeric>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace digit;
+
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+constexpr const char* kUsage =
+    "usage: digit-cli <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  presets                                   list the presets\n"
+    "  summary --preset NAME | --model FILE      Keras-style model summary\n"
+    "  train --preset NAME --out FILE            train a preset and save the model\n"
+    "        [--epochs N] [--batch-size N] [--seed N] [--data DIR] [--limit N]\n"
+    "  evaluate --model FILE [--data DIR] [--json]   loss and accuracy on the 10k test set\n"
+    "  predict --model FILE [--json] IMAGE...    predict digits in PNG/JPEG/BMP files\n"
+    "  bench --preset NAME [--epochs N] [--data DIR] [--json]\n"
+    "                                            seconds per epoch, samples/s, latency, peak memory\n"
+    "\n"
+    "MNIST is looked for in --data DIR (a folder with the four IDX files, or mnist.npz), then\n"
+    "$DIGIT_MNIST_DIR, ./data/mnist, the set-up script's data folder, ~/.keras/datasets/mnist.npz.\n";
+
+// Options after the command: "--name value" pairs, "--flag" switches, and positional arguments.
+struct Args {
+    std::map<std::string, std::string> options;
+    std::vector<std::string> positional;
+
+    bool has(const std::string& k) const { return options.count(k) != 0; }
+    std::string get(const std::string& k, const std::string& fallback = {}) const {
+        auto it = options.find(k);
+        return it == options.end() ? fallback : it->second;
+    }
+    std::string required(const std::string& k) const {
+        if (!has(k)) throw UsageError("missing --" + k);
+        return get(k);
+    }
+    std::optional<long long> integer(const std::string& k, long long min, long long max) const {
+        if (!has(k)) return std::nullopt;
+        const std::string v = get(k);
+        try {
+            std::size_t used = 0;
+            long long n = std::stoll(v, &used);
+            if (used != v.size() || n < min || n > max) throw std::out_of_range(v);
+            return n;
+        } catch (const std::exception&) {
+            throw UsageError("--" + k + " must be a whole number from " + std::to_string(min) + " to " +
+                             std::to_string(max) + ", got \"" + v + "\"");
+        }
+    }
+};
+
+Args parse(int argc, char** argv, int first, const std::vector<std::string>& switches,
+           const std::vector<std::string>& valued) {
+    Args a;
+    for (int i = first; i < argc; ++i) {
+        std::string s = argv[i];
+        if (s.rfind("--", 0) == 0 && s.size() > 2) {
+            std::string name = s.substr(2);
+            std::string value;
+            bool inline_value = false;
+            if (auto eq = name.find('='); eq != std::string::npos) {
+                value = name.substr(eq + 1);
+                name = name.substr(0, eq);
+                inline_value = true;
+            }
+            if (std::find(switches.begin(), switches.end(), name) != switches.end()) {
+                a.options[name] = "1";
+            } else if (std::find(valued.begin(), valued.end(), name) != valued.end()) {
+                if (!inline_value) {
+                    if (i + 1 >= argc) throw UsageError("--" + name + " needs a value");
+                    value = argv[++i];
+                }
+                a.options[name] = value;
+            } else {
+                throw UsageError("unknown option --" + name);
+            }
+        } else {
+            a.positional.push_back(s);
+        }
+    }
+    return a;
+}
+
+std::string json_string(const std::string& s) {
+    std::string out = "\"";
+    for (unsigned char c : s) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (c < 0x20) {
+                    char buf[8];
+                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                    out += buf;
+                } else {
+                    out.push_back(static_cast<char>(c));
+                }
+        }
+    }
+    return out + "\"";
+}
+
+std::string num(double v, int precision = 6) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+    return buf;
+}
+
+const Preset& preset_arg(const Args& a) {
+    const std::string name = a.required("preset");
+    const Preset* p = find_preset(name);
+    if (!p) {
+        std::string names;
+        for (const auto& q : presets()) names += (names.empty() ? "" : ", ") + q.name;
+        throw UsageError("unknown preset \"" + name + "\" (presets: " + names + ")");
+    }
+    return *p;
+}
+
+MnistData load_data(const Args& a) {
+    const std::string explicit_dir = a.get("data");
+    auto where = find_mnist(explicit_dir);
+    if (!where) {
+        if (!explicit_dir.empty())
+            throw FileError(explicit_dir, -1, "no MNIST here (expected the four IDX files, raw or .gz, or mnist.npz)");
+        throw std::runtime_error("MNIST not found: run scripts/setup.sh, or pass --data DIR");
+    }
+    return load_mnist(*where);
+}
+
+double peak_rss_mib() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return static_cast<double>(u.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+// Prints one line per epoch, like Keras's fit(verbose=2).
+class EpochPrinter : public TrainingObserver {
+public:
+    explicit EpochPrinter(int epochs) : epochs_(epochs) {}
+    bool on_epoch(const EpochStats& s) override {
+        std::printf("Epoch %d/%d - %.2fs - %.0f samples/s - loss: %.4f - accuracy: %.4f", s.epoch + 1, epochs_, s.seconds,
+                    s.samples_per_second, s.loss, s.accuracy);
+        if (s.has_validation) std::printf(" - val_loss: %.4f - val_accuracy: %.4f", s.val_loss, s.val_accuracy);
+        std::printf("\n");
+        std::fflush(stdout);
+        return true;
+    }
+
+private:
+    int epochs_;
+};
+
+TrainConfig training_from_args(const Preset& p, const Args& a) {
+    TrainConfig t = p.training;
+    if (auto e = a.integer("epochs", 1, 100000)) t.epochs = static_cast<int>(*e);
+    if (auto b = a.integer("batch-size", 1, 1 << 20)) t.batch_size = static_cast<int>(*b);
+    if (auto s = a.integer("seed", 0, std::numeric_limits<long long>::max())) t.seed = static_cast<std::uint64_t>(*s);
+    return t;
+}
+
+int cmd_presets() {
+    std::printf("%-24s %-9s %s\n", "preset", "tutorial", "description");
+    for (const auto& p : presets())
+        std::printf("%-24s %-9s %s\n", p.name.c_str(), (num(p.tutorial_accuracy * 100, 4) + "%").c_str(), p.description.c_str());
+    return 0;
+}
+
+int cmd_summary(const Args& a) {
+    if (a.has("model")) {
+        ModelFile m = load_model(a.get("model"));
+        auto net = network_from_file(m);
+        std::cout << model_summary(*net, m.info.name.empty() ? "sequential" : m.info.name);
+        return 0;
+    }
+    const Preset& p = preset_arg(a);
+    Network net(p.model, p.training.seed);
+    std::cout << model_summary(net, p.name);
+    return 0;
+}
+
+int cmd_train(const Args& a) {
+    const Preset& p = preset_arg(a);
+    const std::string out = a.required("out");
+    TrainConfig t = training_from_args(p, a);
+    MnistData data = load_data(a);
+    Dataset train = data.train;
+    if (auto limit = a.integer("limit", 1, 1 << 30)) train = data.train.head(static_cast<std::size_t>(*limit));
+    std::printf("Training %s on %zu images from %s (batch %d, %d epochs, seed %llu)\n", p.name.c_str(), train.size(),
+                data.source.c_str(), t.batch_size, t.epochs, static_cast<unsigned long long>(t.seed));
+    Network net(p.model, t.seed);
+    Trainer trainer(net, t);
+    EpochPrinter printer(t.epochs);
+    History h = trainer.fit(train, nullptr, &printer);
+    if (h.diverged) {
+        std::fprintf(stderr, "digit-cli: training %s\n", h.stop_reason.c_str());
+        return 1;
+    }
+    if (h.stop_reason == "early stopping")
+        std::printf("Early stopping after epoch %zu; kept the weights of epoch %d\n", h.epochs.size(), h.best_epoch + 1);
+    EvalResult r = evaluate(net, data.test, t.loss);
+    std::printf("Test loss: %.4f - test accuracy: %.4f (%zu images)\n", r.loss, r.accuracy, r.samples);
+    ModelInfo info;
+    info.name = p.name;
+    info.test_accuracy = r.accuracy;
+    info.test_loss = r.loss;
+    info.epochs_trained = static_cast<int>(h.epochs.size());
+    save_model(out, make_model_file(net, t, info));
+    std::printf("Saved %s\n", out.c_str());
+    return 0;
+}
+
+int cmd_evaluate(const Args& a) {
+    ModelFile m = load_model(a.required("model"));
+    auto net = network_from_file(m);
+    MnistData data = load_data(a);
+    EvalResult r = evaluate(*net, data.test, m.training.loss);
+    if (a.has("json"))
+        std::printf("{\"loss\": %s, \"accuracy\": %s, \"samples\": %zu}\n", num(r.loss, 9).c_str(), num(r.accuracy, 9).c_str(),
+                    r.samples);
+    else
+        std::printf("Test loss: %.4f - test accuracy: %.4f (%zu images)\n", r.loss, r.accuracy, r.samples);
+    return 0;
+}
+
+int cmd_predict(const Args& a) {
+    ModelFile m = load_model(a.required("model"));
+    auto net = network_from_file(m);
+    if (a.positional.empty()) throw UsageError("predict needs at least one image file");
+    if (net->input_shape().size() != 784) throw std::runtime_error("the model does not take 28x28 images");
+    int failures = 0;
+    Matrix x(1, 784), p;
+    for (const std::string& path : a.positional) {
+        PreprocessResult pre;
+        try {
+            pre = preprocess_digit(load_gray_image(path));
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "digit-cli: %s\n", e.what());
+            ++failures;
+            continue;
+        }
+        for (int i = 0; i < 784; ++i) x(0, i) = static_cast<Scalar>(pre.image[static_cast<std::size_t>(i)]);
+        net->predict(x, p);
+        Eigen::Index digit;
+        p.row(0).maxCoeff(&digit);
+        if (a.has("json")) {
+            std::string probs;
+            for (int c = 0; c < p.cols(); ++c) probs += (c ? ", " : "") + num(p(0, c), 6);
+            std::printf("{\"path\": %s, \"digit\": %d, \"probabilities\": [%s]%s}\n", json_string(path).c_str(),
+                        static_cast<int>(digit), probs.c_str(), pre.empty ? ", \"empty\": true" : "");
+        } else {
+            std::printf("%s: %d", path.c_str(), static_cast<int>(digit));
+            if (pre.empty) std::printf(" (no ink found)");
+            std::printf("  [");
+            for (int c = 0; c < p.cols(); ++c) std::printf("%s%d: %.3f", c ? ", " : "", c, static_cast<double>(p(0, c)));
+            std::printf("]\n");
+        }
+        std::fflush(stdout);
+    }
+    return failures ? 1 : 0;
+}
+
+// Trains a preset for a few epochs and measures what the benchmark reports; the PyTorch peer is
+// run beside it by bench/compare.sh.
+int cmd_bench(const Args& a) {
+    const Preset& p = preset_arg(a);
+    TrainConfig t = training_from_args(p, a);
+    if (!a.has("epochs")) t.epochs = 2;
+    t.early_stopping.enabled = false;
+    t.validation_split = 0;
+    MnistData data = load_data(a);
+    Network net(p.model, t.seed);
+    Trainer trainer(net, t);
+    History h = trainer.fit(data.train);
+    std::vector<double> secs;
+    for (const auto& e : h.epochs) secs.push_back(e.seconds);
+    std::sort(secs.begin(), secs.end());
+    const double median = secs[secs.size() / 2];
+    EvalResult r = evaluate(net, data.test, t.loss);
+
+    // Single-image latency: one 28x28 test image through predict(), median of many runs.
+    Matrix x(1, 784), prob;
+    for (int i = 0; i < 784; ++i) x(0, i) = static_cast<Scalar>(data.test.image(0)[i]) / Scalar(255);
+    for (int i = 0; i < 50; ++i) net.predict(x, prob);
+    std::vector<double> lat;
+    for (int i = 0; i < 500; ++i) {
+        auto t0 = std::chrono::steady_clock::now();
+        net.predict(x, prob);
+        lat.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::sort(lat.begin(), lat.end());
+    const double latency = lat[lat.size() / 2];
+    const double sps = static_cast<double>(data.train.size()) / median;
+    if (a.has("json"))
+        std::printf("{\"preset\": %s, \"epochs\": %zu, \"seconds_per_epoch\": %s, \"samples_per_second\": %s, "
+                    "\"latency_us\": %s, \"peak_rss_mib\": %s, \"test_accuracy\": %s}\n",
+                    json_string(p.name).c_str(), h.epochs.size(), num(median, 4).c_str(), num(sps, 6).c_str(),
+                    num(latency, 4).c_str(), num(peak_rss_mib(), 4).c_str(), num(r.accuracy, 5).c_str());
+    else
+        std::printf("%s: %.3f s/epoch (median of %zu), %.0f samples/s, 1-image latency %.1f us, peak RSS %.0f MiB, "
+                    "test accuracy %.4f\n",
+                    p.name.c_str(), median, h.epochs.size(), sps, latency, peak_rss_mib(), r.accuracy);
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" || std::string(argv[1]) == "help") {
+        std::fputs(kUsage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const std::string cmd = argv[1];
+    try {
+        if (cmd == "presets") return cmd_presets();
+        if (cmd == "summary") return cmd_summary(parse(argc, argv, 2, {}, {"preset", "model"}));
+        if (cmd == "train")
+            return cmd_train(parse(argc, argv, 2, {}, {"preset", "epochs", "batch-size", "seed", "data", "out", "limit"}));
+        if (cmd == "evaluate") return cmd_evaluate(parse(argc, argv, 2, {"json"}, {"model", "data"}));
+        if (cmd == "predict") return cmd_predict(parse(argc, argv, 2, {"json"}, {"model"}));
+        if (cmd == "bench") return cmd_bench(parse(argc, argv, 2, {"json"}, {"preset", "epochs", "batch-size", "seed", "data"}));
+        throw UsageError("unknown command \"" + cmd + "\"");
+    } catch (const UsageError& e) {
+        std::fprintf(stderr, "digit-cli: %s\n\n%s", e.what(), kUsage);
+        return 2;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "digit-cli: %s\n", e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,32 @@
+#pragma once
+// Fully connected layer, Keras's Dense without its activation (the Network applies that as a
+// separate Activation layer): y = x W + b.
+//   x: (batch, in)   W: (in, units), Keras's kernel layout   b: (units)   y: (batch, units)
+// Parameters in the flat buffer: W row-major (in * units), then b. glorot_uniform W, zero b.
+// Optional L2 on W: loss += l2 * sum(W^2).
+#include "layer.h"
+#include "layer_spec.h"
+
+namespace digit {
+
+class Dense : public Layer {
+public:
+    explicit Dense(const LayerSpec& spec);
+
+    Shape build(const Shape& input_shape) override;
+    std::size_t parameter_count() const override;
+    void bind(Scalar* params, Scalar* grads) override;
+    void initialize(Rng& rng) override;
+    void forward(const Matrix& x, Matrix& y, bool training, Rng& rng) override;
+    void backward(const Matrix& x, const Matrix& y, const Matrix& dy, Matrix* dx) override;
+    double regularization_loss() const override;
+
+private:
+    int in_ = 0;
+    int units_;
+    Scalar l2_;
+    Scalar* w_ = nullptr;
+    Scalar* dw_ = nullptr;
+};
+
+}  // namespace digit

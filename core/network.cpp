@@ -1,0 +1,142 @@
+#include "network.h"
+
+#include "activation_layer.h"
+#include "errors.h"
+
+#include <cmath>
+
+namespace digit {
+
+namespace {
+bool has_own_activation(const LayerSpec& s) {
+    return (s.kind == LayerKind::Dense || s.kind == LayerKind::Conv2D) && s.activation != Activation::Linear;
+}
+}  // namespace
+
+Network::Network(ModelSpec spec, std::uint64_t seed) : spec_(std::move(spec)), rng_(seed) {
+    if (spec_.layers.empty()) throw ConfigError("the network has no layers");
+    if (spec_.input.size() <= 0) throw ConfigError("the input shape is empty");
+    Shape shape = spec_.input;
+    std::vector<std::size_t> counts;
+    for (std::size_t i = 0; i < spec_.layers.size(); ++i) {
+        const LayerSpec& s = spec_.layers[i];
+        std::size_t spec_params = 0;
+        try {
+            auto layer = make_layer(s);
+            shape = layer->build(shape);
+            spec_params += layer->parameter_count();
+            trainable_ += layer->trainable_count();
+            counts.push_back(layer->parameter_count());
+            layers_.push_back(std::move(layer));
+            if (has_own_activation(s)) {
+                auto act = std::make_unique<ActivationLayer>(s.activation);
+                shape = act->build(shape);
+                counts.push_back(0);
+                layers_.push_back(std::move(act));
+            }
+        } catch (const ConfigError& e) {
+            throw ConfigError("layer " + std::to_string(i + 1) + " (" + layer_kind_name(s.kind) + "): " + e.what());
+        }
+        if (shape.size() <= 0)
+            throw ConfigError("layer " + std::to_string(i + 1) + " (" + layer_kind_name(s.kind) +
+                              ") leaves nothing: output shape " + shape.to_string());
+        spec_shapes_.push_back(shape);
+        spec_params_.push_back(spec_params);
+    }
+    output_shape_ = shape;
+    if (output_shape_.rank() != 1)
+        throw ConfigError("the network must end with a flat output (a Dense layer), not " + output_shape_.to_string());
+
+    const LayerSpec& last = spec_.layers.back();
+    final_softmax_ = (last.kind == LayerKind::Dense || last.kind == LayerKind::Conv2D || last.kind == LayerKind::Activation) &&
+                     last.activation == Activation::Softmax;
+    scored_layers_ = final_softmax_ ? layers_.size() - 1 : layers_.size();
+
+    std::size_t total = 0;
+    for (std::size_t c : counts) total += c;
+    params_.assign(total, Scalar(0));
+    grads_.assign(total, Scalar(0));
+    std::size_t offset = 0;
+    for (std::size_t i = 0; i < layers_.size(); ++i) {
+        layers_[i]->bind(params_.data() + offset, grads_.data() + offset);
+        offset += counts[i];
+    }
+    // A layer's non-trainable entries (batch-norm statistics) sit in the same flat buffer with
+    // gradients that stay zero, and every optimiser turns a zero gradient into a zero update, so
+    // the optimiser can walk the whole buffer.
+    for (auto& layer : layers_) layer->initialize(rng_);
+    acts_.resize(layers_.size() + 1);
+    deltas_.resize(layers_.size() + 1);
+}
+
+Network::~Network() = default;
+
+void Network::set_parameters(const std::vector<Scalar>& p) {
+    if (p.size() != params_.size())
+        throw ConfigError("weights for " + std::to_string(p.size()) + " parameters given to a network with " +
+                          std::to_string(params_.size()));
+    std::copy(p.begin(), p.end(), params_.begin());
+}
+
+const Matrix& Network::forward_scores(const Matrix& x, bool training) {
+    if (x.cols() != spec_.input.size())
+        throw ConfigError("input has " + std::to_string(x.cols()) + " values per sample, the network expects " +
+                          std::to_string(spec_.input.size()));
+    input_ = &x;
+    const Matrix* in = &x;
+    for (std::size_t i = 0; i < scored_layers_; ++i) {
+        layers_[i]->forward(*in, acts_[i + 1], training, rng_);
+        in = &acts_[i + 1];
+    }
+    return *in;
+}
+
+void Network::backward(const Matrix& dscores) {
+    const Matrix* dy = &dscores;
+    for (std::size_t i = scored_layers_; i-- > 0;) {
+        const Matrix& x = i == 0 ? *input_ : acts_[i];
+        Matrix* dx = i == 0 ? nullptr : &deltas_[i];
+        layers_[i]->backward(x, acts_[i + 1], *dy, dx);
+        dy = dx;
+    }
+}
+
+double Network::regularization_loss() const {
+    double s = 0;
+    for (const auto& layer : layers_) s += layer->regularization_loss();
+    return s;
+}
+
+void Network::predict(const Matrix& x, Matrix& probabilities, int batch) {
+    const Eigen::Index n = x.rows();
+    probabilities.resize(n, classes());
+    if (batch <= 0) batch = 256;
+    Matrix chunk;
+    for (Eigen::Index first = 0; first < n; first += batch) {
+        const Eigen::Index count = std::min<Eigen::Index>(batch, n - first);
+        const Matrix* in = &x;
+        if (first != 0 || count != n) {
+            chunk = x.middleRows(first, count);
+            in = &chunk;
+        }
+        const Matrix& scores = forward_scores(*in, false);
+        auto out = probabilities.middleRows(first, count);
+        const Activation last = spec_.layers.back().activation;
+        const bool logits = final_softmax_ || last == Activation::Linear || spec_.layers.back().kind != LayerKind::Dense;
+        if (logits) {
+            for (Eigen::Index r = 0; r < count; ++r) {
+                Scalar m = scores.row(r).maxCoeff();
+                out.row(r) = (scores.row(r).array() - m).exp().matrix();
+                out.row(r) /= out.row(r).sum();
+            }
+        } else {
+            // Probabilities from e.g. a sigmoid output: rescaled to sum to 1, as Keras's loss does.
+            for (Eigen::Index r = 0; r < count; ++r) {
+                Scalar s = scores.row(r).sum();
+                out.row(r) = s > 0 ? (scores.row(r) / s).eval() : RowVector::Constant(classes(), Scalar(1) / classes()).eval();
+            }
+        }
+    }
+}
+
+}  // namespace digit

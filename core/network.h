@@ -1,0 +1,82 @@
+#pragma once
+// A sequential network built from a ModelSpec. It owns the compute layers, the activations of the
+// last forward pass and the two flat buffers every layer's parameters and gradients live in.
+//
+// x: (batch, input.size()) with values in [0, 1]; output: (batch, classes).
+#include "layer.h"
+#include "layer_spec.h"
+#include "loss.h"
+
+#include <memory>
+#include <vector>
+
+namespace digit {
+
+class Network {
+public:
+    // Builds the layers (throws ConfigError for an impossible spec) and initialises the
+    // parameters Keras's way from `seed`.
+    explicit Network(ModelSpec spec, std::uint64_t seed = 1);
+    Network(const Network&) = delete;
+    Network& operator=(const Network&) = delete;
+    ~Network();
+
+    const ModelSpec& spec() const { return spec_; }
+    const Shape& input_shape() const { return spec_.input; }
+    const Shape& output_shape() const { return output_shape_; }
+    int classes() const { return static_cast<int>(output_shape_.size()); }
+    // Output shape and parameter count of each spec layer, as Keras's summary shows them.
+    const std::vector<Shape>& layer_output_shapes() const { return spec_shapes_; }
+    const std::vector<std::size_t>& layer_parameter_counts() const { return spec_params_; }
+
+    std::size_t parameter_count() const { return params_.size(); }
+    // Trainable parameters, as Keras's summary counts them (the rest are e.g. batch-norm statistics).
+    std::size_t trainable_count() const { return trainable_; }
+    std::vector<Scalar>& parameters() { return params_; }
+    const std::vector<Scalar>& parameters() const { return params_; }
+    const std::vector<Scalar>& gradients() const { return grads_; }
+    // Copies weights in (e.g. a loaded model, a snapshot); the size must match.
+    void set_parameters(const std::vector<Scalar>& p);
+
+    // True when the spec's last layer has a softmax: the network then computes logits and the
+    // loss folds the softmax in. False when the last layer is linear (a logits model).
+    bool ends_with_softmax() const { return final_softmax_; }
+
+    // Runs the layers and returns the scores: logits if ends_with_softmax() or the model is a
+    // logits model, otherwise the last layer's output. The reference stays valid until the next
+    // call; x must stay alive until backward().
+    const Matrix& forward_scores(const Matrix& x, bool training);
+    // Backpropagates dscores = dL/dscores through every layer, filling gradients().
+    void backward(const Matrix& dscores);
+    // Sum of the layers' L2 penalties.
+    double regularization_loss() const;
+
+    // Class probabilities in inference mode, computed in chunks of at most `batch` rows. A model
+    // whose last layer is linear produces logits and gets a softmax here.
+    void predict(const Matrix& x, Matrix& probabilities, int batch = 256);
+    Matrix predict(const Matrix& x, int batch = 256) {
+        Matrix p;
+        predict(x, p, batch);
+        return p;
+    }
+
+    Rng& rng() { return rng_; }
+
+private:
+    ModelSpec spec_;
+    Shape output_shape_;
+    std::vector<std::unique_ptr<Layer>> layers_;  // compute layers (activations split out)
+    std::vector<Shape> spec_shapes_;
+    std::vector<std::size_t> spec_params_;
+    std::vector<Scalar> params_;
+    std::vector<Scalar> grads_;
+    std::size_t trainable_ = 0;
+    bool final_softmax_ = false;
+    std::size_t scored_layers_ = 0;  // layers run by forward_scores (a final softmax is left out)
+    const Matrix* input_ = nullptr;  // the x of the last forward_scores (must outlive backward)
+    std::vector<Matrix> acts_;       // acts_[i + 1] = output of layer i (acts_[0] unused)
+    std::vector<Matrix> deltas_;     // scratch for backward, one per activation
+    Rng rng_;
+};
+
+}  // namespace digit

@@ -1,0 +1,171 @@
+#include "optimizer.h"
+
+#include "errors.h"
+
+#include <cmath>
+
+namespace digit {
+
+OptimizerConfig OptimizerConfig::defaults(OptimizerKind kind) {
+    OptimizerConfig c;
+    c.kind = kind;
+    switch (kind) {
+        case OptimizerKind::SGD: c.learning_rate = 0.01f; break;
+        case OptimizerKind::Adam: c.learning_rate = 0.001f; break;
+        case OptimizerKind::RMSprop: c.learning_rate = 0.001f; c.rho = 0.9f; break;
+        case OptimizerKind::Adadelta: c.learning_rate = 1.0f; c.rho = 0.95f; break;
+    }
+    return c;
+}
+
+std::string optimizer_name(OptimizerKind k) {
+    switch (k) {
+        case OptimizerKind::SGD: return "sgd";
+        case OptimizerKind::Adam: return "adam";
+        case OptimizerKind::RMSprop: return "rmsprop";
+        case OptimizerKind::Adadelta: return "adadelta";
+    }
+    return "sgd";
+}
+
+std::optional<OptimizerKind> optimizer_from_name(const std::string& name) {
+    for (auto k : {OptimizerKind::SGD, OptimizerKind::Adam, OptimizerKind::RMSprop, OptimizerKind::Adadelta})
+        if (optimizer_name(k) == name) return k;
+    return std::nullopt;
+}
+
+float Optimizer::current_learning_rate() const {
+    // Keras's legacy time-based decay: lr_t = lr / (1 + decay * iterations).
+    return config_.learning_rate / (1.0f + config_.decay * static_cast<float>(iterations_));
+}
+
+namespace {
+
+using Buffer = Eigen::Map<Eigen::Array<Scalar, Eigen::Dynamic, 1>>;
+using ConstBuffer = Eigen::Map<const Eigen::Array<Scalar, Eigen::Dynamic, 1>>;
+using State = Eigen::Array<Scalar, Eigen::Dynamic, 1>;
+
+// SGD with momentum and Nesterov momentum, as keras.optimizers.SGD (tf.keras 2.x):
+//   v = momentum * v - lr * g
+//   w = w + v                          (plain momentum)
+//   w = w + momentum * v - lr * g      (Nesterov)
+class Sgd : public Optimizer {
+public:
+    Sgd(const OptimizerConfig& c, std::size_t n) : Optimizer(c, n) {
+        if (c.momentum > 0) v_ = State::Zero(static_cast<Eigen::Index>(n));
+    }
+    void step(Scalar* params, const Scalar* grads) override {
+        const auto n = static_cast<Eigen::Index>(n_);
+        Buffer w(params, n);
+        ConstBuffer g(grads, n);
+        const auto lr = static_cast<Scalar>(current_learning_rate());
+        const auto mu = static_cast<Scalar>(config_.momentum);
+        if (mu > 0) {
+            v_ = mu * v_ - lr * g;
+            if (config_.nesterov)
+                w += mu * v_ - lr * g;
+            else
+                w += v_;
+        } else {
+            w -= lr * g;
+        }
+        ++iterations_;
+    }
+
+private:
+    State v_;
+};
+
+// Adam (Kingma & Ba 2015, Algorithm 1 with the efficient ordering of section 2), as
+// keras.optimizers.Adam: lr_t = lr * sqrt(1 - b2^t) / (1 - b1^t);
+//   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  w -= lr_t * m / (sqrt(v) + eps)
+class Adam : public Optimizer {
+public:
+    Adam(const OptimizerConfig& c, std::size_t n)
+        : Optimizer(c, n), m_(State::Zero(static_cast<Eigen::Index>(n))), v_(State::Zero(static_cast<Eigen::Index>(n))) {}
+    void step(Scalar* params, const Scalar* grads) override {
+        const auto n = static_cast<Eigen::Index>(n_);
+        Buffer w(params, n);
+        ConstBuffer g(grads, n);
+        const double t = static_cast<double>(iterations_ + 1);
+        const double b1 = config_.beta_1, b2 = config_.beta_2;
+        const auto lr_t = static_cast<Scalar>(current_learning_rate() * std::sqrt(1 - std::pow(b2, t)) / (1 - std::pow(b1, t)));
+        const auto sb1 = static_cast<Scalar>(b1), sb2 = static_cast<Scalar>(b2);
+        const auto eps = static_cast<Scalar>(config_.epsilon);
+        m_ = sb1 * m_ + (1 - sb1) * g;
+        v_ = sb2 * v_ + (1 - sb2) * g.square();
+        w -= lr_t * m_ / (v_.sqrt() + eps);
+        ++iterations_;
+    }
+
+private:
+    State m_, v_;
+};
+
+// RMSprop (Tieleman & Hinton 2012, lecture 6.5), as keras.optimizers.RMSprop without momentum:
+//   a = rho a + (1 - rho) g^2;  w -= lr g / (sqrt(a) + eps)
+class RmsProp : public Optimizer {
+public:
+    RmsProp(const OptimizerConfig& c, std::size_t n) : Optimizer(c, n), a_(State::Zero(static_cast<Eigen::Index>(n))) {}
+    void step(Scalar* params, const Scalar* grads) override {
+        const auto n = static_cast<Eigen::Index>(n_);
+        Buffer w(params, n);
+        ConstBuffer g(grads, n);
+        const auto lr = static_cast<Scalar>(current_learning_rate());
+        const auto rho = static_cast<Scalar>(config_.rho);
+        const auto eps = static_cast<Scalar>(config_.epsilon);
+        a_ = rho * a_ + (1 - rho) * g.square();
+        w -= lr * g / (a_.sqrt() + eps);
+        ++iterations_;
+    }
+
+private:
+    State a_;
+};
+
+// Adadelta (Zeiler 2012, Algorithm 1), as keras.optimizers.Adadelta:
+//   a = rho a + (1 - rho) g^2;  u = g sqrt(d + eps) / sqrt(a + eps);  w -= lr u;
+//   d = rho d + (1 - rho) u^2
+class Adadelta : public Optimizer {
+public:
+    Adadelta(const OptimizerConfig& c, std::size_t n)
+        : Optimizer(c, n), a_(State::Zero(static_cast<Eigen::Index>(n))), d_(State::Zero(static_cast<Eigen::Index>(n))),
+          u_(State::Zero(static_cast<Eigen::Index>(n))) {}
+    void step(Scalar* params, const Scalar* grads) override {
+        const auto n = static_cast<Eigen::Index>(n_);
+        Buffer w(params, n);
+        ConstBuffer g(grads, n);
+        const auto lr = static_cast<Scalar>(current_learning_rate());
+        const auto rho = static_cast<Scalar>(config_.rho);
+        const auto eps = static_cast<Scalar>(config_.epsilon);
+        a_ = rho * a_ + (1 - rho) * g.square();
+        u_ = g * (d_ + eps).sqrt() / (a_ + eps).sqrt();
+        w -= lr * u_;
+        d_ = rho * d_ + (1 - rho) * u_.square();
+        ++iterations_;
+    }
+
+private:
+    State a_, d_, u_;
+};
+
+}  // namespace
+
+std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& c, std::size_t size) {
+    if (!(c.learning_rate > 0) || !std::isfinite(c.learning_rate))
+        throw ConfigError("learning rate must be a positive number, got " + std::to_string(c.learning_rate));
+    if (c.momentum < 0 || c.momentum >= 1) throw ConfigError("momentum must be in [0, 1)");
+    if (c.decay < 0) throw ConfigError("learning-rate decay must not be negative");
+    if (c.beta_1 < 0 || c.beta_1 >= 1 || c.beta_2 < 0 || c.beta_2 >= 1) throw ConfigError("Adam's betas must be in [0, 1)");
+    if (c.rho < 0 || c.rho >= 1) throw ConfigError("rho must be in [0, 1)");
+    if (!(c.epsilon > 0)) throw ConfigError("epsilon must be positive");
+    switch (c.kind) {
+        case OptimizerKind::SGD: return std::make_unique<Sgd>(c, size);
+        case OptimizerKind::Adam: return std::make_unique<Adam>(c, size);
+        case OptimizerKind::RMSprop: return std::make_unique<RmsProp>(c, size);
+        case OptimizerKind::Adadelta: return std::make_unique<Adadelta>(c, size);
+    }
+    throw ConfigError("unknown optimiser");
+}
+
+}  // namespace digit
