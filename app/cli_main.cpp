@@ -298,7 +298,7 @@ int cmd_predict(const Args& a) {
 }
 
 // Trains a preset for a few epochs and measures what the benchmark reports; the PyTorch peer is
-// run beside it by bench/compare.sh.
+// run beside it by scripts/bench.sh.
 int cmd_bench(const Args& a) {
     const Preset& p = preset_arg(a);
     TrainConfig t = training_from_args(p, a);

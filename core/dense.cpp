@@ -2,6 +2,7 @@
 
 #include "errors.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace digit {
@@ -36,6 +37,43 @@ void Dense::initialize(Rng& rng) {
     for (int i = 0; i < units_; ++i) w_[nw + static_cast<std::size_t>(i)] = 0;
 }
 
+namespace {
+constexpr std::size_t kBlock = 64;
+using BlockVec = Eigen::Matrix<Scalar, 1, static_cast<int>(kBlock)>;
+// Below this fraction of non-zeros the sparse path does less work than a dense GEMM, even
+// though each of its multiply-adds is slower.
+constexpr double kSparseDensity = 0.35;
+}  // namespace
+
+void Dense::build_sparse(const Matrix& x) {
+    // CSC of x in one column-wise pass. The stores are unconditional and the cursor advances
+    // only past non-zeros, so there is no unpredictable branch per pixel.
+    const auto n = static_cast<int>(x.rows());
+    Sparse& s = sparse_;
+    s.used = false;
+    if (units_ < 16) return;
+    const std::size_t capacity = static_cast<std::size_t>(x.size()) + 1;
+    if (s.rows.size() < capacity) {
+        s.rows.resize(capacity);
+        s.col_vals.resize(capacity);
+    }
+    s.col_start.resize(static_cast<std::size_t>(in_) + 1);
+    const Scalar* xp = x.data();
+    const auto stride = static_cast<std::size_t>(in_);
+    std::size_t k = 0;
+    s.col_start[0] = 0;
+    for (int p = 0; p < in_; ++p) {
+        for (int r = 0; r < n; ++r) {
+            const Scalar v = xp[static_cast<std::size_t>(r) * stride + static_cast<std::size_t>(p)];
+            s.rows[k] = r;
+            s.col_vals[k] = v;
+            k += v != Scalar(0);
+        }
+        s.col_start[static_cast<std::size_t>(p) + 1] = static_cast<int>(k);
+    }
+    s.used = static_cast<double>(k) <= kSparseDensity * static_cast<double>(x.size());
+}
+
 void Dense::forward(const Matrix& x, Matrix& y, bool /*training*/, Rng& /*rng*/) {
     ConstMatrixMap W(w_, in_, units_);
     Eigen::Map<const RowVector> b(w_ + static_cast<std::size_t>(in_) * static_cast<std::size_t>(units_), units_);
@@ -47,7 +85,41 @@ void Dense::forward(const Matrix& x, Matrix& y, bool /*training*/, Rng& /*rng*/)
 void Dense::backward(const Matrix& x, const Matrix& /*y*/, const Matrix& dy, Matrix* dx) {
     MatrixMap dW(dw_, in_, units_);
     RowVectorMap db(dw_ + static_cast<std::size_t>(in_) * static_cast<std::size_t>(units_), units_);
-    dW.noalias() = x.transpose() * dy;
+    build_sparse(x);
+    if (sparse_.used) {
+        // dW[p] = sum over samples r with x[r][p] != 0 of x[r][p] * dy[r]: a register block of
+        // 64 sums per (p, column block), dy's block reused from L1; threads take whole blocks.
+        const Sparse& s = sparse_;
+        const std::size_t units = static_cast<std::size_t>(units_);
+        const Scalar* dyp = dy.data();
+        const auto blocks = static_cast<std::ptrdiff_t>((units + kBlock - 1) / kBlock);
+#pragma omp parallel for schedule(static)
+        for (std::ptrdiff_t blk = 0; blk < blocks; ++blk) {
+            const std::size_t c0 = static_cast<std::size_t>(blk) * kBlock;
+            const std::size_t width = std::min(kBlock, units - c0);
+            for (int p = 0; p < in_; ++p) {
+                Scalar* g = dw_ + static_cast<std::size_t>(p) * units + c0;
+                const int q0 = s.col_start[static_cast<std::size_t>(p)], q1 = s.col_start[static_cast<std::size_t>(p) + 1];
+                if (width == kBlock) {
+                    BlockVec acc = BlockVec::Zero();
+                    for (int q = q0; q < q1; ++q)
+                        acc += s.col_vals[static_cast<std::size_t>(q)] *
+                               Eigen::Map<const BlockVec>(dyp + static_cast<std::size_t>(s.rows[static_cast<std::size_t>(q)]) * units + c0);
+                    Eigen::Map<BlockVec> out(g);
+                    out = acc;
+                } else {
+                    for (std::size_t c = 0; c < width; ++c) {
+                        Scalar acc = 0;
+                        for (int q = q0; q < q1; ++q)
+                            acc += s.col_vals[static_cast<std::size_t>(q)] * dyp[static_cast<std::size_t>(s.rows[static_cast<std::size_t>(q)]) * units + c0 + c];
+                        g[c] = acc;
+                    }
+                }
+            }
+        }
+    } else {
+        dW.noalias() = x.transpose() * dy;
+    }
     db = dy.colwise().sum();
     if (l2_ > 0) dW += (2 * l2_) * ConstMatrixMap(w_, in_, units_);
     if (dx) {

@@ -4,6 +4,10 @@
 //   x: (batch, in)   W: (in, units), Keras's kernel layout   b: (units)   y: (batch, units)
 // Parameters in the flat buffer: W row-major (in * units), then b. glorot_uniform W, zero b.
 // Optional L2 on W: loss += l2 * sum(W^2).
+//
+// When x is mostly exact zeros (MNIST pixels: ~81% background; ReLU outputs) the kernel gradient
+// takes a sparse path: dW[p] = sum of x[r][p] dy[r] over the samples r whose x[r][p] is not zero.
+// Same sums in the same order on every run, a fraction of the multiply-adds.
 #include "layer.h"
 #include "layer_spec.h"
 
@@ -22,11 +26,21 @@ public:
     double regularization_loss() const override;
 
 private:
+    // The non-zeros of x by column (CSC), rebuilt for each backward pass; buffers only grow.
+    struct Sparse {
+        std::vector<int> col_start;
+        std::vector<int> rows;
+        std::vector<Scalar> col_vals;
+        bool used = false;
+    };
+    void build_sparse(const Matrix& x);
+
     int in_ = 0;
     int units_;
     Scalar l2_;
     Scalar* w_ = nullptr;
     Scalar* dw_ = nullptr;
+    Sparse sparse_;
 };
 
 }  // namespace digit

@@ -41,9 +41,11 @@ float Optimizer::current_learning_rate() const {
 
 namespace {
 
-using Buffer = Eigen::Map<Eigen::Array<Scalar, Eigen::Dynamic, 1>>;
-using ConstBuffer = Eigen::Map<const Eigen::Array<Scalar, Eigen::Dynamic, 1>>;
-using State = Eigen::Array<Scalar, Eigen::Dynamic, 1>;
+// Every update is element-wise, so it is split across threads in fixed static chunks: each
+// element is always computed the same way whatever the thread timing, and results do not
+// depend on it. One fused pass per step keeps the state arrays streaming through the cache once.
+using State = std::vector<Scalar>;
+using Index = std::ptrdiff_t;
 
 // SGD with momentum and Nesterov momentum, as keras.optimizers.SGD (tf.keras 2.x):
 //   v = momentum * v - lr * g
@@ -52,22 +54,28 @@ using State = Eigen::Array<Scalar, Eigen::Dynamic, 1>;
 class Sgd : public Optimizer {
 public:
     Sgd(const OptimizerConfig& c, std::size_t n) : Optimizer(c, n) {
-        if (c.momentum > 0) v_ = State::Zero(static_cast<Eigen::Index>(n));
+        if (c.momentum > 0) v_.assign(n, Scalar(0));
     }
-    void step(Scalar* params, const Scalar* grads) override {
-        const auto n = static_cast<Eigen::Index>(n_);
-        Buffer w(params, n);
-        ConstBuffer g(grads, n);
+    void step(Scalar* w, const Scalar* g) override {
+        const auto n = static_cast<Index>(n_);
         const auto lr = static_cast<Scalar>(current_learning_rate());
         const auto mu = static_cast<Scalar>(config_.momentum);
-        if (mu > 0) {
-            v_ = mu * v_ - lr * g;
-            if (config_.nesterov)
-                w += mu * v_ - lr * g;
-            else
-                w += v_;
+        Scalar* v = v_.data();
+        if (mu > 0 && config_.nesterov) {
+#pragma omp parallel for simd schedule(static)
+            for (Index i = 0; i < n; ++i) {
+                v[i] = mu * v[i] - lr * g[i];
+                w[i] += mu * v[i] - lr * g[i];
+            }
+        } else if (mu > 0) {
+#pragma omp parallel for simd schedule(static)
+            for (Index i = 0; i < n; ++i) {
+                v[i] = mu * v[i] - lr * g[i];
+                w[i] += v[i];
+            }
         } else {
-            w -= lr * g;
+#pragma omp parallel for simd schedule(static)
+            for (Index i = 0; i < n; ++i) w[i] -= lr * g[i];
         }
         ++iterations_;
     }
@@ -81,20 +89,22 @@ private:
 //   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  w -= lr_t * m / (sqrt(v) + eps)
 class Adam : public Optimizer {
 public:
-    Adam(const OptimizerConfig& c, std::size_t n)
-        : Optimizer(c, n), m_(State::Zero(static_cast<Eigen::Index>(n))), v_(State::Zero(static_cast<Eigen::Index>(n))) {}
-    void step(Scalar* params, const Scalar* grads) override {
-        const auto n = static_cast<Eigen::Index>(n_);
-        Buffer w(params, n);
-        ConstBuffer g(grads, n);
+    Adam(const OptimizerConfig& c, std::size_t n) : Optimizer(c, n), m_(n, Scalar(0)), v_(n, Scalar(0)) {}
+    void step(Scalar* w, const Scalar* g) override {
+        const auto n = static_cast<Index>(n_);
         const double t = static_cast<double>(iterations_ + 1);
         const double b1 = config_.beta_1, b2 = config_.beta_2;
         const auto lr_t = static_cast<Scalar>(current_learning_rate() * std::sqrt(1 - std::pow(b2, t)) / (1 - std::pow(b1, t)));
         const auto sb1 = static_cast<Scalar>(b1), sb2 = static_cast<Scalar>(b2);
         const auto eps = static_cast<Scalar>(config_.epsilon);
-        m_ = sb1 * m_ + (1 - sb1) * g;
-        v_ = sb2 * v_ + (1 - sb2) * g.square();
-        w -= lr_t * m_ / (v_.sqrt() + eps);
+        Scalar* m = m_.data();
+        Scalar* v = v_.data();
+#pragma omp parallel for simd schedule(static)
+        for (Index i = 0; i < n; ++i) {
+            m[i] = sb1 * m[i] + (1 - sb1) * g[i];
+            v[i] = sb2 * v[i] + (1 - sb2) * g[i] * g[i];
+            w[i] -= lr_t * m[i] / (std::sqrt(v[i]) + eps);
+        }
         ++iterations_;
     }
 
@@ -106,16 +116,18 @@ private:
 //   a = rho a + (1 - rho) g^2;  w -= lr g / (sqrt(a) + eps)
 class RmsProp : public Optimizer {
 public:
-    RmsProp(const OptimizerConfig& c, std::size_t n) : Optimizer(c, n), a_(State::Zero(static_cast<Eigen::Index>(n))) {}
-    void step(Scalar* params, const Scalar* grads) override {
-        const auto n = static_cast<Eigen::Index>(n_);
-        Buffer w(params, n);
-        ConstBuffer g(grads, n);
+    RmsProp(const OptimizerConfig& c, std::size_t n) : Optimizer(c, n), a_(n, Scalar(0)) {}
+    void step(Scalar* w, const Scalar* g) override {
+        const auto n = static_cast<Index>(n_);
         const auto lr = static_cast<Scalar>(current_learning_rate());
         const auto rho = static_cast<Scalar>(config_.rho);
         const auto eps = static_cast<Scalar>(config_.epsilon);
-        a_ = rho * a_ + (1 - rho) * g.square();
-        w -= lr * g / (a_.sqrt() + eps);
+        Scalar* a = a_.data();
+#pragma omp parallel for simd schedule(static)
+        for (Index i = 0; i < n; ++i) {
+            a[i] = rho * a[i] + (1 - rho) * g[i] * g[i];
+            w[i] -= lr * g[i] / (std::sqrt(a[i]) + eps);
+        }
         ++iterations_;
     }
 
@@ -128,25 +140,26 @@ private:
 //   d = rho d + (1 - rho) u^2
 class Adadelta : public Optimizer {
 public:
-    Adadelta(const OptimizerConfig& c, std::size_t n)
-        : Optimizer(c, n), a_(State::Zero(static_cast<Eigen::Index>(n))), d_(State::Zero(static_cast<Eigen::Index>(n))),
-          u_(State::Zero(static_cast<Eigen::Index>(n))) {}
-    void step(Scalar* params, const Scalar* grads) override {
-        const auto n = static_cast<Eigen::Index>(n_);
-        Buffer w(params, n);
-        ConstBuffer g(grads, n);
+    Adadelta(const OptimizerConfig& c, std::size_t n) : Optimizer(c, n), a_(n, Scalar(0)), d_(n, Scalar(0)) {}
+    void step(Scalar* w, const Scalar* g) override {
+        const auto n = static_cast<Index>(n_);
         const auto lr = static_cast<Scalar>(current_learning_rate());
         const auto rho = static_cast<Scalar>(config_.rho);
         const auto eps = static_cast<Scalar>(config_.epsilon);
-        a_ = rho * a_ + (1 - rho) * g.square();
-        u_ = g * (d_ + eps).sqrt() / (a_ + eps).sqrt();
-        w -= lr * u_;
-        d_ = rho * d_ + (1 - rho) * u_.square();
+        Scalar* a = a_.data();
+        Scalar* d = d_.data();
+#pragma omp parallel for simd schedule(static)
+        for (Index i = 0; i < n; ++i) {
+            a[i] = rho * a[i] + (1 - rho) * g[i] * g[i];
+            const Scalar u = g[i] * std::sqrt(d[i] + eps) / std::sqrt(a[i] + eps);
+            w[i] -= lr * u;
+            d[i] = rho * d[i] + (1 - rho) * u * u;
+        }
         ++iterations_;
     }
 
 private:
-    State a_, d_, u_;
+    State a_, d_;
 };
 
 }  // namespace

@@ -7,11 +7,32 @@
 #include <cmath>
 #include <numeric>
 
+#if defined(__SSE__) || defined(__x86_64__)
+#include <xmmintrin.h>
+#include <pmmintrin.h>
+#define DIGIT_HAVE_MXCSR 1
+#endif
+
 namespace digit {
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Optimiser state of weights whose inputs are always zero (MNIST's border pixels) decays
+// geometrically into denormal floats, which x86 handles tens of times slower. Flush them to zero
+// on this thread and on every OpenMP worker: a difference of < 1e-38 that changes no result.
+void flush_denormals_to_zero() {
+#ifdef DIGIT_HAVE_MXCSR
+#pragma omp parallel
+    {
+        _MM_SET_FLUSH_ZERO_MODE(_MM_FLUSH_ZERO_ON);
+        _MM_SET_DENORMALS_ZERO_MODE(_MM_DENORMALS_ZERO_ON);
+    }
+    _MM_SET_FLUSH_ZERO_MODE(_MM_FLUSH_ZERO_ON);
+    _MM_SET_DENORMALS_ZERO_MODE(_MM_DENORMALS_ZERO_ON);
+#endif
+}
 
 int count_correct(const Matrix& scores, const std::vector<int>& labels) {
     int correct = 0;
@@ -68,6 +89,7 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, TrainingOb
                      const std::atomic<bool>* cancel) {
     History history;
     const TrainConfig& c = config_;
+    flush_denormals_to_zero();
     if (train.size() == 0) throw ConfigError("there are no training images");
     if (static_cast<std::int64_t>(train.pixels_per_image()) != net_.input_shape().size())
         throw ConfigError("the images have " + std::to_string(train.pixels_per_image()) + " pixels, the network expects " +
