@@ -1,0 +1,25 @@
+#pragma once
+// Decoding image files into the core's GrayImage, with QtGui only (no widgets), for `digit-cli
+// predict` and the drawing canvas. Self-contained (QtGui + core/errors.h + core/preprocess.h), so
+// it can move to the UI library unchanged.
+#include "preprocess.h"
+
+#include <string>
+
+class QImage;
+
+namespace digit {
+
+// Reads any format QImageReader supports (PNG, JPEG, BMP, GIF, ...) of any size, honouring EXIF
+// orientation, and returns its luminance (0 = black, 1 = white; see gray_from_qimage).
+// Throws FileError naming the path when the file is missing, empty, not an image, or cannot be
+// decoded (with QImageReader's reason).
+GrayImage load_gray_image(const std::string& path);
+
+// Luminance (Rec. 601 weights) of every pixel, width x height, row-major. Transparency is
+// composited onto the backdrop that contrasts with the visible content: white under dark ink,
+// black under light ink. So black ink on a transparent PNG (whose hidden colour is often black
+// too) and white ink on a transparent PNG both keep their digit. A null image gives 0x0.
+GrayImage gray_from_qimage(const QImage& image);
+
+}  // namespace digit
