@@ -1,6 +1,7 @@
 // Finite-difference gradient checks, in double precision, for Dense (with L2), every
 // activation, Dropout (training mode, replayed mask), Flatten and both cross-entropy losses.
 #include "activation_layer.h"
+#include "batch_norm.h"
 #include "dense.h"
 #include "dropout.h"
 #include "flatten.h"
@@ -54,6 +55,24 @@ private slots:
         Dropout layer(LayerSpec::dropout(0.4f));
         auto r = check_gradients(layer, Shape{20}, 6, 3, true);
         QVERIFY2(r.input_error < 1e-7, qPrintable(QString::number(r.input_error)));
+    }
+
+    void batchNormalization_data() {
+        QTest::addColumn<bool>("training");
+        QTest::addColumn<bool>("image");
+        QTest::newRow("training, features") << true << false;
+        QTest::newRow("training, channels of an image") << true << true;
+        QTest::newRow("inference, image") << false << true;
+    }
+    void batchNormalization() {
+        QFETCH(bool, training);
+        QFETCH(bool, image);
+        BatchNormalization layer(LayerSpec::batch_normalization());
+        auto r = check_gradients(layer, image ? Shape{3, 3, 4} : Shape{6}, 5, 13, training);
+        QVERIFY2(r.input_error < 1e-6, qPrintable(QString::number(r.input_error)));
+        QVERIFY2(r.param_error < 1e-6, qPrintable(QString::number(r.param_error)));
+        QCOMPARE(layer.parameter_count(), std::size_t(image ? 16 : 24));
+        QCOMPARE(layer.trainable_count(), std::size_t(image ? 8 : 12));
     }
 
     void flatten() {
