@@ -58,17 +58,18 @@ private slots:
     }
 
     void shortRunReachesStatedAccuracy() {
-        // 784-64-10, Adam, 2 epochs on the first 10,000 training images: at least 92% on the
-        // full 10k test set (it reaches about 94%).
+        // 784-64-10, Adam, 2 epochs on the first 20,000 training images: at least 93% on the
+        // full 10k test set (this seed reaches 93.4% with one thread; chance alone gives 10%).
         Network net(small_mlp(), 5);
         Trainer trainer(net, adam(2));
-        History h = trainer.fit(data_.train.head(10000));
+        History h = trainer.fit(data_.train.head(20000));
         QCOMPARE(h.epochs.size(), std::size_t(2));
         QCOMPARE(h.stop_reason, std::string("completed"));
         QVERIFY(h.epochs[1].loss < h.epochs[0].loss);
-        QCOMPARE(h.batches.size(), std::size_t(2 * 313));
+        QCOMPARE(h.batches.size(), std::size_t(2 * 625));
         EvalResult r = evaluate(net, data_.test, trainer.config().loss);
-        QVERIFY2(r.accuracy >= 0.92, qPrintable(QString::number(r.accuracy)));
+        qInfo("test accuracy %.4f", r.accuracy);
+        QVERIFY2(r.accuracy >= 0.93, qPrintable(QString::number(r.accuracy)));
         QCOMPARE(r.samples, std::size_t(10000));
     }
 
