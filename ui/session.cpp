@@ -27,7 +27,7 @@ bool Session::loadData(const QString& explicitPath, QString* error) {
         return false;
     }
     try {
-        data_ = std::make_unique<MnistData>(load_mnist(*where));
+        data_ = std::make_shared<const MnistData>(load_mnist(*where));
     } catch (const std::exception& e) {
         if (error) *error = tr("Could not load MNIST: %1").arg(QString::fromUtf8(e.what()));
         return false;

@@ -23,6 +23,9 @@ public:
 
     // MNIST, or nullptr until loadData() has finished successfully.
     const MnistData* data() const { return data_.get(); }
+    // The same data, shared: a worker thread keeps it alive (read-only) even if the session
+    // loads another copy meanwhile.
+    std::shared_ptr<const MnistData> sharedData() const { return data_; }
     QString dataSource() const;
     // Starts loading MNIST on a background thread (find_mnist(explicitPath)); emits dataLoaded
     // or dataFailed on the GUI thread. Synchronous variant for tests.
@@ -47,7 +50,7 @@ signals:
     void modelChanged();
 
 private:
-    std::unique_ptr<MnistData> data_;
+    std::shared_ptr<const MnistData> data_;
     std::unique_ptr<ModelFile> file_;
     std::unique_ptr<Network> model_;
     QString path_;

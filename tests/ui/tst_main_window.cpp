@@ -1,0 +1,208 @@
+// The main window on the offscreen platform: it opens quickly with all pages, switches pages by
+// list, menu shortcut and API, refuses a corrupt or truncated model file with a message while
+// keeping the model it had, and remembers the page, geometry, last model and language.
+#include "main_window.h"
+#include "session.h"
+
+#include "model_io.h"
+#include "network.h"
+
+#include <QAction>
+#include <QCoreApplication>
+#include <QDialog>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace digit;
+using namespace digit::ui;
+
+namespace {
+
+// A tiny valid model file (untrained 784-8-10), so these tests need no training and no data.
+ModelFile tinyModel(const std::string& name) {
+    ModelSpec spec;
+    spec.input = Shape{784};
+    spec.layers = {LayerSpec::dense(8, Activation::Relu), LayerSpec::dense(10, Activation::Softmax)};
+    Network net(spec, 7);
+    ModelInfo info;
+    info.name = name;
+    return make_model_file(net, TrainConfig{}, info);
+}
+
+void closeMessageBoxes(QWidget* parent) {
+    for (QMessageBox* box : parent->findChildren<QMessageBox*>()) box->close();
+    QCoreApplication::processEvents();
+}
+
+}  // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir dir_;
+    QString settingsPath_;
+    QString goodModel_;
+
+private slots:
+    void initTestCase() {
+        QVERIFY(dir_.isValid());
+        settingsPath_ = dir_.filePath(QStringLiteral("settings"));
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsPath_);
+        QCoreApplication::setOrganizationName(QStringLiteral("DigitStudioTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_main_window"));
+        goodModel_ = dir_.filePath(QStringLiteral("good.dsm"));
+        save_model(goodModel_.toStdString(), tinyModel("good one"));
+    }
+
+    void init() { QSettings().clear(); }
+
+    void opensQuicklyWithAllPages() {
+        QElapsedTimer clock;
+        clock.start();
+        MainWindow w;
+        w.show();
+        w.startUp(QString(), /*loadData=*/false);
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY2(clock.elapsed() < 2000, qPrintable(QStringLiteral("%1 ms").arg(clock.elapsed())));
+        for (int i = 0; i < MainWindow::PageCount; ++i) QVERIFY(w.page(i));
+        QCOMPARE(w.currentPage(), int(MainWindow::TrainPageIndex));
+    }
+
+    void switchesPages() {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        for (int i = 0; i < MainWindow::PageCount; ++i) {
+            w.showPage(i);
+            QCOMPARE(w.currentPage(), i);
+            QVERIFY(w.page(i)->isVisible());
+        }
+        // By the page list...
+        auto* list = w.findChild<QListWidget*>();
+        QVERIFY(list);
+        list->setCurrentRow(MainWindow::ErrorsPageIndex);
+        QCOMPARE(w.currentPage(), int(MainWindow::ErrorsPageIndex));
+        // ...and by the View menu's shortcuts (Ctrl+1 .. Ctrl+5).
+        QTest::keyClick(&w, Qt::Key_2, Qt::ControlModifier);
+        QCOMPARE(w.currentPage(), int(MainWindow::DrawPageIndex));
+        QCOMPARE(list->currentRow(), int(MainWindow::DrawPageIndex));
+        QTest::keyClick(&w, Qt::Key_5, Qt::ControlModifier);
+        QCOMPARE(w.currentPage(), int(MainWindow::QuizPageIndex));
+    }
+
+    void corruptModelIsRefusedAndTheOldOneKept_data() {
+        QTest::addColumn<QByteArray>("bytes");
+        QFile good(goodModel_);
+        QVERIFY(good.open(QIODevice::ReadOnly));
+        const QByteArray valid = good.readAll();
+        QByteArray flipped = valid;
+        flipped[flipped.size() / 2] = char(flipped[flipped.size() / 2] ^ 0x5a);
+        QTest::newRow("not a model") << QByteArray("this is a text file, not a model\n");
+        QTest::newRow("empty") << QByteArray();
+        QTest::newRow("truncated") << valid.left(valid.size() / 2);
+        QTest::newRow("bit flip") << flipped;
+    }
+
+    void corruptModelIsRefusedAndTheOldOneKept() {
+        QFETCH(QByteArray, bytes);
+        const QString bad = dir_.filePath(QStringLiteral("bad.dsm"));
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(bytes);
+        f.close();
+
+        MainWindow w;
+        w.show();
+        QVERIFY(w.openModelFile(goodModel_));
+        QCOMPARE(w.session()->modelPath(), goodModel_);
+        const std::vector<float> weights = w.session()->modelFile()->parameters;
+
+        QSignalSpy changed(w.session(), &Session::modelChanged);
+        QVERIFY(!w.openModelFile(bad));
+        QVERIFY(!w.lastError().isEmpty());
+        QVERIFY2(w.lastError().contains(QStringLiteral("bad.dsm")), qPrintable(w.lastError()));
+        QVERIFY(w.lastError().contains(QStringLiteral("current model is still in use")));
+        // A message box tells the person (without blocking the app)...
+        QTRY_VERIFY(w.findChild<QMessageBox*>() && w.findChild<QMessageBox*>()->isVisible());
+        closeMessageBoxes(&w);
+        // ...and nothing changed.
+        QCOMPARE(changed.count(), 0);
+        QCOMPARE(w.session()->modelPath(), goodModel_);
+        QVERIFY(w.session()->modelFile()->parameters == weights);
+        QVERIFY(w.session()->model());
+    }
+
+    void missingModelFileIsRefused() {
+        MainWindow w;
+        QVERIFY(!w.openModelFile(dir_.filePath(QStringLiteral("does-not-exist.dsm"))));
+        QVERIFY(!w.lastError().isEmpty());
+        QVERIFY(!w.session()->modelFile());
+        closeMessageBoxes(&w);
+    }
+
+    void savesTheModelAndReopensIt() {
+        MainWindow w;
+        w.session()->setModel(tinyModel("trained here"));
+        const QString path = dir_.filePath(QStringLiteral("saved.dsm"));
+        QVERIFY(w.saveModelFile(path));
+        QCOMPARE(w.session()->modelPath(), path);
+        MainWindow other;
+        QVERIFY(other.openModelFile(path));
+        QVERIFY(other.session()->modelFile()->parameters == w.session()->modelFile()->parameters);
+        QCOMPARE(other.session()->modelName(), QStringLiteral("trained here"));
+    }
+
+    void settingsPersist() {
+        QRect geometry;
+        {
+            MainWindow w;
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            w.resize(1000, 700);
+            w.showPage(MainWindow::DataPageIndex);
+            QVERIFY(w.openModelFile(goodModel_));
+            geometry = w.geometry();
+            QVERIFY(w.close());  // saves the settings
+        }
+        QCOMPARE(QSettings().value(QStringLiteral("model/last")).toString(), goodModel_);
+        {
+            MainWindow w;
+            w.startUp(QString(), /*loadData=*/false);
+            QCOMPARE(w.currentPage(), int(MainWindow::DataPageIndex));
+            QCOMPARE(w.size(), geometry.size());
+            // The last model comes back.
+            QCOMPARE(w.session()->modelPath(), goodModel_);
+            QCOMPARE(w.session()->modelName(), QStringLiteral("good one"));
+        }
+    }
+
+    void lastModelMissingFallsBackGracefully() {
+        QSettings().setValue(QStringLiteral("model/last"), dir_.filePath(QStringLiteral("gone.dsm")));
+        MainWindow w;
+        w.startUp(QString(), /*loadData=*/false);
+        // No crash, no error box: the default model (if this build ships one) or none.
+        QVERIFY(!w.findChild<QMessageBox*>());
+        QVERIFY(w.session()->modelPath().isEmpty());
+    }
+
+    void languageChoiceIsRemembered() {
+        MainWindow w;
+        QAction* chinese = nullptr;
+        for (QAction* a : w.findChildren<QAction*>())
+            if (a->text() == QStringLiteral("简体中文")) chinese = a;
+        QVERIFY(chinese);
+        chinese->trigger();
+        QCOMPARE(MainWindow::languageSetting(), QStringLiteral("zh_CN"));
+        closeMessageBoxes(&w);
+        QVERIFY(QFile::exists(QSettings().fileName()));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_main_window.moc"

@@ -1,0 +1,253 @@
+// The Train page, driven through its buttons on the offscreen platform: a small network really
+// trains on a worker thread, the charts get points, the test accuracy is shown and the session
+// gets the model; pause/resume and stop work; impossible set-ups are explained and do not start;
+// a diverging run ends with a message and the page keeps working.
+#include "network_editor.h"
+#include "session.h"
+#include "train_page.h"
+#include "training_chart.h"
+#include "training_config_editor.h"
+
+#include <QComboBox>
+#include <QCoreApplication>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+Q_DECLARE_METATYPE(digit::ModelSpec)
+Q_DECLARE_METATYPE(digit::TrainConfig)
+
+using namespace digit;
+using namespace digit::ui;
+
+namespace {
+
+// 784-32-10 softmax, the smallest network that clearly learns MNIST.
+ModelSpec mlp32() {
+    ModelSpec m;
+    m.input = Shape{784};
+    m.layers = {LayerSpec::dense(32, Activation::Relu), LayerSpec::dense(10, Activation::Softmax)};
+    return m;
+}
+
+TrainConfig adam(int epochs) {
+    TrainConfig c;
+    c.optimizer = OptimizerConfig::defaults(OptimizerKind::Adam);
+    c.batch_size = 32;
+    c.epochs = epochs;
+    c.seed = 3;
+    return c;
+}
+
+void click(QPushButton* b) { QTest::mouseClick(b, Qt::LeftButton); }
+
+}  // namespace
+
+class TestTrainPage : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir settingsDir_;
+    Session session_;
+
+    // A fresh page with the given set-up in its editors.
+    std::unique_ptr<TrainPage> makePage(const ModelSpec& spec, const TrainConfig& config, std::size_t limit) {
+        auto page = std::make_unique<TrainPage>(&session_);
+        page->resize(1100, 760);
+        page->show();
+        page->networkEditor()->setSpec(spec);
+        page->configEditor()->setConfig(config);
+        page->configEditor()->setTrainLimit(limit);
+        return page;
+    }
+
+private slots:
+    void initTestCase() {
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir_.path());
+        QCoreApplication::setOrganizationName(QStringLiteral("DigitStudioTest"));
+        QString error;
+        QVERIFY2(session_.loadData(QString(), &error), qPrintable(error + " (run scripts/setup.sh)"));
+    }
+
+    void trainsSmallNetworkThroughTheButtons() {
+        auto page = makePage(mlp32(), adam(2), 2000);
+        QTRY_VERIFY(page->summaryText().contains(QStringLiteral("Total params: 25,450")));
+        QSignalSpy started(page.get(), &TrainPage::trainingStarted);
+        QSignalSpy ended(page.get(), &TrainPage::trainingEnded);
+        QSignalSpy modelChanged(&session_, &Session::modelChanged);
+
+        click(page->startButton());
+        QCOMPARE(started.count(), 1);
+        QVERIFY(page->isTraining());
+        QVERIFY(!page->startButton()->isEnabled());
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 120000);
+        QCOMPARE(ended.at(0).at(0).toBool(), true);
+        QVERIFY(!page->isTraining());
+        QVERIFY(page->startButton()->isEnabled());
+
+        // The curves got batch points (throttled: far fewer than the 126 batches) and both epochs.
+        QVERIFY(page->chart()->batchPointCount() > 0);
+        QVERIFY(page->chart()->batchPointCount() <= 2 * 63);
+        QCOMPARE(page->chart()->epochPointCount(), 2);
+
+        QCOMPARE(page->runs().size(), std::size_t(1));
+        const TrainingResult& r = page->runs().front().result;
+        QCOMPARE(r.history.stop_reason, std::string("completed"));
+        QVERIFY(r.tested);
+        QCOMPARE(r.test.samples, std::size_t(10000));
+        QVERIFY2(r.test.accuracy > 0.8, qPrintable(QString::number(r.test.accuracy)));
+        QVERIFY(page->testResultText().contains(QStringLiteral("Test accuracy")));
+        QVERIFY(page->messageText().contains(QStringLiteral("Test accuracy")));
+
+        // The session predicts with the trained weights now.
+        QCOMPARE(modelChanged.count(), 1);
+        QVERIFY(session_.modelFile());
+        QVERIFY(session_.modelFile()->parameters == r.model.parameters);
+        QVERIFY(session_.modelFile()->spec == mlp32());
+        QVERIFY(session_.modelPath().isEmpty());
+    }
+
+    void pauseKeepsStateAndResumeContinues() {
+        // Long enough (60k images, 10 epochs) that it cannot end during the test's pauses.
+        auto page = makePage(mlp32(), adam(10), 0);
+        QSignalSpy ended(page.get(), &TrainPage::trainingEnded);
+        click(page->startButton());
+        QTRY_VERIFY_WITH_TIMEOUT(page->chart()->batchPointCount() > 0, 30000);
+
+        click(page->pauseButton());
+        QCOMPARE(page->state(), TrainPage::State::Paused);
+        QTRY_VERIFY_WITH_TIMEOUT(page->messageText().contains(QStringLiteral("Paused")), 10000);
+        QTest::qWait(300);  // points queued before the pause drain
+        const int pointsWhilePaused = page->chart()->batchPointCount();
+        const double xAtPause = page->chart()->lastBatchX();
+        QTest::qWait(600);
+        QCOMPARE(page->chart()->batchPointCount(), pointsWhilePaused);
+        QCOMPARE(ended.count(), 0);
+
+        click(page->pauseButton());  // Resume
+        QCOMPARE(page->state(), TrainPage::State::Running);
+        QTRY_VERIFY_WITH_TIMEOUT(page->chart()->batchPointCount() > pointsWhilePaused, 30000);
+        // It continued where it was (same run, later batches), not from the start.
+        QVERIFY(page->chart()->lastBatchX() > xAtPause);
+
+        click(page->stopButton());
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 60000);
+        const History& h = page->runs().back().result.history;
+        QVERIFY2(h.stop_reason == "stopped" || h.stop_reason == "cancelled", h.stop_reason.c_str());
+        QVERIFY(h.epochs.size() < 10);
+        QVERIFY(page->runs().back().result.tested);
+        QVERIFY(page->messageText().contains(QStringLiteral("stopped by you")));
+        QVERIFY(page->startButton()->isEnabled());
+    }
+
+    void invalidSetUpIsExplainedAndDoesNotStart_data() {
+        QTest::addColumn<ModelSpec>("spec");
+        QTest::addColumn<TrainConfig>("config");
+        QTest::addColumn<QString>("explanation");
+
+        TrainConfig zeroLr = adam(1);
+        zeroLr.optimizer.learning_rate = 0;
+        QTest::newRow("learning rate 0") << mlp32() << zeroLr << QStringLiteral("learning rate must be greater than 0");
+
+        ModelSpec noFlatten;
+        noFlatten.input = Shape{28, 28, 1};
+        noFlatten.layers = {LayerSpec::conv2d(8, 3, Activation::Relu), LayerSpec::dense(10, Activation::Softmax)};
+        QTest::newRow("Dense after Conv2D") << noFlatten << adam(1) << QStringLiteral("add a Flatten layer before it");
+
+        ModelSpec convOnFlat = noFlatten;
+        convOnFlat.input = Shape{784};
+        QTest::newRow("Conv2D on flat input") << convOnFlat << adam(1) << QStringLiteral("choose the 28×28×1 input");
+
+        ModelSpec twelve = mlp32();
+        twelve.layers.back().units = 12;
+        QTest::newRow("12 outputs") << twelve << adam(1) << QStringLiteral("it needs 10, one per digit");
+
+        ModelSpec linear = mlp32();
+        linear.layers.back().activation = Activation::Linear;
+        QTest::newRow("logits without from_logits") << linear << adam(1) << QStringLiteral("turn on from_logits");
+
+        TrainConfig earlyNoVal = adam(1);
+        earlyNoVal.early_stopping.enabled = true;
+        earlyNoVal.early_stopping.monitor = "val_loss";
+        QTest::newRow("early stopping without validation") << mlp32() << earlyNoVal << QStringLiteral("validation split above 0");
+
+        ModelSpec empty;
+        empty.input = Shape{784};
+        QTest::newRow("no layers") << empty << adam(1) << QStringLiteral("no layers");
+    }
+
+    void invalidSetUpIsExplainedAndDoesNotStart() {
+        QFETCH(ModelSpec, spec);
+        QFETCH(TrainConfig, config);
+        QFETCH(QString, explanation);
+        auto page = makePage(spec, config, 2000);
+        // Explained as soon as it is set up, before anyone presses Start...
+        QTRY_VERIFY_WITH_TIMEOUT(page->messageText().contains(explanation), 2000);
+        QSignalSpy started(page.get(), &TrainPage::trainingStarted);
+        click(page->startButton());
+        // ...and Start does not start.
+        QCOMPARE(started.count(), 0);
+        QVERIFY(!page->isTraining());
+        QVERIFY2(page->messageText().contains(QStringLiteral("Training did not start")), qPrintable(page->messageText()));
+        QVERIFY2(page->messageText().contains(explanation), qPrintable(page->messageText()));
+        QTest::qWait(100);
+        QVERIFY(page->runs().empty());
+    }
+
+    void divergingRunIsReportedAndThePageCarriesOn() {
+        TrainConfig wild = adam(2);
+        wild.optimizer = OptimizerConfig::defaults(OptimizerKind::SGD);
+        wild.optimizer.learning_rate = 1e6f;
+        // Logits (no softmax and no clipping in the loss) let the loss itself blow up.
+        ModelSpec logits = mlp32();
+        logits.layers.back().activation = Activation::Linear;
+        wild.loss.from_logits = true;
+        auto page = makePage(logits, wild, 2000);
+        const ModelFile* before = session_.modelFile();
+        const std::vector<float> beforeWeights = before ? before->parameters : std::vector<float>{};
+        QSignalSpy ended(page.get(), &TrainPage::trainingEnded);
+        click(page->startButton());
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 60000);
+        QVERIFY(page->runs().back().result.history.diverged);
+        QVERIFY2(page->messageText().contains(QStringLiteral("Training diverged")), qPrintable(page->messageText()));
+        QVERIFY(page->messageText().contains(QStringLiteral("smaller learning rate")));
+        QVERIFY(page->messageText().contains(QString::fromStdString(page->runs().back().result.history.stop_reason)));
+        // The blown-up model does not replace the session's.
+        if (before) QVERIFY(session_.modelFile()->parameters == beforeWeights);
+
+        // The page still works: a sane set-up trains again.
+        TrainConfig sane = adam(1);
+        sane.loss.from_logits = true;
+        page->configEditor()->setConfig(sane);
+        page->configEditor()->setTrainLimit(1000);
+        QVERIFY(page->startButton()->isEnabled());
+        click(page->startButton());
+        QVERIFY2(page->isTraining(), qPrintable(page->messageText()));
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 2, 60000);
+        QVERIFY(!page->runs().back().result.history.diverged);
+    }
+
+    void presetFillsTheEditors() {
+        auto page = makePage(mlp32(), adam(1), 0);
+        QVERIFY(page->selectPreset(QStringLiteral("mlp-392x2")));
+        QTRY_VERIFY(page->summaryText().contains(QStringLiteral("Total params: 465,706")));
+        QCOMPARE(page->networkEditor()->spec().layers.size(), std::size_t(3));
+        QCOMPARE(page->configEditor()->config().batch_size, 32);
+        QCOMPARE(page->configEditor()->config().epochs, 10);
+        // Editing the network makes it a custom one.
+        page->networkEditor()->removeLayer(1);
+        QCOMPARE(page->presetBox()->currentIndex(), page->presetBox()->count() - 1);
+    }
+
+    void closingDuringARunIsClean() {
+        auto page = makePage(mlp32(), adam(10), 0);
+        click(page->startButton());
+        QTRY_VERIFY_WITH_TIMEOUT(page->chart()->batchPointCount() > 0, 30000);
+        page.reset();  // stops the worker and waits for its thread
+    }
+};
+
+QTEST_MAIN(TestTrainPage)
+#include "tst_train_page.moc"

@@ -1,0 +1,102 @@
+#pragma once
+// A drawing pad for one digit, after Qt's scribble example: the drawing lives in a QImage backing
+// store (device pixels, dark ink on white paper) and each new stroke segment repaints only its
+// dirty rectangle. Mouse and tablet input; a tablet's pressure scales the pen width.
+//
+// Strokes are kept (in widget coordinates) so undo can redraw the image without the last one,
+// and a resize keeps the drawing (centred). A picture (an opened image file) can sit under the strokes.
+#include "preprocess.h"
+
+#include <QImage>
+#include <QPointF>
+#include <QPolygonF>
+#include <QTimer>
+#include <QWidget>
+
+#include <vector>
+
+namespace digit::ui {
+
+class DigitCanvas : public QWidget {
+    Q_OBJECT
+public:
+    explicit DigitCanvas(QWidget* parent = nullptr);
+
+    // Pen width at full pressure as a fraction of the pad's shorter side, so a digit drawn to
+    // fill the pad has MNIST's proportions of stroke to height whatever the window size.
+    qreal brushSize() const { return brushSize_; }
+    void setBrushSize(qreal fraction);
+    static constexpr qreal kDefaultBrushSize = 0.08;
+    // The pen width that brushSize() gives now, in logical pixels.
+    qreal brushWidth() const;
+
+    bool isEmpty() const { return strokes_.empty() && picture_.isNull(); }
+    bool canUndo() const { return !strokes_.empty(); }
+    int strokeCount() const { return int(strokes_.size()); }
+
+    // The drawing as shown: dark ink on white, in device pixels.
+    const QImage& image() const { return image_; }
+    // The same as floats 0 (black) .. 1 (white) for preprocess_digit (Polarity::DarkOnLight),
+    // smoothly scaled down so neither side exceeds maxSide (0 = full resolution). The model sees
+    // 28x28, so a few hundred pixels lose nothing and keep each prediction well under a frame.
+    GrayImage grayImage(int maxSide = 0) const;
+
+    // Puts a picture (dark ink on light, e.g. an opened file) under the strokes, scaled to fit
+    // and centred. Removes the strokes. Emits changed().
+    void setPicture(const QImage& picture);
+    bool hasPicture() const { return !picture_.isNull(); }
+
+    // Adds a whole stroke as if drawn with the mouse (widget coordinates; pressure 0..1).
+    void addStroke(const QPolygonF& points, qreal pressure = 1.0);
+
+    QSize sizeHint() const override { return {480, 480}; }
+    QSize minimumSizeHint() const override { return {200, 200}; }
+
+public slots:
+    void clear();  // removes strokes and picture
+    void undo();   // removes the last stroke
+
+signals:
+    // The drawing changed. While a stroke is being drawn this is throttled (at most about every
+    // kThrottleMs); at the end of a stroke, and on clear, undo and setPicture, it comes at once.
+    void changed();
+    void undoAvailable(bool available);
+
+protected:
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void tabletEvent(QTabletEvent* event) override;
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+
+private:
+    struct StrokePoint {
+        QPointF pos;      // widget coordinates
+        qreal pressure;   // 0..1
+    };
+    struct Stroke {
+        std::vector<StrokePoint> points;
+        qreal width;      // brush width when the stroke was drawn
+    };
+    static constexpr int kThrottleMs = 40;
+
+    void beginStroke(QPointF pos, qreal pressure);
+    void extendStroke(QPointF pos, qreal pressure);
+    void endStroke();
+    // Draws segment i-1 -> i of the stroke (a dot for i == 0); returns the dirty rect.
+    QRect paintSegment(QPainter& painter, const Stroke& stroke, std::size_t i) const;
+    void redraw();  // paper, picture, every stroke
+    void changedWhileDrawing();
+    void emitChanged();
+
+    QImage image_;
+    QImage picture_;
+    std::vector<Stroke> strokes_;
+    bool drawing_ = false;
+    qreal brushSize_ = kDefaultBrushSize;
+    QTimer throttle_;
+    bool pending_ = false;
+};
+
+}  // namespace digit::ui

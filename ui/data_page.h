@@ -1,0 +1,55 @@
+#pragma once
+// The Data page: browse MNIST itself. A random grid of training or test images with their
+// labels, optionally only one digit, reshuffled on request; how many images each digit has.
+#include <QWidget>
+
+#include <cstdint>
+#include <vector>
+
+class QComboBox;
+class QLabel;
+class QPushButton;
+
+namespace digit::ui {
+
+class DigitGrid;
+class Session;
+
+class DataPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit DataPage(Session* session, QWidget* parent = nullptr);
+
+    // A fixed shuffle of the training set, all digits (for screenshots).
+    void prepareScreenshot();
+
+    enum class Set { Training, Test };
+    void setSet(Set set);
+    Set set() const;
+    void setDigitFilter(int digit);  // -1 = all digits
+    int digitFilter() const;
+    // New random order (seeded, so a screenshot is reproducible).
+    void reshuffle(std::uint64_t seed);
+    void reshuffle();
+
+    // For tests: indices (into the chosen set) in display order, all pages / the current page.
+    const std::vector<int>& orderedIndices() const { return order_; }
+    std::vector<int> shownIndices() const;
+    DigitGrid* grid() const { return grid_; }
+
+private:
+    void rebuild();
+    void updateCounts();
+
+    Session* session_;
+    QComboBox* set_ = nullptr;
+    QComboBox* digit_ = nullptr;
+    QPushButton* shuffle_ = nullptr;
+    QLabel* status_ = nullptr;
+    QLabel* counts_ = nullptr;
+    DigitGrid* grid_ = nullptr;
+    std::vector<int> order_;
+    std::uint64_t seed_ = 1;
+};
+
+}  // namespace digit::ui

@@ -1,0 +1,411 @@
+#include "draw_page.h"
+
+#include "canvas.h"
+#include "digit_grid.h"
+#include "network.h"
+#include "probability_bars.h"
+#include "session.h"
+
+#include <QComboBox>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QImageReader>
+#include <QLabel>
+#include <QLocale>
+#include <QMimeData>
+#include <QPainter>
+#include <QPainterPath>
+#include <QPushButton>
+#include <QShortcut>
+#include <QSlider>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+
+namespace digit::ui {
+
+namespace {
+
+// A picture as grey levels 0 (black) .. 1 (white); transparent parts count as white paper.
+GrayImage grayFromImage(const QImage& image) {
+    QImage flat(image.size(), QImage::Format_RGB32);
+    flat.fill(Qt::white);
+    {
+        QPainter p(&flat);
+        p.drawImage(0, 0, image);
+    }
+    const QImage gray = flat.convertToFormat(QImage::Format_Grayscale8);
+    GrayImage out;
+    out.width = gray.width();
+    out.height = gray.height();
+    out.pixels.resize(std::size_t(out.width) * std::size_t(out.height));
+    for (int y = 0; y < out.height; ++y) {
+        const uchar* line = gray.constScanLine(y);
+        for (int x = 0; x < out.width; ++x) out.pixels[std::size_t(y) * std::size_t(out.width) + std::size_t(x)] = line[x] / 255.0f;
+    }
+    return out;
+}
+
+QLabel* sectionTitle(const QString& text, QWidget* parent) {
+    auto* label = new QLabel(text, parent);
+    QFont f = label->font();
+    f.setBold(true);
+    label->setFont(f);
+    return label;
+}
+
+QString modelLabel(const ModelFile& file, const QString& fallbackName) {
+    const QString name = file.info.name.empty() ? fallbackName : QString::fromStdString(file.info.name);
+    if (file.info.test_accuracy >= 0)
+        return DrawPage::tr("%1 (%2% on the test set)").arg(name).arg(file.info.test_accuracy * 100.0, 0, 'f', 2);
+    return name;
+}
+
+}  // namespace
+
+DrawPage::DrawPage(Session* session, QWidget* parent) : QWidget(parent), session_(session) {
+    setAcceptDrops(true);
+
+    // Left: the pad and its tools.
+    error_ = new QLabel(this);
+    error_->setWordWrap(true);
+    error_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    error_->setStyleSheet(QStringLiteral(
+        "QLabel { background: #fdecea; color: #8a1c12; border: 1px solid #e8a59c; border-radius: 4px; padding: 6px; margin: 6px; }"));
+    error_->hide();
+
+    canvas_ = new DigitCanvas(this);
+    clear_ = new QPushButton(tr("Clear"), this);
+    clear_->setToolTip(tr("Clear the pad (Esc)"));
+    undo_ = new QPushButton(tr("Undo"), this);
+    undo_->setToolTip(tr("Remove the last stroke (%1)").arg(QKeySequence(QKeySequence::Undo).toString(QKeySequence::NativeText)));
+    undo_->setEnabled(false);
+    auto* brushLabel = new QLabel(tr("Brush:"), this);
+    brush_ = new QSlider(Qt::Horizontal, this);
+    brush_->setRange(2, 16);  // percent of the pad's shorter side
+    brush_->setValue(int(std::lround(DigitCanvas::kDefaultBrushSize * 100)));
+    brush_->setMaximumWidth(160);
+    brush_->setToolTip(tr("Pen width"));
+    brushLabel->setBuddy(brush_);
+    auto* open = new QPushButton(tr("Open Image..."), this);
+    open->setToolTip(tr("Predict a PNG, JPEG or BMP picture of a digit. You can also drop a file on this page."));
+
+    auto* tools = new QHBoxLayout;
+    tools->addWidget(clear_);
+    tools->addWidget(undo_);
+    tools->addSpacing(12);
+    tools->addWidget(brushLabel);
+    tools->addWidget(brush_);
+    tools->addStretch(1);
+    tools->addWidget(open);
+
+    // The message floats over the top of the pad, so showing it never resizes the drawing.
+    auto* pad = new QGridLayout;
+    pad->addWidget(canvas_, 0, 0);
+    pad->addWidget(error_, 0, 0, Qt::AlignTop);
+    pad->setContentsMargins(0, 0, 0, 0);
+    error_->raise();  // above the pad
+    auto* left = new QVBoxLayout;
+    left->addLayout(pad, 1);
+    left->addLayout(tools);
+
+    // Right: model, prediction, model input, probabilities.
+    models_ = new QComboBox(this);
+    models_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    models_->setMinimumContentsLength(16);
+    models_->setToolTip(tr("The model that predicts"));
+    modelDetails_ = new QLabel(this);
+    modelDetails_->setWordWrap(true);
+    modelDetails_->setForegroundRole(QPalette::PlaceholderText);
+
+    digit_ = new QLabel(this);
+    digit_->setAlignment(Qt::AlignCenter);
+    QFont big = digit_->font();
+    big.setPointSizeF(big.pointSizeF() * 6);
+    big.setBold(true);
+    digit_->setFont(big);
+    digit_->setMinimumHeight(QFontMetrics(big).height());
+    verdict_ = new QLabel(this);
+    verdict_->setAlignment(Qt::AlignCenter);
+    verdict_->setWordWrap(true);
+
+    preview_ = new PixelImageView(this);
+    preview_->setPreferredScale(6);
+    preview_->setShowGrid(true);
+    preview_->setPlaceholderText(tr("empty"));
+    preview_->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
+    preview_->setFixedSize(preview_->sizeHint());
+    preview_->setToolTip(tr("The 28x28 image the model sees: the ink scaled to fit 20x20 and centred by its "
+                            "centre of mass, as in MNIST"));
+
+    bars_ = new ProbabilityBars(this);
+
+    auto* right = new QVBoxLayout;
+    right->addWidget(sectionTitle(tr("Model"), this));
+    right->addWidget(models_);
+    right->addWidget(modelDetails_);
+    right->addSpacing(10);
+    right->addWidget(sectionTitle(tr("Prediction"), this));
+    right->addWidget(digit_);
+    right->addWidget(verdict_);
+    right->addSpacing(10);
+    right->addWidget(sectionTitle(tr("What the model sees (28x28)"), this));
+    right->addWidget(preview_, 0, Qt::AlignHCenter);
+    right->addSpacing(10);
+    right->addWidget(sectionTitle(tr("Probabilities"), this));
+    right->addWidget(bars_);
+    right->addStretch(1);
+    auto* rightBox = new QWidget(this);
+    rightBox->setLayout(right);
+    rightBox->setFixedWidth(360);
+    right->setContentsMargins(0, 0, 0, 0);
+
+    auto* layout = new QHBoxLayout(this);
+    layout->addLayout(left, 1);
+    layout->addSpacing(8);
+    layout->addWidget(rightBox);
+
+    connect(canvas_, &DigitCanvas::changed, this, &DrawPage::predictFromCanvas);
+    connect(canvas_, &DigitCanvas::undoAvailable, undo_, &QPushButton::setEnabled);
+    connect(clear_, &QPushButton::clicked, canvas_, &DigitCanvas::clear);
+    connect(undo_, &QPushButton::clicked, canvas_, &DigitCanvas::undo);
+    connect(brush_, &QSlider::valueChanged, this, [this](int percent) { canvas_->setBrushSize(percent / 100.0); });
+    connect(open, &QPushButton::clicked, this, &DrawPage::openImage);
+    connect(models_, &QComboBox::activated, this, &DrawPage::pickModel);
+    auto* undoKey = new QShortcut(QKeySequence::Undo, this);
+    undoKey->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(undoKey, &QShortcut::activated, canvas_, &DigitCanvas::undo);
+    auto* clearKey = new QShortcut(QKeySequence(Qt::Key_Escape), this);
+    clearKey->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(clearKey, &QShortcut::activated, canvas_, &DigitCanvas::clear);
+    connect(session_, &Session::modelChanged, this, &DrawPage::onModelChanged);
+
+    onModelChanged();
+}
+
+DrawPage::~DrawPage() = default;
+
+QString DrawPage::errorMessage() const { return error_->isHidden() ? QString() : error_->text(); }
+
+void DrawPage::showError(const QString& message) {
+    error_->setText(message);
+    error_->setVisible(!message.isEmpty());
+}
+
+void DrawPage::onModelChanged() {
+    const ModelFile* file = session_->modelFile();
+    if (file && !picking_) {
+        // Remember the model so the picker can come back to it. Saved models are known by their
+        // path, unsaved ones (a training run of this session) by name and creation time.
+        const QString path = session_->modelPath();
+        auto same = [&](const KnownModel& k) {
+            if (!path.isEmpty()) return k.path == path;
+            return k.path.isEmpty() && k.file.info.name == file->info.name && k.file.info.created == file->info.created;
+        };
+        auto it = std::find_if(known_.begin(), known_.end(), same);
+        KnownModel entry{modelLabel(*file, session_->modelName()), path, *file};
+        if (it == known_.end()) {
+            known_.push_back(std::move(entry));
+            it = known_.end() - 1;
+        } else {
+            *it = std::move(entry);
+        }
+        const int index = int(it - known_.begin());
+        models_->clear();
+        for (const KnownModel& k : known_) models_->addItem(k.label);
+        models_->setCurrentIndex(index);
+    }
+    models_->setEnabled(!known_.empty());
+    if (!file) {
+        if (known_.empty()) {
+            models_->clear();
+            models_->addItem(tr("No model"));
+        }
+        modelDetails_->setText(tr("Open a model (File > Open Model) or train one on the Train page."));
+        modelDetails_->setToolTip({});
+    } else {
+        QStringList details;
+        if (file->info.epochs_trained > 0) details << (file->info.epochs_trained == 1 ? tr("trained for 1 epoch")
+                                                        : tr("trained for %1 epochs").arg(file->info.epochs_trained));
+        details << tr("%1 parameters").arg(QLocale().toString(qulonglong(session_->model()->parameter_count())));
+        modelDetails_->setText(details.join(QStringLiteral(" \u00b7 ")));
+        modelDetails_->setToolTip(session_->modelPath().isEmpty() ? tr("Not saved yet") : session_->modelPath());
+    }
+    predictFromCanvas();
+}
+
+void DrawPage::pickModel(int index) {
+    if (index < 0 || index >= int(known_.size())) return;
+    picking_ = true;
+    session_->setModel(known_[std::size_t(index)].file, known_[std::size_t(index)].path);
+    picking_ = false;
+}
+
+void DrawPage::predictFromCanvas() {
+    if (canvas_->canUndo() || canvas_->isEmpty()) showError({});
+    // An opened picture with nothing drawn over it is predicted from the file's own pixels,
+    // exactly as `digit-cli predict` does; anything drawn makes the pad the input.
+    if (canvas_->hasPicture() && canvas_->strokeCount() == 0)
+        predict(picture_, Polarity::Auto);
+    else
+        predict(canvas_->grayImage(kPredictionResolution), Polarity::DarkOnLight);
+}
+
+void DrawPage::predict(const GrayImage& gray, Polarity polarity) {
+    PreprocessOptions options;
+    options.polarity = polarity;
+    PreprocessResult result;
+    if (!canvas_->isEmpty()) result = preprocess_digit(gray, options);
+    input_ = result.image;
+    empty_ = result.empty;
+    preview_->setImage(empty_ ? QImage() : mnistToImage(input_));
+    predicted_ = -1;
+    unsure_ = false;
+    probabilities_.fill(0.0f);
+
+    Network* net = session_->model();
+    if (!empty_ && net) {
+        try {
+            Matrix x(1, 784);
+            for (int i = 0; i < 784; ++i) x(0, i) = input_[std::size_t(i)];
+            const Matrix p = net->predict(x);
+            for (int d = 0; d < 10 && d < p.cols(); ++d) probabilities_[std::size_t(d)] = float(p(0, d));
+            std::array<int, 10> order{};
+            for (int d = 0; d < 10; ++d) order[std::size_t(d)] = d;
+            std::sort(order.begin(), order.end(),
+                      [&](int a, int b) { return probabilities_[std::size_t(a)] > probabilities_[std::size_t(b)]; });
+            predicted_ = order[0];
+            const float top = probabilities_[std::size_t(order[0])];
+            const float second = probabilities_[std::size_t(order[1])];
+            unsure_ = !(top >= kSureProbability && top - second >= kSureMargin);
+        } catch (const std::exception& e) {
+            showError(tr("The model could not predict this drawing: %1").arg(QString::fromUtf8(e.what())));
+        }
+    }
+    showPrediction();
+}
+
+void DrawPage::showPrediction() {
+    const QColor sure = palette().color(QPalette::Highlight);
+    const QColor grey = palette().color(QPalette::PlaceholderText);
+    if (!session_->model()) {
+        digit_->setText(QStringLiteral("\u2013"));
+        digit_->setStyleSheet({});
+        verdict_->setText(tr("No model to predict with yet."));
+        bars_->clear();
+        return;
+    }
+    if (empty_ || predicted_ < 0) {
+        digit_->setText(QString());
+        verdict_->setText(tr("Draw a digit on the pad, or drop an image file on this page."));
+        bars_->clear();
+        return;
+    }
+    std::array<int, 10> order{};
+    for (int d = 0; d < 10; ++d) order[std::size_t(d)] = d;
+    std::sort(order.begin(), order.end(),
+              [&](int a, int b) { return probabilities_[std::size_t(a)] > probabilities_[std::size_t(b)]; });
+    const auto pct = [&](int d) { return QString::number(std::lround(probabilities_[std::size_t(d)] * 100)); };
+    if (unsure_) {
+        digit_->setText(QStringLiteral("?"));
+        digit_->setStyleSheet(QStringLiteral("color: %1").arg(grey.name()));
+        verdict_->setText(tr("Not sure: maybe %1 (%2%) or %3 (%4%)").arg(order[0]).arg(pct(order[0])).arg(order[1]).arg(pct(order[1])));
+        bars_->setHighlightColor(grey);
+    } else {
+        digit_->setText(QString::number(predicted_));
+        digit_->setStyleSheet(QStringLiteral("color: %1").arg(sure.name()));
+        verdict_->setText(tr("%1% sure").arg(pct(predicted_)));
+        bars_->setHighlightColor(QColor());
+    }
+    bars_->setProbabilities(probabilities_);
+}
+
+void DrawPage::loadImage(const QImage& image) {
+    if (image.isNull()) {
+        showError(tr("There is no image to predict."));
+        return;
+    }
+    showError({});
+    picture_ = grayFromImage(image);
+    // The pad shows dark ink on white; a light-on-dark picture (like MNIST's own) is inverted for it.
+    const PreprocessResult probe = preprocess_digit(picture_);
+    QImage shown = image.convertToFormat(QImage::Format_ARGB32);
+    if (!probe.inverted) {
+        QImage flat(shown.size(), QImage::Format_RGB32);
+        flat.fill(Qt::black);
+        QPainter(&flat).drawImage(0, 0, shown);
+        flat.invertPixels();
+        shown = flat;
+    }
+    canvas_->setPicture(shown);  // emits changed(): predicts picture_
+}
+
+bool DrawPage::loadImageFile(const QString& path) {
+    QImageReader reader(path);
+    reader.setAutoTransform(true);
+    const QImage image = reader.read();
+    if (image.isNull()) {
+        const QString name = QFileInfo(path).fileName();
+        if (!QFileInfo(path).isFile())
+            showError(tr("Could not open %1: the file does not exist.").arg(name));
+        else
+            showError(tr("%1 is not an image that can be read (%2). Open a PNG, JPEG or BMP picture of a digit.")
+                          .arg(name, reader.errorString()));
+        return false;
+    }
+    loadImage(image);
+    return true;
+}
+
+void DrawPage::openImage() {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Image"), QString(),
+                                                      tr("Images (*.png *.jpg *.jpeg *.bmp *.gif *.pgm *.ppm);;All files (*)"));
+    if (!path.isEmpty()) loadImageFile(path);
+}
+
+void DrawPage::dragEnterEvent(QDragEnterEvent* event) {
+    const QMimeData* mime = event->mimeData();
+    const bool file = mime->hasUrls() && !mime->urls().isEmpty() && mime->urls().front().isLocalFile();
+    if (file || mime->hasImage()) event->acceptProposedAction();
+}
+
+void DrawPage::dropEvent(QDropEvent* event) {
+    const QMimeData* mime = event->mimeData();
+    if (mime->hasUrls() && !mime->urls().isEmpty() && mime->urls().front().isLocalFile()) {
+        loadImageFile(mime->urls().front().toLocalFile());
+    } else if (mime->hasImage()) {
+        loadImage(qvariant_cast<QImage>(mime->imageData()));
+    }
+    event->acceptProposedAction();
+}
+
+void DrawPage::prepareScreenshot() {
+    canvas_->clear();
+    // A "3" as a person draws it with a mouse: one stroke, slightly uneven, in a square in the
+    // middle of the pad. Coordinates in a unit square first.
+    QPainterPath path(QPointF(0.30, 0.20));
+    path.cubicTo(QPointF(0.40, 0.08), QPointF(0.68, 0.08), QPointF(0.69, 0.24));
+    path.cubicTo(QPointF(0.70, 0.38), QPointF(0.55, 0.45), QPointF(0.44, 0.47));
+    path.cubicTo(QPointF(0.56, 0.47), QPointF(0.75, 0.53), QPointF(0.73, 0.70));
+    path.cubicTo(QPointF(0.71, 0.88), QPointF(0.45, 0.93), QPointF(0.27, 0.80));
+    const qreal side = std::min(canvas_->width(), canvas_->height()) * 0.75;
+    const QPointF origin((canvas_->width() - side) / 2, (canvas_->height() - side) / 2);
+    QPolygonF stroke;
+    const int steps = 80;
+    for (int i = 0; i <= steps; ++i) {
+        const qreal t = qreal(i) / steps;
+        // A small wobble, as a hand on a mouse makes.
+        const QPointF wobble(0.004 * std::sin(t * 37.0), 0.004 * std::cos(t * 23.0));
+        stroke << origin + (path.pointAtPercent(t) + wobble) * side;
+    }
+    canvas_->setBrushSize(brush_->value() / 100.0);
+    canvas_->addStroke(stroke);
+}
+
+}  // namespace digit::ui

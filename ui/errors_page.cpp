@@ -1,0 +1,462 @@
+#include "errors_page.h"
+
+#include "digit_grid.h"
+#include "model_io.h"
+#include "network.h"
+#include "probability_bars.h"
+#include "session.h"
+#include "trainer.h"
+
+#include <QButtonGroup>
+#include <QComboBox>
+#include <QCoreApplication>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QPushButton>
+#include <QThread>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <numeric>
+
+namespace digit::ui {
+
+// The model's verdict on every test image. Immutable once made; shared with the grid's captions.
+struct ErrorsPage::Results {
+    std::shared_ptr<const Dataset> test;  // shared with the session, read-only
+    Matrix probabilities;                 // (test->size(), 10)
+    std::vector<int> predicted;           // argmax per image
+    std::vector<float> confidence;        // probability of the predicted digit
+    ConfusionCounts counts{};             // [true][predicted]
+    int mistakes = 0;
+    QString modelName;
+
+    // Fills predicted, confidence, counts and mistakes from probabilities. Runs on the worker.
+    void tally();
+};
+
+namespace {
+
+const QColor kWrong(198, 40, 40);
+const QColor kRight(46, 125, 50);
+
+QString percent(double fraction, int decimals = 0) {
+    return QStringLiteral("%1%").arg(fraction * 100.0, 0, 'f', decimals);
+}
+
+}  // namespace
+
+ErrorsPage::ErrorsPage(Session* session, QWidget* parent) : QWidget(parent), session_(session) {
+    // Top: what is shown and how.
+    status_ = new QLabel(this);
+    status_->setWordWrap(true);
+    QFont statusFont = status_->font();
+    statusFont.setPointSizeF(statusFont.pointSizeF() * 1.1);
+    status_->setFont(statusFont);
+
+    mistakesButton_ = new QPushButton(tr("Mistakes"), this);
+    correctButton_ = new QPushButton(tr("Correct"), this);
+    mistakesButton_->setToolTip(tr("Show the test images the model gets wrong"));
+    correctButton_->setToolTip(tr("Show the test images the model gets right"));
+    auto* which = new QButtonGroup(this);
+    for (QPushButton* b : {mistakesButton_, correctButton_}) {
+        b->setCheckable(true);
+        which->addButton(b);
+    }
+    mistakesButton_->setChecked(true);
+
+    truth_ = new QComboBox(this);
+    predicted_ = new QComboBox(this);
+    truth_->addItem(tr("Any"), -1);
+    predicted_->addItem(tr("Any"), -1);
+    for (int d = 0; d < 10; ++d) {
+        truth_->addItem(QString::number(d), d);
+        predicted_->addItem(QString::number(d), d);
+    }
+    sort_ = new QComboBox(this);
+    sort_->addItem(tr("Most confident first"), int(Sort::MostConfidentFirst));
+    sort_->addItem(tr("Least confident first"), int(Sort::LeastConfidentFirst));
+    sort_->addItem(tr("Test set order"), int(Sort::TestOrder));
+    reset_ = new QPushButton(tr("Show All"), this);
+    reset_->setToolTip(tr("Clear the digit filters"));
+
+    auto* trueLabel = new QLabel(tr("True digit:"), this);
+    trueLabel->setBuddy(truth_);
+    auto* predLabel = new QLabel(tr("Predicted:"), this);
+    predLabel->setBuddy(predicted_);
+    auto* sortLabel = new QLabel(tr("Sort:"), this);
+    sortLabel->setBuddy(sort_);
+
+    auto* filters = new QHBoxLayout;
+    filters->setSpacing(6);
+    filters->addWidget(mistakesButton_);
+    filters->addWidget(correctButton_);
+    filters->addSpacing(14);
+    filters->addWidget(trueLabel);
+    filters->addWidget(truth_);
+    filters->addSpacing(8);
+    filters->addWidget(predLabel);
+    filters->addWidget(predicted_);
+    filters->addSpacing(8);
+    filters->addWidget(reset_);
+    filters->addStretch(1);
+    filters->addWidget(sortLabel);
+    filters->addWidget(sort_);
+
+    grid_ = new DigitGrid(this);
+    grid_->setThumbnailScale(3);
+
+    auto* left = new QVBoxLayout;
+    left->addWidget(status_);
+    left->addLayout(filters);
+    left->addWidget(grid_, 1);
+
+    // Right: the confusion matrix and the clicked image.
+    auto* matrixTitle = new QLabel(tr("<b>Confusion matrix</b> (click a cell to see its images)"), this);
+    matrixTitle->setWordWrap(true);
+    matrix_ = new ConfusionMatrix(this);
+
+    detailImage_ = new PixelImageView(this);
+    detailImage_->setPreferredScale(4);
+    detailImage_->setPlaceholderText(tr("Click an image"));
+    detailImage_->setFixedSize(detailImage_->sizeHint());
+    detailText_ = new QLabel(this);
+    detailText_->setWordWrap(true);
+    detailText_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    detailText_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    send_ = new QPushButton(tr("Send to Canvas"), this);
+    send_->setToolTip(tr("Open this image on the Draw page"));
+    send_->setEnabled(false);
+    auto* detailRight = new QVBoxLayout;
+    detailRight->addWidget(detailText_, 1);
+    detailRight->addWidget(send_, 0, Qt::AlignLeft);
+    auto* detailTop = new QHBoxLayout;
+    detailTop->addWidget(detailImage_, 0, Qt::AlignTop);
+    detailTop->addLayout(detailRight, 1);
+    detailBars_ = new ProbabilityBars(this);
+    detailBars_->setMinimumHeight(110);
+
+    auto* right = new QVBoxLayout;
+    right->setContentsMargins(0, 0, 0, 0);
+    right->addWidget(matrixTitle);
+    right->addWidget(matrix_);
+    right->addSpacing(6);
+    right->addLayout(detailTop);
+    right->addWidget(detailBars_);
+    right->addStretch(1);
+    auto* rightBox = new QWidget(this);
+    rightBox->setLayout(right);
+    rightBox->setFixedWidth(380);
+
+    auto* layout = new QHBoxLayout(this);
+    layout->addLayout(left, 1);
+    layout->addSpacing(8);
+    layout->addWidget(rightBox);
+
+    connect(which, &QButtonGroup::buttonClicked, this, [this](QAbstractButton* b) { setShowCorrect(b == correctButton_); });
+    connect(truth_, &QComboBox::activated, this, [this] { rebuildGrid(); });
+    connect(predicted_, &QComboBox::activated, this, [this] { rebuildGrid(); });
+    connect(sort_, &QComboBox::activated, this, [this] { rebuildGrid(); });
+    connect(reset_, &QPushButton::clicked, this, [this] { setFilter(-1, -1); });
+    connect(matrix_, &ConfusionMatrix::cellClicked, this, &ErrorsPage::onCellClicked);
+    connect(grid_, &DigitGrid::itemClicked, this, &ErrorsPage::selectTestImage);
+    connect(send_, &QPushButton::clicked, this, [this] {
+        if (results_ && selected_ >= 0) emit sendToCanvas(mnistToImage(results_->test->image(std::size_t(selected_))));
+    });
+    connect(session_, &Session::modelChanged, this, &ErrorsPage::sourcesChanged);
+    connect(session_, &Session::dataLoaded, this, &ErrorsPage::sourcesChanged);
+    connect(session_, &Session::dataFailed, this, [this](const QString& message) {
+        failure_ = message;
+        updateStatus();
+    });
+
+    rebuildGrid();
+    updateStatus();
+}
+
+ErrorsPage::~ErrorsPage() {
+    // Workers only hold their own copies and a guarded pointer back; wait so none outlives the app.
+    for (const QPointer<QThread>& worker : workers_)
+        if (worker) worker->wait();
+}
+
+bool ErrorsPage::isBusy() const {
+    return std::any_of(workers_.begin(), workers_.end(), [](const QPointer<QThread>& w) { return w && w->isRunning(); });
+}
+
+void ErrorsPage::sourcesChanged() {
+    ++generation_;  // results in flight belong to the old model
+    results_.reset();
+    matrix_->clear();
+    selectTestImage(-1);
+    rebuildGrid();
+    if (isVisible())
+        refresh();
+    else
+        dirty_ = true;
+    updateStatus();
+}
+
+void ErrorsPage::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    if (dirty_) refresh();
+}
+
+void ErrorsPage::refresh() {
+    dirty_ = false;
+    failure_.clear();
+    const int generation = ++generation_;
+    if (!session_->data() || !session_->model() || !session_->modelFile()) {
+        results_.reset();
+        matrix_->clear();
+        rebuildGrid();
+        return;
+    }
+    // The worker gets its own network (same weights) and shares the read-only test set.
+    std::shared_ptr<Network> net;
+    try {
+        net = network_from_file(*session_->modelFile());
+        net->set_parameters(session_->model()->parameters());
+    } catch (const std::exception& e) {
+        failure_ = tr("The model could not be copied for evaluation: %1").arg(QString::fromUtf8(e.what()));
+        updateStatus();
+        return;
+    }
+    const std::shared_ptr<const MnistData> data = session_->sharedData();
+    const std::shared_ptr<const Dataset> test(data, &data->test);  // keeps the whole data set alive
+    const QString name = session_->modelName();
+    QPointer<ErrorsPage> self(this);
+    QThread* worker = QThread::create([self, generation, net, test, name] {
+        auto results = std::make_shared<Results>();
+        results->test = test;
+        results->modelName = name;
+        QString error;
+        try {
+            results->probabilities = predict_dataset(*net, *test);
+            results->tally();
+        } catch (const std::exception& e) {
+            error = QString::fromUtf8(e.what());
+        }
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [self, generation, results, error] {
+                if (!self || generation != self->generation_) return;
+                if (!error.isEmpty()) {
+                    self->failure_ = ErrorsPage::tr("Evaluating the model failed: %1").arg(error);
+                    self->updateStatus();
+                    return;
+                }
+                self->applyResults(results);
+            },
+            Qt::QueuedConnection);
+    });
+    workers_.erase(std::remove_if(workers_.begin(), workers_.end(), [](const QPointer<QThread>& w) { return !w; }),
+                   workers_.end());
+    workers_.emplace_back(worker);
+    connect(worker, &QThread::finished, worker, &QObject::deleteLater);
+    worker->start(QThread::LowPriority);
+    updateStatus();
+}
+
+void ErrorsPage::Results::tally() {
+    const std::size_t n = test->size();
+    predicted.resize(n);
+    confidence.resize(n);
+    counts = {};
+    mistakes = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        Eigen::Index best = 0;
+        confidence[i] = float(probabilities.row(Eigen::Index(i)).maxCoeff(&best));
+        predicted[i] = int(best);
+        const int label = test->labels[i];
+        ++counts[std::size_t(label)][std::size_t(best)];
+        if (label != int(best)) ++mistakes;
+    }
+}
+
+void ErrorsPage::prepareScreenshot() {
+    if (!session_->data() || !session_->model()) {
+        updateStatus();
+        return;
+    }
+    ++generation_;
+    dirty_ = false;
+    auto results = std::make_shared<Results>();
+    const std::shared_ptr<const MnistData> data = session_->sharedData();
+    results->test = std::shared_ptr<const Dataset>(data, &data->test);
+    results->modelName = session_->modelName();
+    results->probabilities = predict_dataset(*session_->model(), *results->test);
+    results->tally();
+    applyResults(results);
+    setSort(Sort::MostConfidentFirst);
+    if (!filtered_.empty()) selectTestImage(filtered_.front());
+}
+
+void ErrorsPage::applyResults(std::shared_ptr<const Results> results) {
+    results_ = std::move(results);
+    failure_.clear();
+    matrix_->setCounts(results_->counts);
+    rebuildGrid();
+}
+
+int ErrorsPage::misclassifiedCount() const { return results_ ? results_->mistakes : 0; }
+
+int ErrorsPage::predictionOf(int testIndex) const {
+    if (!results_ || testIndex < 0 || testIndex >= int(results_->predicted.size())) return -1;
+    return results_->predicted[std::size_t(testIndex)];
+}
+
+const ConfusionCounts& ErrorsPage::confusionCounts() const { return matrix_->counts(); }
+
+std::vector<int> ErrorsPage::shownTestIndices() const { return grid_->visibleIds(); }
+
+int ErrorsPage::truthFilter() const { return truth_->currentData().toInt(); }
+int ErrorsPage::predictionFilter() const { return predicted_->currentData().toInt(); }
+
+void ErrorsPage::setFilter(int truth, int predicted) {
+    truth_->setCurrentIndex(std::clamp(truth, -1, 9) + 1);
+    predicted_->setCurrentIndex(std::clamp(predicted, -1, 9) + 1);
+    if (truth >= 0 && predicted >= 0) {
+        // A cell of the matrix: the diagonal holds correct images, the rest mistakes.
+        showCorrect_ = truth == predicted;
+        (showCorrect_ ? correctButton_ : mistakesButton_)->setChecked(true);
+    }
+    rebuildGrid();
+}
+
+void ErrorsPage::setShowCorrect(bool correct) {
+    showCorrect_ = correct;
+    (correct ? correctButton_ : mistakesButton_)->setChecked(true);
+    // A (t, p) filter that cannot match any more is dropped rather than showing nothing.
+    const int t = truthFilter(), p = predictionFilter();
+    if (t >= 0 && p >= 0 && (t == p) != correct) predicted_->setCurrentIndex(0);
+    rebuildGrid();
+}
+
+void ErrorsPage::setSort(Sort sort) {
+    sort_->setCurrentIndex(sort_->findData(int(sort)));
+    rebuildGrid();
+}
+
+void ErrorsPage::onCellClicked(int truth, int predicted) { setFilter(truth, predicted); }
+
+void ErrorsPage::rebuildGrid() {
+    filtered_.clear();
+    const int t = truthFilter(), p = predictionFilter();
+    matrix_->setSelectedCell(t >= 0 && p >= 0 ? t : -1, t >= 0 && p >= 0 ? p : -1);
+    if (!results_) {
+        grid_->setItems({});
+        updateStatus();
+        return;
+    }
+    const Results& r = *results_;
+    const Dataset& test = *r.test;
+    for (std::size_t i = 0; i < test.size(); ++i) {
+        const int label = test.labels[i];
+        const int guess = r.predicted[i];
+        if ((label == guess) != showCorrect_) continue;
+        if (t >= 0 && label != t) continue;
+        if (p >= 0 && guess != p) continue;
+        filtered_.push_back(int(i));
+    }
+    const auto sort = Sort(sort_->currentData().toInt());
+    if (sort != Sort::TestOrder) {
+        // Stable, so equal confidences keep test-set order and the order is reproducible.
+        std::stable_sort(filtered_.begin(), filtered_.end(), [&](int a, int b) {
+            const float ca = r.confidence[std::size_t(a)], cb = r.confidence[std::size_t(b)];
+            return sort == Sort::MostConfidentFirst ? ca > cb : ca < cb;
+        });
+    }
+    std::vector<DigitGridItem> items;
+    items.reserve(filtered_.size());
+    for (int i : filtered_) {
+        const int label = test.labels[std::size_t(i)];
+        const int guess = r.predicted[std::size_t(i)];
+        DigitGridItem item;
+        item.id = i;
+        item.image = mnistToImage(test.image(std::size_t(i)));
+        item.caption = (label == guess ? QString::number(label)
+                                       : QStringLiteral("%1 \u2192 %2").arg(label).arg(guess)) +
+                       QLatin1Char('\n') + percent(r.confidence[std::size_t(i)]);
+        item.accent = label == guess ? kRight : kWrong;
+        item.toolTip = tr("Test image #%1: true %2, predicted %3 (%4)")
+                           .arg(QLocale().toString(i))
+                           .arg(label)
+                           .arg(guess)
+                           .arg(percent(r.confidence[std::size_t(i)], 1));
+        items.push_back(std::move(item));
+    }
+    grid_->setItems(std::move(items));
+    if (t >= 0 || p >= 0)
+        grid_->setEmptyText(tr("No test images match these filters."));
+    else
+        grid_->setEmptyText(showCorrect_ ? tr("The model gets no test image right.")
+                                         : tr("The model gets every test image right."));
+    if (selected_ >= 0) grid_->setSelectedId(selected_);
+    updateStatus();
+}
+
+void ErrorsPage::selectTestImage(int testIndex) {
+    if (!results_ || testIndex < 0 || testIndex >= int(results_->test->size())) {
+        selected_ = -1;
+        detailImage_->setImage({});
+        detailText_->setText(tr("Click an image to see the model's probabilities for it."));
+        detailBars_->clear();
+        send_->setEnabled(false);
+        return;
+    }
+    selected_ = testIndex;
+    grid_->setSelectedId(testIndex);
+    const Results& r = *results_;
+    const auto i = std::size_t(testIndex);
+    const int label = r.test->labels[i];
+    const int guess = r.predicted[i];
+    std::array<float, 10> p{};
+    for (int d = 0; d < 10 && d < r.probabilities.cols(); ++d) p[std::size_t(d)] = float(r.probabilities(Eigen::Index(i), d));
+    detailImage_->setImage(mnistToImage(r.test->image(i)));
+    detailBars_->setHighlightColor(label == guess ? kRight : kWrong);
+    detailBars_->setProbabilities(p);
+    const QString verdict = label == guess
+                                ? tr("<span style='color:%1'>correct</span>").arg(kRight.name())
+                                : tr("<span style='color:%1'>wrong</span>").arg(kWrong.name());
+    detailText_->setText(tr("<b>Test image #%1</b><br>True digit: <b>%2</b><br>Predicted: <b>%3</b> (%4)<br>"
+                            "Confidence: %5<br>Its probability for %2: %6")
+                             .arg(QLocale().toString(testIndex))
+                             .arg(label)
+                             .arg(guess)
+                             .arg(verdict, percent(r.confidence[i], 1), percent(p[std::size_t(label)], 1)));
+    send_->setEnabled(true);
+}
+
+void ErrorsPage::updateStatus() {
+    const QLocale locale;
+    QString text;
+    if (!failure_.isEmpty()) {
+        text = failure_;
+    } else if (!session_->data()) {
+        text = tr("Waiting for the MNIST test set to load...");
+    } else if (!session_->model()) {
+        text = tr("No model yet: open one (File > Open Model) or train one on the Train page.");
+    } else if (!results_) {
+        text = tr("Checking \u201c%1\u201d on the %2 test images...")
+                   .arg(session_->modelName(), locale.toString(qulonglong(session_->data()->test.size())));
+    } else {
+        const int n = int(results_->test->size());
+        const int right = n - results_->mistakes;
+        text = tr("<b>%1</b> gets %2 of %3 test images right (%4) and <b>%5</b> wrong.")
+                   .arg(results_->modelName.toHtmlEscaped(), locale.toString(right), locale.toString(n),
+                        percent(double(right) / std::max(1, n), 2), locale.toString(results_->mistakes));
+        text += QStringLiteral("<br>") + (filtered_.size() == 1 ? tr("Showing 1 image.")
+                                                             : tr("Showing %1 images.").arg(locale.toString(qulonglong(filtered_.size()))));
+        text += QLatin1Char(' ') + (showCorrect_ ? tr("Under each image: the digit and the model's confidence.")
+                                                 : tr("Under each image: true digit \u2192 predicted digit, and the "
+                                                      "model's confidence."));
+    }
+    status_->setText(text);
+    if (!results_) grid_->setEmptyText(text);
+}
+
+}  // namespace digit::ui

@@ -1,0 +1,539 @@
+#include "main_window.h"
+
+#include "app_icons.h"
+#include "data_page.h"
+#include "draw_page.h"
+#include "errors_page.h"
+#include "model_io.h"
+#include "quiz_page.h"
+#include "session.h"
+#include "train_page.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QLocale>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPixmap>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTemporaryDir>
+
+namespace digit::ui {
+
+namespace {
+
+const char* const kDefaultModel = ":/models/default.dsm";
+const char* const kPageNames[] = {"train", "draw", "errors", "data", "quiz"};
+
+// Lets queued signals, layouts and repaints happen (the screenshot mode has no event loop yet).
+void settle(int ms) {
+    QElapsedTimer t;
+    t.start();
+    do QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    while (t.elapsed() < ms);
+}
+
+QString modelFilter() { return MainWindow::tr("Digit Studio models (*.dsm);;All files (*)"); }
+
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+    setWindowIcon(appIcon(AppIcon::App));
+    session_ = new Session(this);
+
+    pageList_ = new QListWidget;
+    pageList_->setViewMode(QListView::ListMode);
+    pageList_->setIconSize(QSize(28, 28));
+    pageList_->setSpacing(2);
+    pageList_->setFrameShape(QFrame::NoFrame);
+    pageList_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    pageList_->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    QFont listFont = pageList_->font();
+    listFont.setPointSizeF(listFont.pointSizeF() * 1.15);
+    pageList_->setFont(listFont);
+    pageList_->setAutoFillBackground(true);
+    pageList_->setBackgroundRole(QPalette::Window);
+    stack_ = new QStackedWidget;
+
+    train_ = new TrainPage(session_);
+    draw_ = new DrawPage(session_);
+    errors_ = new ErrorsPage(session_);
+    data_ = new DataPage(session_);
+    quiz_ = new QuizPage(session_);
+    const AppIcon icons[] = {AppIcon::Train, AppIcon::Draw, AppIcon::Errors, AppIcon::Data, AppIcon::Quiz};
+    QWidget* pages[] = {train_, draw_, errors_, data_, quiz_};
+    for (int i = 0; i < PageCount; ++i) {
+        stack_->addWidget(pages[i]);
+        auto* item = new QListWidgetItem(appIcon(icons[i]), QString(), pageList_);
+        item->setSizeHint(QSize(0, 44));
+    }
+
+    auto* central = new QWidget;
+    auto* layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(pageList_);
+    auto* line = new QFrame;
+    line->setFrameShape(QFrame::VLine);
+    line->setFrameShadow(QFrame::Sunken);
+    layout->addWidget(line);
+    layout->addWidget(stack_, 1);
+    setCentralWidget(central);
+
+    dataStatus_ = new QLabel;
+    modelStatus_ = new QLabel;
+    statusBar()->addPermanentWidget(modelStatus_);
+    statusBar()->addPermanentWidget(dataStatus_);
+
+    createActions();
+    connect(pageList_, &QListWidget::currentRowChanged, this, &MainWindow::showPage);
+    connect(session_, &Session::dataLoaded, this, [this] {
+        dataLoading_ = false;
+        dataError_.clear();
+        updateDataStatus();
+        statusBar()->showMessage(tr("MNIST loaded from %1").arg(QDir::toNativeSeparators(session_->dataSource())), 5000);
+    });
+    connect(session_, &Session::dataFailed, this, [this](const QString& message) {
+        dataLoading_ = false;
+        dataError_ = message;
+        updateDataStatus();
+    });
+    connect(session_, &Session::modelChanged, this, [this] {
+        updateModelStatus();
+        if (!session_->modelPath().isEmpty())
+            QSettings().setValue(QStringLiteral("model/last"), session_->modelPath());
+    });
+    connect(train_, &TrainPage::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
+    auto syncTrainActions = [this] {
+        const auto s = train_->state();
+        startTraining_->setEnabled(s == TrainPage::State::Idle);
+        pauseTraining_->setEnabled(s == TrainPage::State::Running || s == TrainPage::State::Paused);
+        stopTraining_->setEnabled(s == TrainPage::State::Running || s == TrainPage::State::Paused);
+    };
+    connect(train_, &TrainPage::trainingStarted, this, syncTrainActions);
+    connect(train_, &TrainPage::trainingEnded, this, syncTrainActions);
+    connect(errors_, &ErrorsPage::sendToCanvas, this, [this](const QImage& image) {
+        showPage(DrawPageIndex);
+        draw_->loadImage(image);
+    });
+
+    retranslate();
+    syncTrainActions();
+    updateDataStatus();
+    updateModelStatus();
+    resize(1280, 800);
+    restoreSettings();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions() {
+    openModel_ = new QAction(this);
+    openModel_->setShortcut(QKeySequence::Open);
+    connect(openModel_, &QAction::triggered, this, &MainWindow::openModel);
+    saveModel_ = new QAction(this);
+    saveModel_->setShortcut(QKeySequence::Save);
+    connect(saveModel_, &QAction::triggered, this, &MainWindow::saveModel);
+    saveModelAs_ = new QAction(this);
+    saveModelAs_->setShortcut(QKeySequence::SaveAs);
+    connect(saveModelAs_, &QAction::triggered, this, &MainWindow::saveModelAs);
+    openImage_ = new QAction(this);
+    openImage_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+    connect(openImage_, &QAction::triggered, this, &MainWindow::openImage);
+    chooseData_ = new QAction(this);
+    connect(chooseData_, &QAction::triggered, this, &MainWindow::chooseDataFolder);
+    quit_ = new QAction(this);
+    quit_->setShortcut(QKeySequence::Quit);
+    quit_->setMenuRole(QAction::QuitRole);
+    connect(quit_, &QAction::triggered, this, &QWidget::close);
+
+    fileMenu_ = menuBar()->addMenu(QString());
+    fileMenu_->addAction(openModel_);
+    fileMenu_->addAction(saveModel_);
+    fileMenu_->addAction(saveModelAs_);
+    fileMenu_->addSeparator();
+    fileMenu_->addAction(openImage_);
+    fileMenu_->addAction(chooseData_);
+    fileMenu_->addSeparator();
+    fileMenu_->addAction(quit_);
+
+    viewMenu_ = menuBar()->addMenu(QString());
+    for (int i = 0; i < PageCount; ++i) {
+        pageActions_[i] = new QAction(this);
+        pageActions_[i]->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
+        connect(pageActions_[i], &QAction::triggered, this, [this, i] { showPage(i); });
+        viewMenu_->addAction(pageActions_[i]);
+    }
+    viewMenu_->addSeparator();
+    languageMenu_ = viewMenu_->addMenu(QString());
+    languages_ = new QActionGroup(this);
+    langSystem_ = languageMenu_->addAction(QString());
+    langEnglish_ = languageMenu_->addAction(QStringLiteral("English"));
+    langChinese_ = languageMenu_->addAction(QStringLiteral("简体中文"));
+    const QString current = languageSetting();
+    for (auto [action, code] : {std::pair{langSystem_, QString()}, std::pair{langEnglish_, QStringLiteral("en")},
+                                std::pair{langChinese_, QStringLiteral("zh_CN")}}) {
+        action->setCheckable(true);
+        action->setChecked(code == current);
+        languages_->addAction(action);
+        connect(action, &QAction::triggered, this, [this, code = code] { setLanguage(code); });
+    }
+
+    trainMenu_ = menuBar()->addMenu(QString());
+    startTraining_ = trainMenu_->addAction(QString());
+    startTraining_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
+    connect(startTraining_, &QAction::triggered, this, [this] {
+        showPage(TrainPageIndex);
+        train_->start();
+    });
+    pauseTraining_ = trainMenu_->addAction(QString());
+    pauseTraining_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    connect(pauseTraining_, &QAction::triggered, train_, &TrainPage::togglePause);
+    stopTraining_ = trainMenu_->addAction(QString());
+    stopTraining_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+    connect(stopTraining_, &QAction::triggered, train_, &TrainPage::stop);
+
+    helpMenu_ = menuBar()->addMenu(QString());
+    about_ = helpMenu_->addAction(QString());
+    about_->setMenuRole(QAction::AboutRole);
+    connect(about_, &QAction::triggered, this, &MainWindow::about);
+    aboutQt_ = helpMenu_->addAction(QString());
+    aboutQt_->setMenuRole(QAction::AboutQtRole);
+    connect(aboutQt_, &QAction::triggered, qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::retranslate() {
+    setWindowTitle(tr("Digit Studio"));
+    const QString pageNames[] = {tr("Train"), tr("Draw"), tr("Errors"), tr("Data"), tr("Quiz")};
+    const QString pageTips[] = {tr("Build a network and train it on MNIST"), tr("Draw a digit and see what the model thinks"),
+                                tr("What the model gets wrong on the test set"), tr("Browse the MNIST images"),
+                                tr("You against the model")};
+    int widest = 0;
+    for (int i = 0; i < PageCount; ++i) {
+        pageList_->item(i)->setText(pageNames[i]);
+        pageList_->item(i)->setToolTip(pageTips[i]);
+        pageActions_[i]->setText(pageNames[i]);
+        widest = std::max(widest, pageList_->fontMetrics().horizontalAdvance(pageNames[i]));
+    }
+    pageList_->setFixedWidth(widest + pageList_->iconSize().width() + 44);
+
+    fileMenu_->setTitle(tr("&File"));
+    openModel_->setText(tr("&Open Model..."));
+    saveModel_->setText(tr("&Save Model"));
+    saveModelAs_->setText(tr("Save Model &As..."));
+    openImage_->setText(tr("Open &Image..."));
+    chooseData_->setText(tr("Choose &MNIST Data..."));
+    quit_->setText(tr("&Quit"));
+    viewMenu_->setTitle(tr("&View"));
+    languageMenu_->setTitle(tr("&Language"));
+    langSystem_->setText(tr("System Default"));
+    trainMenu_->setTitle(tr("&Train"));
+    startTraining_->setText(tr("&Start Training"));
+    pauseTraining_->setText(tr("&Pause / Resume"));
+    stopTraining_->setText(tr("S&top"));
+    helpMenu_->setTitle(tr("&Help"));
+    about_->setText(tr("&About Digit Studio"));
+    aboutQt_->setText(tr("About &Qt"));
+    updateDataStatus();
+    updateModelStatus();
+}
+
+void MainWindow::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) retranslate();
+    QMainWindow::changeEvent(event);
+}
+
+void MainWindow::restoreSettings() {
+    QSettings s;
+    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    showPage(std::clamp(s.value(QStringLiteral("window/page"), 0).toInt(), 0, PageCount - 1));
+}
+
+void MainWindow::saveSettings() const {
+    QSettings s;
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState());
+    s.setValue(QStringLiteral("window/page"), currentPage());
+}
+
+QString MainWindow::languageSetting() { return QSettings().value(QStringLiteral("ui/language")).toString(); }
+
+void MainWindow::setLanguage(const QString& code) {
+    if (code == languageSetting()) return;
+    QSettings().setValue(QStringLiteral("ui/language"), code);
+    QMessageBox* box = new QMessageBox(QMessageBox::Information, tr("Language"),
+                                       tr("The language changes the next time Digit Studio starts."),
+                                       QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+int MainWindow::currentPage() const { return stack_->currentIndex(); }
+
+QWidget* MainWindow::page(int index) const { return stack_->widget(index); }
+
+void MainWindow::showPage(int index) {
+    if (index < 0 || index >= PageCount) return;
+    stack_->setCurrentIndex(index);
+    if (pageList_->currentRow() != index) {
+        const QSignalBlocker block(pageList_);
+        pageList_->setCurrentRow(index);
+    }
+}
+
+void MainWindow::startUp(const QString& dataPath, bool loadData) {
+    // The model first (fast), so the Draw page works at once; MNIST loads in the background.
+    const QString last = QSettings().value(QStringLiteral("model/last")).toString();
+    bool loaded = false;
+    if (!last.isEmpty() && QFileInfo::exists(last)) {
+        QString error;
+        loaded = session_->openModel(last, &error);
+        if (!loaded) statusBar()->showMessage(error, 10000);
+    }
+    if (!loaded) {
+        ModelFile file;
+        QString error;
+        if (loadDefaultModel(&file, &error)) session_->setModel(file);
+        else if (!error.isEmpty()) statusBar()->showMessage(error, 10000);
+    }
+    if (!loadData) return;
+    QString path = dataPath;
+    if (path.isEmpty()) path = QSettings().value(QStringLiteral("data/path")).toString();
+    dataLoading_ = true;
+    updateDataStatus();
+    session_->loadDataAsync(path);
+}
+
+bool MainWindow::loadDefaultModel(ModelFile* out, QString* error) {
+    QFile resource(QString::fromLatin1(kDefaultModel));
+    if (!resource.exists()) return false;  // this build ships no default model
+    // The core reads files by path: copy the resource to a temporary file first.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("default.dsm"));
+    if (!dir.isValid() || !resource.copy(path)) {
+        if (error) *error = tr("Could not unpack the default model: %1").arg(resource.errorString());
+        return false;
+    }
+    try {
+        *out = load_model(path.toStdString());
+        return true;
+    } catch (const std::exception& e) {
+        if (error) *error = tr("The default model could not be read: %1").arg(QString::fromUtf8(e.what()));
+        return false;
+    }
+}
+
+void MainWindow::updateDataStatus() {
+    if (!dataStatus_) return;
+    if (const MnistData* d = session_->data()) {
+        dataStatus_->setText(tr("MNIST: %1 training, %2 test images")
+                                 .arg(QLocale().toString(qulonglong(d->train.size())), QLocale().toString(qulonglong(d->test.size()))));
+        dataStatus_->setToolTip(QDir::toNativeSeparators(session_->dataSource()));
+        dataStatus_->setStyleSheet(QString());
+    } else if (!dataError_.isEmpty()) {
+        dataStatus_->setText(tr("MNIST not loaded"));
+        dataStatus_->setToolTip(dataError_ + QStringLiteral("\n") + tr("Use File > Choose MNIST Data to point at it."));
+        dataStatus_->setStyleSheet(QStringLiteral("color: #b00020;"));
+    } else {
+        dataStatus_->setText(dataLoading_ ? tr("Loading MNIST...") : tr("MNIST not loaded"));
+        dataStatus_->setToolTip(QString());
+        dataStatus_->setStyleSheet(QString());
+    }
+}
+
+void MainWindow::updateModelStatus() {
+    if (!modelStatus_) return;
+    const ModelFile* f = session_->modelFile();
+    if (!f) {
+        modelStatus_->setText(tr("No model: train one or open one"));
+        modelStatus_->setToolTip(QString());
+        saveModel_->setEnabled(false);
+        saveModelAs_->setEnabled(false);
+        return;
+    }
+    QString text = tr("Model: %1").arg(session_->modelName());
+    if (f->info.test_accuracy >= 0)
+        text += QStringLiteral(" (%1)").arg(tr("%1 % on the test set").arg(QLocale().toString(100 * f->info.test_accuracy, 'f', 2)));
+    modelStatus_->setText(text);
+    modelStatus_->setToolTip(session_->modelPath().isEmpty() ? tr("Not saved yet") : QDir::toNativeSeparators(session_->modelPath()));
+    saveModel_->setEnabled(true);
+    saveModelAs_->setEnabled(true);
+}
+
+void MainWindow::showError(const QString& title, const QString& text) {
+    lastError_ = text;
+    statusBar()->showMessage(text, 10000);
+    // Window-modal but not blocking: the app (and a running training) carries on.
+    auto* box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+void MainWindow::openModel() {
+    QSettings s;
+    QString dir = s.value(QStringLiteral("paths/models")).toString();
+    if (dir.isEmpty()) dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Model"), dir, modelFilter());
+    if (path.isEmpty()) return;
+    s.setValue(QStringLiteral("paths/models"), QFileInfo(path).absolutePath());
+    openModelFile(path);
+}
+
+bool MainWindow::openModelFile(const QString& path) {
+    QString error;
+    if (!session_->openModel(path, &error)) {
+        showError(tr("Open Model"), error + QStringLiteral("\n\n") +
+                                        tr("The current model is still in use. Choose a .dsm file saved by "
+                                           "Digit Studio or digit-cli."));
+        return false;
+    }
+    lastError_.clear();
+    statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(path)), 5000);
+    return true;
+}
+
+bool MainWindow::saveModel() {
+    if (session_->modelPath().isEmpty() || session_->modelPath().startsWith(QLatin1Char(':'))) return saveModelAs();
+    return saveModelFile(session_->modelPath());
+}
+
+bool MainWindow::saveModelAs() {
+    if (!session_->modelFile()) {
+        showError(tr("Save Model"), tr("There is no model to save yet: train one on the Train page or open one."));
+        return false;
+    }
+    QSettings s;
+    QString dir = s.value(QStringLiteral("paths/models")).toString();
+    if (dir.isEmpty()) dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    QString name = session_->modelName();
+    name.replace(QStringLiteral(" #"), QStringLiteral("-run"));
+    name.replace(QLatin1Char(' '), QLatin1Char('-'));
+    QString path = QFileDialog::getSaveFileName(this, tr("Save Model"), QDir(dir).filePath(name + QStringLiteral(".dsm")),
+                                                modelFilter());
+    if (path.isEmpty()) return false;
+    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".dsm");
+    s.setValue(QStringLiteral("paths/models"), QFileInfo(path).absolutePath());
+    return saveModelFile(path);
+}
+
+bool MainWindow::saveModelFile(const QString& path) {
+    QString error;
+    if (!session_->saveModel(path, &error)) {
+        showError(tr("Save Model"), error);
+        return false;
+    }
+    QSettings().setValue(QStringLiteral("model/last"), path);
+    updateModelStatus();
+    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
+    return true;
+}
+
+void MainWindow::openImage() {
+    showPage(DrawPageIndex);
+    draw_->openImage();
+}
+
+void MainWindow::chooseDataFolder() {
+    const QString dir = QFileDialog::getExistingDirectory(
+        this, tr("Choose the folder with the four MNIST IDX files"),
+        QSettings().value(QStringLiteral("data/path"), QDir::homePath()).toString());
+    if (dir.isEmpty()) return;
+    QSettings().setValue(QStringLiteral("data/path"), dir);
+    dataLoading_ = true;
+    dataError_.clear();
+    updateDataStatus();
+    session_->loadDataAsync(dir);
+}
+
+void MainWindow::about() {
+    QMessageBox::about(
+        this, tr("About Digit Studio"),
+        tr("<h3>Digit Studio %1</h3>"
+           "<p>Train neural networks on the MNIST handwritten digits, watch them learn, draw digits for "
+           "them to read, see what they get wrong, and play against them.</p>"
+           "<p>The networks are trained by the app's own C++ and Eigen core; the presets reproduce the "
+           "classic Keras MNIST tutorials.</p>"
+           "<p>Built with Qt %2.</p>")
+            .arg(QCoreApplication::applicationVersion(), QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (train_->isTraining()) {
+        const auto answer = QMessageBox::question(
+            this, tr("Quit Digit Studio"),
+            tr("A training run is still going. Quit anyway? The run stops and its model is lost."),
+            QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+    }
+    saveSettings();
+    event->accept();
+}
+
+bool MainWindow::saveScreenshots(const QString& dir, const QSize& size, QStringList* written, QString* error) {
+    if (!QDir().mkpath(dir)) {
+        if (error) *error = tr("Could not create the folder %1").arg(dir);
+        return false;
+    }
+    if (!session_->data() && !session_->loadData(QSettings().value(QStringLiteral("data/path")).toString(), error))
+        return false;
+    updateDataStatus();
+    resize(size);
+    show();
+    settle(200);
+    const QString suffix = devicePixelRatio() > 1.0 ? QStringLiteral("@%1x").arg(devicePixelRatio()) : QString();
+    auto shoot = [&](int index) {
+        showPage(index);
+        statusBar()->clearMessage();
+        settle(300);
+        const QString path = QDir(dir).filePath(QString::fromLatin1(kPageNames[index]) + suffix + QStringLiteral(".png"));
+        if (!grab().save(path)) {
+            if (error) *error = tr("Could not write %1").arg(path);
+            return false;
+        }
+        if (written) *written << path;
+        return true;
+    };
+
+    // Train first: a real short run. Its (weak) model then stands in for the other pages only if
+    // there was no model before.
+    std::unique_ptr<ModelFile> before;
+    const QString beforePath = session_->modelPath();
+    if (session_->modelFile()) before = std::make_unique<ModelFile>(*session_->modelFile());
+    showPage(TrainPageIndex);
+    settle(100);
+    train_->prepareScreenshot();
+    if (!shoot(TrainPageIndex)) return false;
+    if (before) session_->setModel(*before, beforePath);
+
+    showPage(DrawPageIndex);
+    draw_->prepareScreenshot();
+    if (!shoot(DrawPageIndex)) return false;
+    showPage(ErrorsPageIndex);
+    errors_->prepareScreenshot();
+    if (!shoot(ErrorsPageIndex)) return false;
+    showPage(DataPageIndex);
+    data_->prepareScreenshot();
+    if (!shoot(DataPageIndex)) return false;
+    showPage(QuizPageIndex);
+    quiz_->prepareScreenshot();
+    return shoot(QuizPageIndex);
+}
+
+}  // namespace digit::ui

@@ -1,0 +1,126 @@
+#pragma once
+// Digit Studio's main window: a page list on the left (Train, Draw, Errors, Data, Quiz), the pages
+// in a stack, the File / View / Train / Help menus, and a status bar with the data and model state.
+//
+// It owns the Session the pages share. Window geometry, the last page, the last model file and the
+// language live in QSettings (the application's organisation and name choose where).
+#include <QMainWindow>
+#include <QSize>
+#include <QStringList>
+
+class QActionGroup;
+class QLabel;
+class QListWidget;
+class QStackedWidget;
+
+namespace digit {
+struct ModelFile;
+}
+
+namespace digit::ui {
+
+class DataPage;
+class DrawPage;
+class ErrorsPage;
+class QuizPage;
+class Session;
+class TrainPage;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    enum Page { TrainPageIndex, DrawPageIndex, ErrorsPageIndex, DataPageIndex, QuizPageIndex, PageCount };
+
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Loads the last model (or the default one shipped in the resources) and, with loadData,
+    // starts loading MNIST in the background. dataPath overrides where MNIST is looked for.
+    void startUp(const QString& dataPath = {}, bool loadData = true);
+
+    Session* session() const { return session_; }
+    int currentPage() const;
+    void showPage(int index);
+    QWidget* page(int index) const;
+    TrainPage* trainPage() const { return train_; }
+    DrawPage* drawPage() const { return draw_; }
+
+    // Opens a model file; on failure the current model stays and an error is shown (non-modal).
+    bool openModelFile(const QString& path);
+    // Saves the current model to path (Save As without the dialog).
+    bool saveModelFile(const QString& path);
+    // The last error shown to the user, for tests.
+    QString lastError() const { return lastError_; }
+
+    void saveSettings() const;
+
+    // Renders every page, filled with real content, to DIR/<page>.png (<page>@2x.png at device
+    // pixel ratio 2). MNIST must be findable. Returns false and sets *error on failure.
+    bool saveScreenshots(const QString& dir, const QSize& size, QStringList* written, QString* error);
+
+    // The model shipped in the resources (":/models/default.dsm"), if this build has one.
+    static bool loadDefaultModel(ModelFile* out, QString* error);
+
+    // The language setting: "" (follow the system), "en" or "zh_CN".
+    static QString languageSetting();
+
+public slots:
+    void openModel();
+    bool saveModel();
+    bool saveModelAs();
+    void openImage();
+    void chooseDataFolder();
+    void about();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void changeEvent(QEvent* event) override;
+
+private:
+    void createActions();
+    void retranslate();
+    void showError(const QString& title, const QString& text);
+    void updateDataStatus();
+    void updateModelStatus();
+    void setLanguage(const QString& code);
+    void restoreSettings();
+
+    Session* session_ = nullptr;
+    QListWidget* pageList_ = nullptr;
+    QStackedWidget* stack_ = nullptr;
+    TrainPage* train_ = nullptr;
+    DrawPage* draw_ = nullptr;
+    ErrorsPage* errors_ = nullptr;
+    DataPage* data_ = nullptr;
+    QuizPage* quiz_ = nullptr;
+
+    QLabel* dataStatus_ = nullptr;
+    QLabel* modelStatus_ = nullptr;
+    QString lastError_;
+    QString dataError_;
+    bool dataLoading_ = false;
+
+    QMenu* fileMenu_ = nullptr;
+    QMenu* viewMenu_ = nullptr;
+    QMenu* trainMenu_ = nullptr;
+    QMenu* helpMenu_ = nullptr;
+    QMenu* languageMenu_ = nullptr;
+    QAction* openModel_ = nullptr;
+    QAction* saveModel_ = nullptr;
+    QAction* saveModelAs_ = nullptr;
+    QAction* openImage_ = nullptr;
+    QAction* chooseData_ = nullptr;
+    QAction* quit_ = nullptr;
+    QAction* pageActions_[PageCount] = {};
+    QActionGroup* languages_ = nullptr;
+    QAction* langSystem_ = nullptr;
+    QAction* langEnglish_ = nullptr;
+    QAction* langChinese_ = nullptr;
+    QAction* startTraining_ = nullptr;
+    QAction* pauseTraining_ = nullptr;
+    QAction* stopTraining_ = nullptr;
+    QAction* about_ = nullptr;
+    QAction* aboutQt_ = nullptr;
+};
+
+}  // namespace digit::ui

@@ -1,0 +1,617 @@
+#include "train_page.h"
+
+#include "network_editor.h"
+#include "presets.h"
+#include "session.h"
+#include "summary.h"
+#include "training_chart.h"
+#include "training_config_editor.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDir>
+#include <QEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QSettings>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QStyle>
+#include <QTabWidget>
+#include <QTextDocumentFragment>
+#include <QThread>
+#include <QTimer>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace digit::ui {
+
+namespace {
+
+QString percent(double fraction, int decimals = 2) {
+    return QLocale().toString(100.0 * fraction, 'f', decimals) + QStringLiteral(" %");
+}
+
+QString duration(double seconds) {
+    if (!(seconds >= 0)) return QStringLiteral("–");
+    const auto s = static_cast<qint64>(std::llround(seconds));
+    if (s < 60) return QCoreApplication::translate("digit::ui::TrainPage", "%1 s").arg(s);
+    if (s < 3600) return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1:%2:%3").arg(s / 3600).arg(s / 60 % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+QScrollArea* scrolled(QWidget* w) {
+    auto* area = new QScrollArea;
+    area->setWidget(w);
+    area->setWidgetResizable(true);
+    area->setFrameShape(QFrame::NoFrame);
+    area->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    return area;
+}
+
+}  // namespace
+
+TrainPage::TrainPage(Session* session, QWidget* parent) : QWidget(parent), session_(session) {
+    // Left: what to train.
+    auto* left = new QWidget;
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 4, 0);
+    auto* presetRow = new QHBoxLayout;
+    presetLabel_ = new QLabel;
+    preset_ = new QComboBox;
+    for (const Preset& p : presets()) {
+        preset_->addItem(QString::fromStdString(p.name), QString::fromStdString(p.name));
+        preset_->setItemData(preset_->count() - 1, QString::fromStdString(p.description), Qt::ToolTipRole);
+    }
+    preset_->addItem(QString(), QString());  // "Custom network"
+    presetLabel_->setBuddy(preset_);
+    presetRow->addWidget(presetLabel_);
+    presetRow->addWidget(preset_, 1);
+    leftLayout->addLayout(presetRow);
+    presetDescription_ = new QLabel;
+    presetDescription_->setWordWrap(true);
+    presetDescription_->setForegroundRole(QPalette::PlaceholderText);
+    leftLayout->addWidget(presetDescription_);
+    tabs_ = new QTabWidget;
+    network_ = new NetworkEditor;
+    config_ = new TrainingConfigEditor;
+    tabs_->addTab(scrolled(network_), QString());
+    tabs_->addTab(scrolled(config_), QString());
+    leftLayout->addWidget(tabs_, 1);
+
+    // Right: the run.
+    auto* right = new QWidget;
+    auto* rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(4, 0, 0, 0);
+    auto* controls = new QHBoxLayout;
+    start_ = new QPushButton(style()->standardIcon(QStyle::SP_MediaPlay), QString());
+    pause_ = new QPushButton(style()->standardIcon(QStyle::SP_MediaPause), QString());
+    stop_ = new QPushButton(style()->standardIcon(QStyle::SP_MediaStop), QString());
+    start_->setDefault(true);
+    progress_ = new QProgressBar;
+    progress_->setRange(0, 1000);
+    progress_->setValue(0);
+    progress_->setTextVisible(true);
+    speed_ = new QLabel;
+    speed_->setMinimumWidth(speed_->fontMetrics().horizontalAdvance(QStringLiteral("ETA 00:00:00 · 000,000 samples/s")));
+    controls->addWidget(start_);
+    controls->addWidget(pause_);
+    controls->addWidget(stop_);
+    controls->addWidget(progress_, 1);
+    controls->addWidget(speed_);
+    rightLayout->addLayout(controls);
+    epochLine_ = new QLabel;
+    epochLine_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    rightLayout->addWidget(epochLine_);
+    message_ = new QLabel;
+    message_->setWordWrap(true);
+    message_->setTextFormat(Qt::RichText);
+    message_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    rightLayout->addWidget(message_);
+
+    auto* chartBox = new QWidget;
+    auto* chartLayout = new QVBoxLayout(chartBox);
+    chartLayout->setContentsMargins(0, 0, 0, 0);
+    chart_ = new TrainingChart;
+    overlay_ = new QCheckBox;
+    overlay_->setChecked(true);
+    chartLayout->addWidget(chart_, 1);
+    chartLayout->addWidget(overlay_);
+
+    auto* summaryBox = new QWidget;
+    auto* summaryLayout = new QVBoxLayout(summaryBox);
+    summaryLayout->setContentsMargins(0, 0, 0, 0);
+    summaryLabel_ = new QLabel;
+    summary_ = new QPlainTextEdit;
+    summary_->setReadOnly(true);
+    summary_->setLineWrapMode(QPlainTextEdit::NoWrap);
+    QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    summary_->setFont(mono);
+    // Wide enough for Keras's 65-character summary lines.
+    summary_->setMinimumWidth(QFontMetrics(mono).horizontalAdvance(QString(66, QLatin1Char('M'))) +
+                              summary_->verticalScrollBar()->sizeHint().width() + 8);
+    summaryLabel_->setBuddy(summary_);
+    summaryLayout->addWidget(summaryLabel_);
+    summaryLayout->addWidget(summary_, 1);
+
+    auto* runsBox = new QWidget;
+    auto* runsLayout = new QVBoxLayout(runsBox);
+    runsLayout->setContentsMargins(0, 0, 0, 0);
+    runsLabel_ = new QLabel;
+    runsView_ = new QTreeWidget;
+    runsView_->setRootIsDecorated(false);
+    runsView_->setColumnCount(3);
+    runsView_->setMinimumWidth(280);
+    runsView_->header()->setStretchLastSection(false);
+    runsView_->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    for (int c = 1; c < 3; ++c) runsView_->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    runsLabel_->setBuddy(runsView_);
+    auto* runButtons = new QHBoxLayout;
+    useRun_ = new QPushButton;
+    saveRun_ = new QPushButton;
+    runButtons->addWidget(useRun_);
+    runButtons->addWidget(saveRun_);
+    runButtons->addStretch(1);
+    runsLayout->addWidget(runsLabel_);
+    runsLayout->addWidget(runsView_, 1);
+    runsLayout->addLayout(runButtons);
+
+    auto* bottom = new QSplitter(Qt::Horizontal);
+    bottom->addWidget(summaryBox);
+    bottom->addWidget(runsBox);
+    bottom->setStretchFactor(0, 1);
+    bottom->setStretchFactor(1, 1);
+    bottom->setChildrenCollapsible(false);
+    auto* vertical = new QSplitter(Qt::Vertical);
+    vertical->addWidget(chartBox);
+    vertical->addWidget(bottom);
+    vertical->setStretchFactor(0, 3);
+    vertical->setStretchFactor(1, 2);
+    vertical->setChildrenCollapsible(false);
+    rightLayout->addWidget(vertical, 1);
+
+    auto* split = new QSplitter(Qt::Horizontal);
+    split->addWidget(left);
+    split->addWidget(right);
+    split->setStretchFactor(0, 0);
+    split->setStretchFactor(1, 1);
+    split->setChildrenCollapsible(false);
+    left->setMinimumWidth(300);
+    split->setSizes({350, 920});
+    auto* root = new QHBoxLayout(this);
+    root->setContentsMargins(6, 6, 6, 6);
+    root->addWidget(split);
+
+    summaryTimer_ = new QTimer(this);
+    summaryTimer_->setSingleShot(true);
+    summaryTimer_->setInterval(30);
+    connect(summaryTimer_, &QTimer::timeout, this, &TrainPage::updateSummary);
+    connect(preset_, &QComboBox::activated, this, &TrainPage::onPresetChosen);
+    connect(network_, &NetworkEditor::specChanged, this, &TrainPage::onSpecOrConfigChanged);
+    connect(config_, &TrainingConfigEditor::changed, this, &TrainPage::onSpecOrConfigChanged);
+    connect(start_, &QPushButton::clicked, this, &TrainPage::start);
+    connect(pause_, &QPushButton::clicked, this, &TrainPage::togglePause);
+    connect(stop_, &QPushButton::clicked, this, &TrainPage::stop);
+    connect(overlay_, &QCheckBox::toggled, chart_, &TrainingChart::setShowEarlierRuns);
+    connect(runsView_, &QTreeWidget::itemSelectionChanged, this, [this] {
+        useRun_->setEnabled(selectedRun() >= 0);
+        saveRun_->setEnabled(selectedRun() >= 0);
+    });
+    connect(runsView_, &QTreeWidget::itemDoubleClicked, this, &TrainPage::useSelectedRun);
+    connect(useRun_, &QPushButton::clicked, this, &TrainPage::useSelectedRun);
+    connect(saveRun_, &QPushButton::clicked, this, &TrainPage::saveSelectedRun);
+    if (session_) connect(session_, &Session::dataLoaded, this, &TrainPage::onSpecOrConfigChanged);
+
+    // The worker object on its own thread, as in the QThread documentation.
+    thread_ = new QThread(this);
+    thread_->setObjectName(QStringLiteral("training"));
+    worker_ = new TrainingWorker;
+    worker_->moveToThread(thread_);
+    connect(thread_, &QThread::finished, worker_, &QObject::deleteLater);
+    connect(this, &TrainPage::runJob, worker_, &TrainingWorker::train, Qt::QueuedConnection);
+    connectWorker(worker_, Qt::QueuedConnection);
+    thread_->start();
+
+    retranslate();
+    setState(State::Idle);
+    QSettings settings;
+    const QString name = settings.value(QStringLiteral("train/preset"), QStringLiteral("mlp-128-32")).toString();
+    if (!selectPreset(name)) selectPreset(QStringLiteral("mlp-128-32"));
+    const auto limit = settings.value(QStringLiteral("train/limit"), 0).toULongLong();
+    config_->setTrainLimit(static_cast<std::size_t>(limit));
+}
+
+TrainPage::~TrainPage() {
+    // The worker may be in the middle of a batch: let it stop there, skip the test evaluation,
+    // and wait for its thread before the page (which its queued signals target) goes away.
+    worker_->stop(/*abandon=*/true);
+    thread_->quit();
+    thread_->wait();
+}
+
+void TrainPage::connectWorker(TrainingWorker* worker, Qt::ConnectionType type) {
+    connect(worker, &TrainingWorker::started, this, &TrainPage::onStarted, type);
+    connect(worker, &TrainingWorker::batchProgress, this, &TrainPage::onBatch, type);
+    connect(worker, &TrainingWorker::epochFinished, this, &TrainPage::onEpoch, type);
+    connect(worker, &TrainingWorker::pausedChanged, this, &TrainPage::onPausedChanged, type);
+    connect(worker, &TrainingWorker::testing, this, &TrainPage::onTesting, type);
+    connect(worker, &TrainingWorker::finished, this, &TrainPage::onFinished, type);
+    connect(worker, &TrainingWorker::failed, this, &TrainPage::onFailed, type);
+}
+
+void TrainPage::retranslate() {
+    presetLabel_->setText(tr("&Preset:"));
+    preset_->setItemText(preset_->count() - 1, tr("Custom network"));
+    tabs_->setTabText(0, tr("Network"));
+    tabs_->setTabText(1, tr("Training"));
+    start_->setText(tr("&Start"));
+    start_->setToolTip(tr("Check the set-up and start training (Ctrl+Return)"));
+    stop_->setText(tr("S&top"));
+    stop_->setToolTip(tr("Stop after the current batch and keep the model trained so far"));
+    overlay_->setText(tr("Show earlier runs of this session (grey)"));
+    summaryLabel_->setText(tr("Model summary"));
+    runsLabel_->setText(tr("Runs of this session"));
+    runsView_->setHeaderLabels({tr("Run"), tr("Validation"), tr("Test")});
+    useRun_->setText(tr("&Use for predictions"));
+    useRun_->setToolTip(tr("Make this run's model the one the Draw, Errors and Quiz pages use"));
+    saveRun_->setText(tr("Save &as..."));
+    setState(state_);
+    onSpecOrConfigChanged();
+    refreshRuns();
+}
+
+void TrainPage::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) retranslate();
+    QWidget::changeEvent(event);
+}
+
+bool TrainPage::selectPreset(const QString& name) {
+    const int index = preset_->findData(name);
+    if (index < 0 || name.isEmpty()) return false;
+    preset_->setCurrentIndex(index);
+    onPresetChosen(index);
+    return true;
+}
+
+void TrainPage::onPresetChosen(int index) {
+    const QString name = preset_->itemData(index).toString();
+    const Preset* p = find_preset(name.toStdString());
+    if (!p) {
+        onSpecOrConfigChanged();
+        return;
+    }
+    const std::size_t limit = config_->trainLimit();
+    network_->setSpec(p->model);
+    config_->setConfig(p->training);
+    config_->setTrainLimit(limit);
+    QSettings().setValue(QStringLiteral("train/preset"), name);
+    onSpecOrConfigChanged();
+}
+
+const Preset* TrainPage::matchingPreset() const {
+    const Preset* p = find_preset(preset_->currentData().toString().toStdString());
+    return p && p->model == network_->spec() ? p : nullptr;
+}
+
+void TrainPage::onSpecOrConfigChanged() {
+    // Editing a preset's network makes it a custom one; its training settings may change freely.
+    const Preset* p = find_preset(preset_->currentData().toString().toStdString());
+    if (p && !(p->model == network_->spec())) {
+        const QSignalBlocker block(preset_);
+        preset_->setCurrentIndex(preset_->count() - 1);
+        p = nullptr;
+    }
+    if (p)
+        presetDescription_->setText(tr("%1. The tutorial reports %2 test accuracy.")
+                                        .arg(QString::fromStdString(p->description), percent(p->tutorial_accuracy)));
+    else
+        presetDescription_->setText(tr("Your own network: edit the layers and the training settings below."));
+    QSettings().setValue(QStringLiteral("train/limit"), qulonglong(config_->trainLimit()));
+    summaryTimer_->start();
+}
+
+std::optional<TrainingJob> TrainPage::makeJob() {
+    TrainingJob job;
+    job.spec = network_->spec();
+    job.config = config_->config();
+    job.train_limit = config_->trainLimit();
+    job.data = session_ ? session_->sharedData() : nullptr;
+    const Preset* p = matchingPreset();
+    const QString base = p ? QString::fromStdString(p->name) : tr("custom");
+    job.name = QStringLiteral("%1 #%2").arg(base).arg(runCounter_ + 1).toStdString();
+    return job;
+}
+
+void TrainPage::updateSummary() {
+    QString text;
+    try {
+        Network net(network_->spec(), 1);
+        text = QString::fromStdString(model_summary(net));
+    } catch (const std::exception& e) {
+        text = tr("This network cannot be built:\n%1").arg(QString::fromUtf8(e.what()));
+    }
+    summary_->setPlainText(text);
+    if (state_ != State::Idle) return;
+    // Explain what is wrong before anyone presses Start (data still loading is not a problem yet).
+    auto job = makeJob();
+    QStringList problems = TrainingWorker::check(*job, /*requireData=*/false);
+    if (!problems.isEmpty()) {
+        QString html = QStringLiteral("<b>%1</b><ul style='margin:0'>").arg(tr("This set-up cannot train yet:").toHtmlEscaped());
+        for (const QString& s : problems) html += QStringLiteral("<li>%1</li>").arg(s.toHtmlEscaped());
+        showMessage(html + QStringLiteral("</ul>"), true);
+    } else if (message_->property("problems").toBool()) {
+        showMessage(QString(), false);
+    }
+    message_->setProperty("problems", !problems.isEmpty());
+}
+
+void TrainPage::showMessage(const QString& html, bool error) {
+    message_->setStyleSheet(error ? QStringLiteral("color: #b00020;") : QString());
+    message_->setText(html);
+    message_->setVisible(!html.isEmpty());
+}
+
+QString TrainPage::messageText() const { return QTextDocumentFragment::fromHtml(message_->text()).toPlainText(); }
+QString TrainPage::summaryText() const { return summary_->toPlainText(); }
+QString TrainPage::testResultText() const { return testResult_; }
+
+bool TrainPage::start() {
+    if (state_ != State::Idle) return false;
+    summaryTimer_->stop();
+    updateSummary();
+    auto job = makeJob();
+    const QStringList problems = TrainingWorker::check(*job);
+    if (!problems.isEmpty()) {
+        QString html = QStringLiteral("<b>%1</b><ul style='margin:0'>").arg(tr("Training did not start:").toHtmlEscaped());
+        for (const QString& s : problems) html += QStringLiteral("<li>%1</li>").arg(s.toHtmlEscaped());
+        showMessage(html + QStringLiteral("</ul>"), true);
+        message_->setProperty("problems", true);
+        emit statusMessage(tr("Training did not start: %1").arg(problems.front()));
+        return false;
+    }
+    beginRun(*job);
+    emit runJob(*job);
+    return true;
+}
+
+void TrainPage::beginRun(const TrainingJob& job) {
+    ++runCounter_;
+    runName_ = QString::fromStdString(job.name);
+    epochsPlanned_ = job.config.epochs;
+    lastLearningRate_ = job.config.optimizer.learning_rate;
+    stopRequested_ = false;
+    const Preset* p = matchingPreset();
+    runReference_ = p ? p->tutorial_accuracy : -1;
+    chart_->beginRun(runName_, job.config.epochs, runReference_);
+    progress_->setValue(0);
+    speed_->clear();
+    epochLine_->clear();
+    testResult_.clear();
+    message_->setProperty("problems", false);
+    showMessage(tr("Training %1...").arg(runName_.toHtmlEscaped()), false);
+    setState(State::Running);
+    emit trainingStarted();
+}
+
+void TrainPage::togglePause() {
+    if (state_ == State::Running) {
+        worker_->pause();
+        setState(State::Paused);
+        emit statusMessage(tr("Training paused"));
+    } else if (state_ == State::Paused) {
+        worker_->resume();
+        setState(State::Running);
+        emit statusMessage(tr("Training resumed"));
+    }
+}
+
+void TrainPage::stop() {
+    if (state_ != State::Running && state_ != State::Paused) return;
+    stopRequested_ = true;
+    worker_->stop();
+    setState(State::Running);
+    stop_->setEnabled(false);
+    pause_->setEnabled(false);
+    showMessage(tr("Stopping after this batch..."), false);
+}
+
+void TrainPage::setState(State s) {
+    state_ = s;
+    const bool idle = s == State::Idle;
+    start_->setEnabled(idle);
+    pause_->setEnabled((s == State::Running || s == State::Paused) && !stopRequested_);
+    stop_->setEnabled((s == State::Running || s == State::Paused) && !stopRequested_);
+    pause_->setText(s == State::Paused ? tr("&Resume") : tr("&Pause"));
+    pause_->setIcon(style()->standardIcon(s == State::Paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
+    if (idle) progress_->setFormat(QStringLiteral("%p%"));
+}
+
+void TrainPage::onStarted(qint64 trainSamples, int epochs) {
+    emit statusMessage(tr("Training %1 on %2 images for %n epoch(s)", nullptr, epochs)
+                           .arg(runName_, QLocale().toString(trainSamples)));
+}
+
+void TrainPage::onBatch(const BatchPoint& p) {
+    if (state_ == State::Idle) return;
+    chart_->addBatchPoint(p.x, p.smoothed_loss, p.smoothed_accuracy);
+    progress_->setValue(static_cast<int>(std::lround(p.progress * 1000)));
+    progress_->setFormat(tr("epoch %1 of %2").arg(p.stats.epoch + 1).arg(epochsPlanned_) + QStringLiteral(" · %p%"));
+    QStringList parts;
+    if (p.eta_seconds >= 0) parts << tr("ETA %1").arg(duration(p.eta_seconds));
+    parts << tr("%1 samples/s").arg(QLocale().toString(p.samples_per_second, 'f', 0));
+    speed_->setText(parts.join(QStringLiteral(" · ")));
+}
+
+void TrainPage::onEpoch(const EpochPoint& p) {
+    const EpochStats& e = p.stats;
+    chart_->addEpochPoint(e.epoch + 1, e.loss, e.accuracy, e.has_validation, e.val_loss, e.val_accuracy);
+    // Keras's progress line: loss, accuracy, validation figures, time and throughput.
+    QString line = tr("Epoch %1/%2: loss %3 · accuracy %4")
+                       .arg(e.epoch + 1)
+                       .arg(p.epochs_planned)
+                       .arg(QLocale().toString(e.loss, 'f', 4), percent(e.accuracy));
+    if (e.has_validation)
+        line += QStringLiteral(" · ") + tr("val_loss %1 · val_accuracy %2").arg(QLocale().toString(e.val_loss, 'f', 4), percent(e.val_accuracy));
+    line += QStringLiteral(" · ") + tr("%1 s, %2 samples/s")
+                                        .arg(QLocale().toString(e.seconds, 'f', 1), QLocale().toString(e.samples_per_second, 'f', 0));
+    epochLine_->setText(line);
+}
+
+void TrainPage::onPausedChanged(bool paused) {
+    if (state_ == State::Idle || stopRequested_) return;
+    if (paused) showMessage(tr("Paused: the optimiser keeps its state; Resume continues where it stopped."), false);
+    else showMessage(tr("Training %1...").arg(runName_.toHtmlEscaped()), false);
+}
+
+void TrainPage::onTesting() {
+    setState(State::Testing);
+    pause_->setEnabled(false);
+    stop_->setEnabled(false);
+    showMessage(tr("Evaluating on the 10,000 test images..."), false);
+}
+
+void TrainPage::onFinished(const TrainingResult& result) {
+    const History& h = result.history;
+    stopRequested_ = false;
+    setState(State::Idle);
+    progress_->setValue(progress_->maximum());
+    speed_->setText(tr("%1 in total").arg(duration(result.seconds)));
+    runs_.push_back({runName_, result, QString()});
+
+    QString reason;
+    if (h.stop_reason == "completed") reason = tr("finished all %n epoch(s)", nullptr, static_cast<int>(h.epochs.size()));
+    else if (h.stop_reason == "early stopping")
+        reason = tr("stopped early after %n epoch(s): the monitored figure stopped improving", nullptr,
+                    static_cast<int>(h.epochs.size()));
+    else if (h.stop_reason == "stopped" || h.stop_reason == "cancelled")
+        reason = tr("stopped by you after %n full epoch(s)", nullptr, static_cast<int>(h.epochs.size()));
+    else reason = QString::fromStdString(h.stop_reason);
+
+    if (result.tested) {
+        testResult_ = tr("Test accuracy %1 · test loss %2 (%3 test images)")
+                          .arg(percent(result.test.accuracy), QLocale().toString(result.test.loss, 'f', 4),
+                               QLocale().toString(qulonglong(result.test.samples)));
+    }
+    if (h.diverged) {
+        // The run blew up: its weights are the last good ones (or the initial ones), which would
+        // predict badly, so the session keeps its current model.
+        const double suggestion = lastLearningRate_ / 10;
+        showMessage(tr("<b>Training diverged</b>: %1.<br>The weights of the last good epoch were kept, but this "
+                       "run's model is not used for predictions. Try a smaller learning rate, e.g. %2.")
+                        .arg(QString::fromStdString(h.stop_reason).toHtmlEscaped(), QString::number(suggestion, 'g', 3)),
+                    true);
+        emit statusMessage(tr("Training diverged: try a smaller learning rate"));
+    } else {
+        if (session_) session_->setModel(result.model);
+        QString html = tr("<b>%1</b>: %2. %3.").arg(runName_.toHtmlEscaped(), reason.toHtmlEscaped(), testResult_.toHtmlEscaped());
+        if (runReference_ > 0 && result.tested)
+            html += QStringLiteral(" ") + tr("The tutorial reports %1 with the full data set and all epochs.").arg(percent(runReference_));
+        html += QStringLiteral("<br>") + tr("It now predicts on the other pages; save it with File > Save Model.");
+        showMessage(html, false);
+        emit statusMessage(tr("%1 trained: %2").arg(runName_, testResult_));
+    }
+    refreshRuns();
+    runsView_->setCurrentItem(runsView_->topLevelItem(runsView_->topLevelItemCount() - 1));
+    emit trainingEnded(true);
+}
+
+void TrainPage::onFailed(const QString& message) {
+    stopRequested_ = false;
+    setState(State::Idle);
+    progress_->setValue(0);
+    speed_->clear();
+    showMessage(QStringLiteral("<b>%1</b> %2").arg(tr("Training failed.").toHtmlEscaped(), message.toHtmlEscaped()), true);
+    emit statusMessage(tr("Training failed"));
+    emit trainingEnded(false);
+}
+
+void TrainPage::refreshRuns() {
+    runsView_->clear();
+    for (const Run& r : runs_) {
+        const History& h = r.result.history;
+        auto* item = new QTreeWidgetItem(runsView_);
+        item->setText(0, h.diverged ? tr("%1 (diverged)").arg(r.name) : r.name);
+        item->setText(1, !h.epochs.empty() && h.epochs.back().has_validation ? percent(h.epochs.back().val_accuracy)
+                                                                            : QStringLiteral("–"));
+        item->setText(2, r.result.tested ? percent(r.result.test.accuracy) : QStringLiteral("–"));
+        const QString saved = r.path.isEmpty() ? tr("Not saved") : QDir::toNativeSeparators(r.path);
+        item->setToolTip(0, tr("%n epoch(s) in %1", nullptr, static_cast<int>(h.epochs.size())).arg(duration(r.result.seconds)) +
+                                QStringLiteral("\n") + saved);
+        for (int c = 1; c < 3; ++c) item->setTextAlignment(c, Qt::AlignRight | Qt::AlignVCenter);
+    }
+    useRun_->setEnabled(selectedRun() >= 0);
+    saveRun_->setEnabled(selectedRun() >= 0);
+}
+
+int TrainPage::selectedRun() const {
+    const QTreeWidgetItem* item = runsView_->currentItem();
+    return item && item->isSelected() ? runsView_->indexOfTopLevelItem(const_cast<QTreeWidgetItem*>(item)) : -1;
+}
+
+void TrainPage::useSelectedRun() {
+    const int i = selectedRun();
+    if (i < 0 || !session_) return;
+    session_->setModel(runs_[static_cast<std::size_t>(i)].result.model, runs_[static_cast<std::size_t>(i)].path);
+    emit statusMessage(tr("%1 now predicts on the other pages").arg(runs_[static_cast<std::size_t>(i)].name));
+}
+
+void TrainPage::saveSelectedRun() {
+    const int i = selectedRun();
+    if (i < 0) return;
+    Run& run = runs_[static_cast<std::size_t>(i)];
+    QSettings settings;
+    QString dir = settings.value(QStringLiteral("paths/models")).toString();
+    if (dir.isEmpty()) dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    QString file = run.name;
+    file.replace(QStringLiteral(" #"), QStringLiteral("-run"));
+    file.replace(QLatin1Char(' '), QLatin1Char('-'));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save Model"), QDir(dir).filePath(file + QStringLiteral(".dsm")),
+                                                      tr("Digit Studio models (*.dsm)"));
+    if (path.isEmpty()) return;
+    try {
+        save_model(path.toStdString(), run.result.model);
+        run.path = path;
+        settings.setValue(QStringLiteral("paths/models"), QFileInfo(path).absolutePath());
+        emit statusMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
+    } catch (const std::exception& e) {
+        showMessage(tr("Could not save the model to %1: %2").arg(path.toHtmlEscaped(), QString::fromUtf8(e.what()).toHtmlEscaped()), true);
+    }
+    refreshRuns();
+}
+
+void TrainPage::prepareScreenshot() {
+    // A short real run, synchronously on this thread: the page's own slots receive the worker's
+    // signals directly, exactly as they would across threads.
+    selectPreset(QStringLiteral("mlp-128-32"));
+    TrainConfig c = config_->config();
+    c.epochs = 3;
+    c.validation_split = 0.1f;
+    config_->setConfig(c);
+    config_->setTrainLimit(6000);
+    auto job = makeJob();
+    if (!TrainingWorker::check(*job).isEmpty()) {
+        start();  // shows why
+        return;
+    }
+    job->batch_interval_ms = 0;
+    TrainingWorker local;
+    connectWorker(&local, Qt::DirectConnection);
+    beginRun(*job);
+    local.train(*job);
+}
+
+}  // namespace digit::ui
