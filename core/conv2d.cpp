@@ -4,9 +4,353 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
+#include <cstdlib>
+
+#include <omp.h>
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(DIGIT_DOUBLE)
+#include <immintrin.h>
+#define DIGIT_CONV_AVX512 1
+#endif
 
 namespace digit {
+
+namespace conv_detail {
+
+using Index = Eigen::Index;
+
+// The A operand of the products: m rows of K = nseg * run scalars. Row r starts at
+// base + off[r] (a table) or base + r * ld; its scalar ky * run + t is at row + ky * seg_stride + t.
+// An im2col matrix is one segment (run = K). An image read in place, without im2col, is one
+// segment per kernel row: kh runs of kw * Cin scalars, one image row (seg_stride) apart, and a
+// row per output pixel at the offset of its receptive field.
+struct Rows {
+    const Scalar* base = nullptr;
+    const Index* off = nullptr;
+    Index ld = 0;
+    Index nseg = 1, seg_stride = 0, run = 0;
+    const Scalar* row(Index r) const { return base + (off ? off[r] : r * ld); }
+};
+
+// Where the rows of a product's result go: row i at base + off[i] (a table) or base + i * ld.
+struct OutRows {
+    Scalar* base = nullptr;
+    const Index* off = nullptr;
+    Index ld = 0;
+    Scalar* row(Index i) const { return base + (off ? off[i] : i * ld); }
+};
+
+}  // namespace conv_detail
+
+namespace {
+
+using conv_detail::OutRows;
+using conv_detail::Rows;
+
+using Index = Eigen::Index;
+using Strided = Eigen::OuterStride<>;
+
+// Bytes of per-block buffers (cols and dcols, or dy, x and dx read in place): with the kernel
+// and what the other products touch, a block stays within a core's 2 MiB L2.
+constexpr Index kBlockBytes = Index(640) << 10;
+
+#ifdef DIGIT_CONV_AVX512
+// ---- Register-blocked AVX-512 products (float). A tile of MR rows x NV 16-float vectors of the
+// output lives in registers (MR * NV <= 24 accumulators) while the shared dimension streams past:
+// per step NV loads of B and MR broadcasts of A feed MR * NV FMAs. The last vector of a tile is
+// masked, so any width works. Compiled for AVX-512 whatever the build flags and used only when
+// the CPU has it.
+#define DIGIT_AVX512 __attribute__((target("avx512f")))
+// Fully unrolled tile loops let the compiler keep the accumulator arrays in registers.
+#define DIGIT_UNROLL _Pragma("GCC unroll 32")
+
+bool cpu_has_avx512() {
+    static const bool has = __builtin_cpu_supports("avx512f");
+    return has;
+}
+
+// Tile i of C is written to (or added to) out[i]: MR rows x NV 16-float vectors of
+// A (MR rows) * B (K x 16 NV, ldb) [+ bias], A's row i at rows[i] in nseg segments of `run`
+// scalars seg_stride apart (see Rows).
+template <int MR, int NV>
+DIGIT_AVX512 inline void nn_tile(const float* const* rows, Index nseg, Index seg_stride, Index run, const float* B,
+                                 Index ldb, const float* bias, bool add, float* const* out, __mmask16 last) {
+    __m512 b0[NV];
+    DIGIT_UNROLL
+    for (int v = 0; v < NV; ++v) b0[v] = _mm512_setzero_ps();
+    if (bias) {
+        DIGIT_UNROLL
+        for (int v = 0; v < NV - 1; ++v) b0[v] = _mm512_loadu_ps(bias + 16 * v);
+        b0[NV - 1] = _mm512_maskz_loadu_ps(last, bias + 16 * (NV - 1));
+    }
+    __m512 acc[MR][NV];
+    DIGIT_UNROLL
+    for (int i = 0; i < MR; ++i)
+        DIGIT_UNROLL
+        for (int v = 0; v < NV; ++v) acc[i][v] = b0[v];
+    for (Index j = 0; j < nseg; ++j) {
+        const float* a[MR];
+        DIGIT_UNROLL
+        for (int i = 0; i < MR; ++i) a[i] = rows[i] + j * seg_stride;
+        const float* b = B + j * run * ldb;
+        for (Index t = 0; t < run; ++t, b += ldb) {
+            __m512 bv[NV];
+            DIGIT_UNROLL
+            for (int v = 0; v < NV - 1; ++v) bv[v] = _mm512_loadu_ps(b + 16 * v);
+            bv[NV - 1] = _mm512_maskz_loadu_ps(last, b + 16 * (NV - 1));
+            DIGIT_UNROLL
+            for (int i = 0; i < MR; ++i) {
+                const __m512 av = _mm512_set1_ps(a[i][t]);
+                DIGIT_UNROLL
+                for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_fmadd_ps(av, bv[v], acc[i][v]);
+            }
+        }
+    }
+    // Row by row: added rows may overlap (neighbouring receptive fields), so each row's sum is
+    // stored before the next row is read.
+    DIGIT_UNROLL
+    for (int i = 0; i < MR; ++i) {
+        if (add) {
+            DIGIT_UNROLL
+            for (int v = 0; v < NV - 1; ++v) acc[i][v] = _mm512_add_ps(acc[i][v], _mm512_loadu_ps(out[i] + 16 * v));
+            acc[i][NV - 1] = _mm512_add_ps(acc[i][NV - 1], _mm512_maskz_loadu_ps(last, out[i] + 16 * (NV - 1)));
+        }
+        DIGIT_UNROLL
+        for (int v = 0; v < NV - 1; ++v) _mm512_storeu_ps(out[i] + 16 * v, acc[i][v]);
+        _mm512_mask_storeu_ps(out[i] + 16 * (NV - 1), last, acc[i][NV - 1]);
+    }
+}
+
+// The rows left over after the full MR-row tiles: one tile of exactly `count` (< MR) rows.
+template <int R, int NV>
+DIGIT_AVX512 inline void nn_tail(Index count, const float* const* rows, Index nseg, Index seg_stride, Index run,
+                                 const float* B, Index ldb, const float* bias, bool add, float* const* out,
+                                 __mmask16 last) {
+    if constexpr (R > 0) {
+        if (count == R)
+            nn_tile<R, NV>(rows, nseg, seg_stride, run, B, ldb, bias, add, out, last);
+        else
+            nn_tail<R - 1, NV>(count, rows, nseg, seg_stride, run, B, ldb, bias, add, out, last);
+    }
+}
+
+// One column block of C (columns col .. col + 16 NV of each output row), written or, with
+// add_all, added. Rows go in blocks of 48 (a multiple of every MR) and the shared dimension in
+// blocks of whole segments of about 128 scalars: B's block (128 x 64 floats, 32 KiB) and the
+// block's output rows then stay in L1 while the tiles sweep them.
+template <int MR, int NV>
+DIGIT_AVX512 void nn_columns(Index m, const Rows& A, const float* B, Index ldb, const float* bias, const OutRows& C,
+                             Index col, bool add_all, __mmask16 last) {
+    constexpr Index kRowBlock = 48, kDepth = 128;
+    const Index segs = std::max<Index>(1, kDepth / std::max<Index>(A.run, 1));
+    const float* rows[MR];
+    float* out[MR];
+    for (Index i0 = 0; i0 < m; i0 += kRowBlock) {
+        const Index i1 = std::min(m, i0 + kRowBlock);
+        for (Index s0 = 0; s0 < A.nseg; s0 += segs) {
+            const Index ns = std::min(segs, A.nseg - s0);
+            const float* b = B + s0 * A.run * ldb;
+            const bool add = add_all || s0 > 0;
+            const float* bias_here = s0 == 0 ? bias : nullptr;
+            Index i = i0;
+            for (; i + MR <= i1; i += MR) {
+                for (int q = 0; q < MR; ++q) {
+                    rows[q] = A.row(i + q) + s0 * A.seg_stride;
+                    out[q] = C.row(i + q) + col;
+                }
+                nn_tile<MR, NV>(rows, ns, A.seg_stride, A.run, b, ldb, bias_here, add, out, last);
+            }
+            for (Index q = 0; q < i1 - i; ++q) {
+                rows[q] = A.row(i + q) + s0 * A.seg_stride;
+                out[q] = C.row(i + q) + col;
+            }
+            nn_tail<MR - 1, NV>(i1 - i, rows, ns, A.seg_stride, A.run, b, ldb, bias_here, add, out, last);
+        }
+    }
+}
+
+// Columns [j, j + width) of the product, width <= 64.
+DIGIT_AVX512 void nn_block(Index m, Index width, const Rows& A, const float* B, Index ldb, const float* bias,
+                           const OutRows& C, Index col, bool add_all) {
+    const int nv = static_cast<int>((width + 15) / 16);
+    const auto last = static_cast<__mmask16>((1u << (width - 16 * (nv - 1))) - 1u);
+    switch (nv) {
+    case 4: nn_columns<6, 4>(m, A, B, ldb, bias, C, col, add_all, last); break;
+    case 3: nn_columns<8, 3>(m, A, B, ldb, bias, C, col, add_all, last); break;
+    case 2: nn_columns<12, 2>(m, A, B, ldb, bias, C, col, add_all, last); break;
+    default: nn_columns<12, 1>(m, A, B, ldb, bias, C, col, add_all, last); break;
+    }
+}
+
+// Column blocks of 64 (4 vectors, 6x4 tiles), or of 48 (8x3 tiles) when those divide n and 64s
+// do not (96 = 2 x 48 beats 64 + 32, whose 12x2 tiles need more loads per FMA).
+Index column_block(Index n) {
+    const Index vectors = (n + 15) / 16;
+    return vectors % 4 != 0 && vectors % 3 == 0 ? 48 : 64;
+}
+
+DIGIT_AVX512 void gemm_nn_avx512(Index m, Index n, const Rows& A, const float* B, Index ldb, const float* bias,
+                                 float* C, Index ldc) {
+    // B's column block is reused from cache by every row tile.
+    OutRows out;
+    out.base = C;
+    out.ld = ldc;
+    const Index step = column_block(n);
+    for (Index j = 0; j < n; j += step)
+        nn_block(m, std::min(step, n - j), A, B + j, ldb, bias ? bias + j : nullptr, out, j, false);
+}
+
+// dst += A * B where B's columns are kh segments of `run` (a kernel row's kw * Cin taps) and
+// output row i's segment ky lives at dst.row(i) + ky * seg_stride: the input gradient added
+// straight onto each pixel's receptive field, without a dcols matrix and col2im.
+DIGIT_AVX512 void gemm_nn_scatter_avx512(Index m, const Rows& A, const float* B, Index ldb, const OutRows& dst,
+                                         Index nseg, Index seg_stride, Index run) {
+    const Index step = column_block(run);
+    for (Index ky = 0; ky < nseg; ++ky)
+        for (Index j = 0; j < run; j += step)
+            nn_block(m, std::min(step, run - j), A, B + ky * run + j, ldb, nullptr, dst, ky * seg_stride + j, true);
+}
+
+// C (PR x 16 NV) += A^T G over m rows. Row r of A is PR consecutive scalars at
+// A + off[r] (Table) or A + r * ld; G (m x 16 NV, ldg).
+template <int PR, int NV, bool Table>
+DIGIT_AVX512 inline void tn_tile(const float* A, const Index* off, Index ld, Index m, const float* G, Index ldg,
+                                 float* C, Index ldc, __mmask16 last) {
+    __m512 acc[PR][NV];
+    DIGIT_UNROLL
+    for (int i = 0; i < PR; ++i) {
+        DIGIT_UNROLL
+        for (int v = 0; v < NV - 1; ++v) acc[i][v] = _mm512_loadu_ps(C + i * ldc + 16 * v);
+        acc[i][NV - 1] = _mm512_maskz_loadu_ps(last, C + i * ldc + 16 * (NV - 1));
+    }
+    for (Index r = 0; r < m; ++r) {
+        const float* a = Table ? A + off[r] : A + r * ld;
+        __m512 g[NV];
+        DIGIT_UNROLL
+        for (int v = 0; v < NV - 1; ++v) g[v] = _mm512_loadu_ps(G + r * ldg + 16 * v);
+        g[NV - 1] = _mm512_maskz_loadu_ps(last, G + r * ldg + 16 * (NV - 1));
+        DIGIT_UNROLL
+        for (int i = 0; i < PR; ++i) {
+            const __m512 av = _mm512_set1_ps(a[i]);
+            DIGIT_UNROLL
+            for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_fmadd_ps(av, g[v], acc[i][v]);
+        }
+    }
+    DIGIT_UNROLL
+    for (int i = 0; i < PR; ++i) {
+        DIGIT_UNROLL
+        for (int v = 0; v < NV - 1; ++v) _mm512_storeu_ps(C + i * ldc + 16 * v, acc[i][v]);
+        _mm512_mask_storeu_ps(C + i * ldc + 16 * (NV - 1), last, acc[i][NV - 1]);
+    }
+}
+
+template <int R, int NV, bool Table>
+DIGIT_AVX512 inline void tn_tail(Index count, const float* A, const Index* off, Index ld, Index m, const float* G,
+                                 Index ldg, float* C, Index ldc, __mmask16 last) {
+    if constexpr (R > 0) {
+        if (count == R)
+            tn_tile<R, NV, Table>(A, off, ld, m, G, ldg, C, ldc, last);
+        else
+            tn_tail<R - 1, NV, Table>(count, A, off, ld, m, G, ldg, C, ldc, last);
+    }
+}
+
+// All of C's rows for one column block: per segment, tiles of PR of its `run` scalars.
+template <int PR, int NV, bool Table>
+DIGIT_AVX512 void tn_columns(const Rows& A, Index r0, Index m, const float* G, Index ldg, float* C, Index ldc,
+                             __mmask16 last) {
+    const float* base = Table ? A.base : A.base + r0 * A.ld;
+    const Index* off = Table ? A.off + r0 : nullptr;
+    for (Index j = 0; j < A.nseg; ++j) {
+        const float* a = base + j * A.seg_stride;
+        float* c = C + j * A.run * ldc;
+        Index i = 0;
+        for (; i + PR <= A.run; i += PR) tn_tile<PR, NV, Table>(a + i, off, A.ld, m, G, ldg, c + i * ldc, ldc, last);
+        tn_tail<PR - 1, NV, Table>(A.run - i, a + i, off, A.ld, m, G, ldg, c + i * ldc, ldc, last);
+    }
+}
+
+template <bool Table>
+DIGIT_AVX512 void gemm_tn_acc_avx512(Index n, Index m, const Rows& A, const float* G, Index ldg, float* C, Index ldc) {
+    // Row blocks of 96 keep G's block (96 x 64 floats, 24 KiB) in L1 while every tile of C
+    // sweeps it; each element of C is still summed over the rows in order.
+    constexpr Index kRows = 96;
+    const Index step = column_block(n);
+    for (Index r0 = 0; r0 < m; r0 += kRows) {
+        const Index rows = std::min(kRows, m - r0);
+        const float* g = G + r0 * ldg;
+        for (Index j = 0; j < n; j += step) {
+            const Index width = std::min(step, n - j);
+            const int nv = static_cast<int>((width + 15) / 16);
+            const auto last = static_cast<__mmask16>((1u << (width - 16 * (nv - 1))) - 1u);
+            switch (nv) {
+            case 4: tn_columns<6, 4, Table>(A, r0, rows, g + j, ldg, C + j, ldc, last); break;
+            case 3: tn_columns<8, 3, Table>(A, r0, rows, g + j, ldg, C + j, ldc, last); break;
+            case 2: tn_columns<12, 2, Table>(A, r0, rows, g + j, ldg, C + j, ldc, last); break;
+            default: tn_columns<12, 1, Table>(A, r0, rows, g + j, ldg, C + j, ldc, last); break;
+            }
+        }
+    }
+}
+#endif  // DIGIT_CONV_AVX512
+
+// Whether this build and CPU have the fast kernels. DIGIT_NO_AVX512=1 in the environment
+// forces Eigen's products (tests compare both paths; benchmarks measure the difference).
+bool fast_kernels() {
+#ifdef DIGIT_CONV_AVX512
+    const char* off = std::getenv("DIGIT_NO_AVX512");
+    return cpu_has_avx512() && !(off && *off && *off != '0');
+#else
+    return false;
+#endif
+}
+
+// C (m x n) = A (m x K) * B (K x n, ldb) [+ bias (n)], single-threaded (callers run one block
+// per thread). Without the fast kernels A must be a plain matrix (one segment, no table).
+void gemm_nn(bool fast, Index m, Index n, const Rows& A, const Scalar* B, Index ldb, const Scalar* bias, Scalar* C,
+             Index ldc) {
+#ifdef DIGIT_CONV_AVX512
+    if (fast) return gemm_nn_avx512(m, n, A, B, ldb, bias, C, ldc);
+#else
+    (void)fast;
+#endif
+    Eigen::Map<Matrix, 0, Strided> c(C, m, n, Strided(ldc));
+    c.noalias() = Eigen::Map<const Matrix, 0, Strided>(A.base, m, A.run, Strided(A.ld)) *
+                  Eigen::Map<const Matrix, 0, Strided>(B, A.run, n, Strided(ldb));
+    if (bias) c.rowwise() += Eigen::Map<const RowVector>(bias, n);
+}
+
+// dst's receptive fields += A * B (see gemm_nn_scatter_avx512); only with the fast kernels.
+void gemm_nn_scatter(Index m, const Rows& A, const Scalar* B, Index ldb, const OutRows& dst, Index nseg, Index seg_stride,
+                     Index run) {
+#ifdef DIGIT_CONV_AVX512
+    gemm_nn_scatter_avx512(m, A, B, ldb, dst, nseg, seg_stride, run);
+#else
+    (void)m, (void)A, (void)B, (void)ldb, (void)dst, (void)nseg, (void)seg_stride, (void)run;
+#endif
+}
+
+// C (K x n, ldc) += A^T G, A (m x K), G (m x n, ldg): the kernel gradient of m pixels.
+void gemm_tn_acc(bool fast, Index n, Index m, const Rows& A, const Scalar* G, Index ldg, Scalar* C, Index ldc) {
+#ifdef DIGIT_CONV_AVX512
+    if (fast)
+        return A.off ? gemm_tn_acc_avx512<true>(n, m, A, G, ldg, C, ldc) : gemm_tn_acc_avx512<false>(n, m, A, G, ldg, C, ldc);
+#else
+    (void)fast;
+#endif
+    Eigen::Map<Matrix, 0, Strided>(C, A.run, n, Strided(ldc)).noalias() +=
+        Eigen::Map<const Matrix, 0, Strided>(A.base, m, A.run, Strided(A.ld)).transpose() *
+        Eigen::Map<const Matrix, 0, Strided>(G, m, n, Strided(ldg));
+}
+
+// Samples per group of the kernel-gradient sum: fixed by the batch size alone, at most 64
+// groups (their partial sums are what the backward pass keeps).
+Index group_samples(Index n) { return std::max<Index>(8, (n + 63) / 64); }
+
+// Samples per block when images are read in place (no cols buffer to keep in cache).
+constexpr Index kInPlaceBlock = 8;
+
+}  // namespace
 
 Conv2D::Conv2D(const LayerSpec& spec)
     : filters_(spec.units), k_(spec.kernel), stride_(spec.stride), padding_(spec.padding), l2_(static_cast<Scalar>(spec.l2)) {
@@ -36,7 +380,24 @@ Shape Conv2D::build(const Shape& in) {
         pad_top_ = std::max((ho_ - 1) * stride_ + k_ - h_, 0) / 2;
         pad_left_ = std::max((wo_ - 1) * stride_ + k_ - w_, 0) / 2;
     }
-    patch_ = static_cast<Eigen::Index>(k_) * k_ * cin_;
+    patch_ = static_cast<Index>(k_) * k_ * cin_;
+    cols_are_input_ = k_ == 1 && stride_ == 1;
+
+    // The fast kernels read images in place, without im2col: that saves writing and re-reading
+    // kh * kw copies of every input (10-50% of a layer's time, most for small Cin). 'same'
+    // padding reads a zero-padded copy. Eigen's products need the explicit cols matrix.
+    in_place_ = fast_kernels();
+    const int span_h = (ho_ - 1) * stride_ + k_, span_w = (wo_ - 1) * stride_ + k_;  // input rows/columns read
+    padded_ = in_place_ && (pad_top_ > 0 || pad_left_ > 0 || span_h > h_ || span_w > w_);
+    img_h_ = padded_ ? span_h : h_;
+    img_w_ = padded_ ? span_w : w_;
+    img_size_ = static_cast<Index>(img_h_) * img_w_ * cin_;
+    pixel_offsets_.resize(static_cast<std::size_t>(ho_) * static_cast<std::size_t>(wo_));
+    for (int oy = 0; oy < ho_; ++oy)
+        for (int ox = 0; ox < wo_; ++ox)
+            pixel_offsets_[static_cast<std::size_t>(oy * wo_ + ox)] =
+                (static_cast<Index>(oy) * stride_ * img_w_ + static_cast<Index>(ox) * stride_) * cin_;
+    row_offsets_.clear();
     return Shape{ho_, wo_, filters_};
 }
 
@@ -57,101 +418,240 @@ void Conv2D::initialize(Rng& rng) {
     for (int i = 0; i < filters_; ++i) kernel_[nk + static_cast<std::size_t>(i)] = 0;
 }
 
-Eigen::Index Conv2D::chunk_samples() const {
-    // About 4 MiB of cols per chunk: large GEMMs, buffers that stay in the 2 MiB-per-core L2 / L3.
-    const Eigen::Index per_sample = static_cast<Eigen::Index>(ho_) * wo_ * patch_ * static_cast<Eigen::Index>(sizeof(Scalar));
-    return std::max<Eigen::Index>(1, (Eigen::Index(4) << 20) / std::max<Eigen::Index>(per_sample, 1));
+Index Conv2D::block_samples() const {
+    const Index per_sample = static_cast<Index>(ho_) * wo_ * patch_ * static_cast<Index>(sizeof(Scalar));
+    return std::max<Index>(1, kBlockBytes / std::max<Index>(per_sample, 1));
 }
 
-void Conv2D::im2col(const Matrix& x, Eigen::Index first, Eigen::Index count) {
-    const Eigen::Index rows_per_sample = static_cast<Eigen::Index>(ho_) * wo_;
-    if (cols_.rows() < count * rows_per_sample || cols_.cols() != patch_) cols_.resize(count * rows_per_sample, patch_);
-    const std::size_t row_bytes = static_cast<std::size_t>(cin_) * sizeof(Scalar);
-#pragma omp parallel for schedule(static)
-    for (Eigen::Index s = 0; s < count; ++s) {
-        const Scalar* img = x.data() + (first + s) * x.cols();
-        Scalar* out = cols_.data() + s * rows_per_sample * patch_;
+Index Conv2D::in_place_block_samples() const {
+    // dy's rows, x's and dx's images of a block stay in L2 while the backward products sweep them.
+    const Index per_sample = (static_cast<Index>(ho_) * wo_ * filters_ + 2 * img_size_) * static_cast<Index>(sizeof(Scalar));
+    return std::max<Index>(1, kBlockBytes / std::max<Index>(per_sample, 1));
+}
+
+Scalar* Conv2D::workspace(std::size_t per_thread) {
+    const std::size_t need = per_thread * static_cast<std::size_t>(omp_get_max_threads());
+    if (work_.size() < need) work_.resize(need);
+    return work_.data();
+}
+
+const Index* Conv2D::row_offsets(Index block) {
+    const auto pixels = static_cast<Index>(pixel_offsets_.size());
+    if (static_cast<Index>(row_offsets_.size()) < block * pixels) {
+        row_offsets_.resize(static_cast<std::size_t>(block * pixels));
+        for (Index s = 0; s < block; ++s)
+            for (Index p = 0; p < pixels; ++p)
+                row_offsets_[static_cast<std::size_t>(s * pixels + p)] = s * img_size_ + pixel_offsets_[static_cast<std::size_t>(p)];
+    }
+    return row_offsets_.data();
+}
+
+conv_detail::Rows Conv2D::patches(const Scalar* x, Index ldx, Index count, Scalar* scratch, const Index* offsets) const {
+    Rows a;
+    if (in_place_) {
+        if (padded_) pad(x, ldx, count, scratch);
+        a.base = padded_ ? scratch : x;
+        a.off = offsets;
+        a.nseg = k_;
+        a.seg_stride = static_cast<Index>(img_w_) * cin_;
+        a.run = static_cast<Index>(k_) * cin_;
+    } else if (cols_are_input_) {
+        a.base = x;
+        a.ld = a.run = cin_;
+    } else {
+        im2col(x, ldx, count, scratch);
+        a.base = scratch;
+        a.ld = a.run = patch_;
+    }
+    return a;
+}
+
+void Conv2D::pad(const Scalar* x, Index ldx, Index count, Scalar* out) const {
+    const Index row = static_cast<Index>(img_w_) * cin_;
+    const int ix_end = std::min(w_, img_w_ - pad_left_);  // input columns that land in the copy
+    for (Index s = 0; s < count; ++s) {
+        const Scalar* img = x + s * ldx;
+        Scalar* dst = out + s * img_size_;
+        for (int py = 0; py < img_h_; ++py, dst += row) {
+            const int iy = py - pad_top_;
+            if (iy < 0 || iy >= h_) {
+                std::fill(dst, dst + row, Scalar(0));
+                continue;
+            }
+            std::fill(dst, dst + static_cast<Index>(pad_left_) * cin_, Scalar(0));
+            const Index len = static_cast<Index>(ix_end) * cin_;
+            VectorMap(dst + static_cast<Index>(pad_left_) * cin_, len) =
+                Eigen::Map<const Vector>(img + static_cast<Index>(iy) * w_ * cin_, len);
+            std::fill(dst + static_cast<Index>(pad_left_) * cin_ + len, dst + row, Scalar(0));
+        }
+    }
+}
+
+void Conv2D::unpad(const Scalar* padded, Index count, Scalar* dx, Index ldx) const {
+    const Index row = static_cast<Index>(img_w_) * cin_;
+    const int ix_end = std::min(w_, img_w_ - pad_left_);  // input columns inside the padded image
+    for (Index s = 0; s < count; ++s) {
+        const Scalar* src = padded + s * img_size_;
+        Scalar* img = dx + s * ldx;
+        for (int iy = 0; iy < h_; ++iy) {
+            Scalar* d = img + static_cast<Index>(iy) * w_ * cin_;
+            const int py = iy + pad_top_;
+            const Index len = py < img_h_ ? static_cast<Index>(ix_end) * cin_ : 0;
+            if (len > 0)
+                VectorMap(d, len) = Eigen::Map<const Vector>(src + py * row + static_cast<Index>(pad_left_) * cin_, len);
+            // Pixels no window reaches (a stride that skips the last rows or columns).
+            std::fill(d + len, d + static_cast<Index>(w_) * cin_, Scalar(0));
+        }
+    }
+}
+
+void Conv2D::im2col(const Scalar* x, Index ldx, Index count, Scalar* cols) const {
+    // For one output pixel and kernel row ky the kw taps are kw * Cin consecutive input scalars:
+    // copy them as one run, with zeros for the taps that fall into the padding.
+    const Index run = static_cast<Index>(k_) * cin_;
+    for (Index s = 0; s < count; ++s) {
+        const Scalar* img = x + s * ldx;
+        Scalar* dst = cols + s * ho_ * wo_ * patch_;
         for (int oy = 0; oy < ho_; ++oy)
             for (int ox = 0; ox < wo_; ++ox) {
-                Scalar* dst = out + (static_cast<Eigen::Index>(oy) * wo_ + ox) * patch_;
-                for (int ky = 0; ky < k_; ++ky) {
+                const int ix0 = ox * stride_ - pad_left_;
+                const int kx_lo = std::max(0, -ix0), kx_hi = std::min(k_, w_ - ix0);
+                for (int ky = 0; ky < k_; ++ky, dst += run) {
                     const int iy = oy * stride_ + ky - pad_top_;
-                    for (int kx = 0; kx < k_; ++kx) {
-                        const int ix = ox * stride_ + kx - pad_left_;
-                        if (iy < 0 || iy >= h_ || ix < 0 || ix >= w_)
-                            std::fill(dst, dst + cin_, Scalar(0));
-                        else
-                            std::memcpy(dst, img + (static_cast<Eigen::Index>(iy) * w_ + ix) * cin_, row_bytes);
-                        dst += cin_;
+                    if (iy < 0 || iy >= h_ || kx_lo >= kx_hi) {
+                        std::fill(dst, dst + run, Scalar(0));
+                        continue;
                     }
+                    std::fill(dst, dst + kx_lo * cin_, Scalar(0));
+                    // An inline vector copy: the runs are short (3 scalars for 3x3x1), too
+                    // short for a call to memcpy to pay off.
+                    const Index len = static_cast<Index>(kx_hi - kx_lo) * cin_;
+                    VectorMap(dst + kx_lo * cin_, len) =
+                        Eigen::Map<const Vector>(img + (static_cast<Index>(iy) * w_ + ix0 + kx_lo) * cin_, len);
+                    std::fill(dst + kx_hi * cin_, dst + run, Scalar(0));
                 }
             }
     }
 }
 
-void Conv2D::col2im(Eigen::Index first, Eigen::Index count, Matrix& dx) const {
-    const Eigen::Index rows_per_sample = static_cast<Eigen::Index>(ho_) * wo_;
-#pragma omp parallel for schedule(static)
-    for (Eigen::Index s = 0; s < count; ++s) {
-        Scalar* img = dx.data() + (first + s) * dx.cols();
-        std::fill(img, img + dx.cols(), Scalar(0));
-        const Scalar* src = dcols_.data() + s * rows_per_sample * patch_;
+void Conv2D::col2im(const Scalar* dcols, Index count, Scalar* dx, Index ldx) const {
+    const Index run = static_cast<Index>(k_) * cin_;
+    for (Index s = 0; s < count; ++s) {
+        Scalar* img = dx + s * ldx;
+        std::fill(img, img + static_cast<Index>(h_) * w_ * cin_, Scalar(0));
+        const Scalar* src = dcols + s * ho_ * wo_ * patch_;
         for (int oy = 0; oy < ho_; ++oy)
             for (int ox = 0; ox < wo_; ++ox) {
-                const Scalar* row = src + (static_cast<Eigen::Index>(oy) * wo_ + ox) * patch_;
-                for (int ky = 0; ky < k_; ++ky) {
+                const int ix0 = ox * stride_ - pad_left_;
+                const int kx_lo = std::max(0, -ix0), kx_hi = std::min(k_, w_ - ix0);
+                for (int ky = 0; ky < k_; ++ky, src += run) {
                     const int iy = oy * stride_ + ky - pad_top_;
-                    for (int kx = 0; kx < k_; ++kx, row += cin_) {
-                        const int ix = ox * stride_ + kx - pad_left_;
-                        if (iy < 0 || iy >= h_ || ix < 0 || ix >= w_) continue;
-                        Scalar* d = img + (static_cast<Eigen::Index>(iy) * w_ + ix) * cin_;
-                        for (int c = 0; c < cin_; ++c) d[c] += row[c];
-                    }
+                    if (iy < 0 || iy >= h_ || kx_lo >= kx_hi) continue;
+                    Scalar* d = img + (static_cast<Index>(iy) * w_ + ix0 + kx_lo) * cin_;
+                    const Index len = static_cast<Index>(kx_hi - kx_lo) * cin_;
+                    VectorMap(d, len) += Eigen::Map<const Vector>(src + kx_lo * cin_, len);
                 }
             }
     }
 }
 
 void Conv2D::forward(const Matrix& x, Matrix& y, bool, Rng&) {
-    const Eigen::Index n = x.rows();
-    const Eigen::Index rows_per_sample = static_cast<Eigen::Index>(ho_) * wo_;
-    y.resize(n, rows_per_sample * filters_);
-    ConstMatrixMap K(kernel_, patch_, filters_);
-    Eigen::Map<const RowVector> bias(kernel_ + patch_ * filters_, filters_);
-    const Eigen::Index chunk = chunk_samples();
-    for (Eigen::Index first = 0; first < n; first += chunk) {
-        const Eigen::Index count = std::min(chunk, n - first);
-        im2col(x, first, count);
-        // y viewed as (n * Ho * Wo, Cout): this chunk's rows.
-        MatrixMap out(y.data() + first * rows_per_sample * filters_, count * rows_per_sample, filters_);
-        out.noalias() = cols_.topRows(count * rows_per_sample) * K;
-        out.rowwise() += bias;
+    if (x.cols() != static_cast<Index>(h_) * w_ * cin_)
+        throw ConfigError("Conv2D built for " + Shape{h_, w_, cin_}.to_string() + " inputs gets rows of " +
+                          std::to_string(x.cols()) + " values");
+    const Index n = x.rows();
+    const auto pixels = static_cast<Index>(pixel_offsets_.size());  // output pixels per sample
+    y.resize(n, pixels * filters_);
+    const Index block = in_place_ ? kInPlaceBlock : block_samples();
+    const Index blocks = (n + block - 1) / block;
+    const Index per_thread = in_place_ ? (padded_ ? block * img_size_ : 0) : (cols_are_input_ ? 0 : block * pixels * patch_);
+    Scalar* work = workspace(static_cast<std::size_t>(per_thread));
+    const Index* offsets = in_place_ ? row_offsets(block) : nullptr;
+    const Scalar* bias = kernel_ + patch_ * filters_;
+    // Always a parallel region for Eigen's products: inside one they run single-threaded; outside
+    // they would split the work by thread count and the rounding would depend on it.
+#pragma omp parallel for schedule(dynamic) if (blocks > 1 || !in_place_)
+    for (Index b = 0; b < blocks; ++b) {
+        const Index first = b * block, count = std::min(block, n - first);
+        Scalar* scratch = work + static_cast<Index>(omp_get_thread_num()) * per_thread;
+        const Rows a = patches(x.data() + first * x.cols(), x.cols(), count, scratch, offsets);
+        // y viewed as (n * Ho * Wo, Cout): this block's rows.
+        gemm_nn(in_place_, count * pixels, filters_, a, kernel_, filters_, bias, y.data() + first * y.cols(), filters_);
     }
 }
 
 void Conv2D::backward(const Matrix& x, const Matrix&, const Matrix& dy, Matrix* dx) {
-    const Eigen::Index n = x.rows();
-    const Eigen::Index rows_per_sample = static_cast<Eigen::Index>(ho_) * wo_;
-    ConstMatrixMap K(kernel_, patch_, filters_);
-    MatrixMap dK(grad_, patch_, filters_);
-    Eigen::Map<RowVector> dbias(grad_ + patch_ * filters_, filters_);
-    dK.setZero();
-    dbias.setZero();
-    if (dx) dx->resize(n, x.cols());
-    const Eigen::Index chunk = chunk_samples();
-    for (Eigen::Index first = 0; first < n; first += chunk) {
-        const Eigen::Index count = std::min(chunk, n - first);
-        im2col(x, first, count);
-        ConstMatrixMap g(dy.data() + first * rows_per_sample * filters_, count * rows_per_sample, filters_);
-        dK.noalias() += cols_.topRows(count * rows_per_sample).transpose() * g;
-        dbias += g.colwise().sum();
-        if (dx) {
-            if (dcols_.rows() < count * rows_per_sample || dcols_.cols() != patch_) dcols_.resize(count * rows_per_sample, patch_);
-            dcols_.topRows(count * rows_per_sample).noalias() = g * K.transpose();
-            col2im(first, count, *dx);
+    const Index n = x.rows();
+    const auto pixels = static_cast<Index>(pixel_offsets_.size());
+    const Index nparams = static_cast<Index>(parameter_count());
+    const Index nk = patch_ * filters_;
+    const Index group = group_samples(n), groups = (n + group - 1) / group;
+    // Eigen's products need cols and dcols, L2-sized blocks of samples. In place, the input
+    // gradient is added straight onto the images (a zero-padded copy for 'same').
+    const Index block = std::min(group, in_place_ ? in_place_block_samples() : block_samples());
+    const Index cols_size = cols_are_input_ ? 0 : block * pixels * patch_;
+    const Index src_size = in_place_ ? (padded_ ? block * img_size_ : 0) : cols_size;
+    const Index dst_size = !dx ? 0 : in_place_ ? (padded_ ? block * img_size_ : 0) : cols_size;
+    const Index per_thread = src_size + dst_size;
+    Scalar* work = workspace(static_cast<std::size_t>(per_thread));
+    const Index* offsets = in_place_ ? row_offsets(block) : nullptr;
+    if (partials_.size() < static_cast<std::size_t>(groups * nparams)) partials_.resize(static_cast<std::size_t>(groups * nparams));
+    if (dx) {
+        dx->resize(n, x.cols());
+        kernel_t_.resize(filters_, patch_);
+        kernel_t_.noalias() = ConstMatrixMap(kernel_, patch_, filters_).transpose();
+    }
+#pragma omp parallel for schedule(dynamic) if (groups > 1 || !in_place_)
+    for (Index g = 0; g < groups; ++g) {
+        Scalar* part = partials_.data() + g * nparams;
+        std::fill(part, part + nparams, Scalar(0));
+        Scalar* __restrict dbias = part + nk;
+        Scalar* scratch = work + static_cast<Index>(omp_get_thread_num()) * per_thread;
+        Scalar* dst = scratch + src_size;
+        const Index end = std::min(n, (g + 1) * group);
+        for (Index first = g * group; first < end; first += block) {
+            const Index count = std::min(block, end - first), rows = count * pixels;
+            const Rows a = patches(x.data() + first * x.cols(), x.cols(), count, scratch, offsets);
+            const Scalar* dy_rows = dy.data() + first * dy.cols();  // (rows, Cout)
+            gemm_tn_acc(in_place_, filters_, rows, a, dy_rows, filters_, part, filters_);
+            const Index nf = filters_;
+            for (Index r = 0; r < rows; ++r)
+                for (Index f = 0; f < nf; ++f) dbias[f] += dy_rows[r * nf + f];
+            if (!dx) continue;
+            // dx = dy K^T summed back onto the pixels each row of cols was gathered from.
+            Rows d;
+            d.base = dy_rows;
+            d.ld = d.run = filters_;
+            Scalar* dx_rows = dx->data() + first * dx->cols();
+            if (in_place_) {
+                OutRows out;
+                out.base = padded_ ? dst : dx_rows;
+                out.off = offsets;
+                std::fill(out.base, out.base + count * img_size_, Scalar(0));
+                gemm_nn_scatter(rows, d, kernel_t_.data(), patch_, out, k_, static_cast<Index>(img_w_) * cin_,
+                                static_cast<Index>(k_) * cin_);
+                if (padded_) unpad(dst, count, dx_rows, dx->cols());
+            } else {
+                gemm_nn(false, rows, patch_, d, kernel_t_.data(), patch_, nullptr, cols_are_input_ ? dx_rows : dst, patch_);
+                if (!cols_are_input_) col2im(dst, count, dx_rows, dx->cols());
+            }
         }
     }
-    if (l2_ > 0) dK += (2 * l2_) * K;
+    // Add the groups' sums in group order (each slice of the gradient by one thread; threads only
+    // when it is worth a fork and join).
+    constexpr Index kSlice = 4096;
+    const Index slices = (nparams + kSlice - 1) / kSlice;
+#pragma omp parallel for schedule(static) if (slices > 1 && nparams * groups > (Index(1) << 21))
+    for (Index s = 0; s < slices; ++s) {
+        const Index lo = s * kSlice, len = std::min(kSlice, nparams - lo);
+        VectorMap out(grad_ + lo, len);
+        out = Eigen::Map<const Vector>(partials_.data() + lo, len);
+        for (Index g = 1; g < groups; ++g) out += Eigen::Map<const Vector>(partials_.data() + g * nparams + lo, len);
+        if (l2_ > 0) {
+            const Index kl = std::max<Index>(0, std::min(len, nk - lo));
+            out.head(kl) += (2 * l2_) * Eigen::Map<const Vector>(kernel_ + lo, kl);
+        }
+    }
 }
 
 double Conv2D::regularization_loss() const {

@@ -3,9 +3,14 @@
 #include "errors.h"
 
 #include <algorithm>
-#include <limits>
+#include <cstdint>
+#include <cstring>
 
 namespace digit {
+
+namespace {
+using Index = Eigen::Index;
+}
 
 MaxPooling2D::MaxPooling2D(const LayerSpec& spec)
     : pool_(spec.pool), stride_(spec.stride > 0 ? spec.stride : spec.pool), padding_(spec.padding) {
@@ -34,52 +39,127 @@ Shape MaxPooling2D::build(const Shape& in) {
     return Shape{ho_, wo_, c_};
 }
 
+namespace {
+
+// Maximum and its index over the window rows [y0, y1) x columns [x0, x1), channel c. Elements
+// are visited in row-major order and a later one wins only if strictly greater, so ties keep
+// the first.
+inline void window_max(const Scalar* img, int W, int C, int c, int y0, int y1, int x0, int x1, Scalar* o,
+                       std::int32_t* a) {
+    int at = (y0 * W + x0) * C + c;
+    Scalar best = img[at];
+    for (int iy = y0; iy < y1; ++iy)
+        for (int ix = (iy == y0 ? x0 + 1 : x0); ix < x1; ++ix) {
+            const int i = (iy * W + ix) * C + c;
+            if (img[i] > best) {
+                best = img[i];
+                at = i;
+            }
+        }
+    o[c] = best;
+    a[c] = at;
+}
+
+#if defined(__GNUC__) && !defined(DIGIT_DOUBLE)
+// The same for 8 channels at once, with GCC's vector types: the comparison gives a lane mask
+// and the choices are blends, with no branch on the data (ReLU outputs, full of equal zeros,
+// made a branchy version slow).
+constexpr int kLanes = 8;
+using Lanes = float __attribute__((vector_size(32)));
+using LaneIndex = std::int32_t __attribute__((vector_size(32)));
+
+inline void window_max8(const Scalar* img, int W, int C, int c, int y0, int y1, int x0, int x1, Scalar* o,
+                        std::int32_t* a) {
+    const LaneIndex lane = {0, 1, 2, 3, 4, 5, 6, 7};
+    const int first = (y0 * W + x0) * C + c;
+    Lanes best;
+    std::memcpy(&best, img + first, sizeof best);
+    LaneIndex at = first + lane;
+    for (int iy = y0; iy < y1; ++iy)
+        for (int ix = (iy == y0 ? x0 + 1 : x0); ix < x1; ++ix) {
+            const int i = (iy * W + ix) * C + c;
+            Lanes v;
+            std::memcpy(&v, img + i, sizeof v);
+            const LaneIndex greater = v > best;
+            best = greater ? v : best;
+            at = greater ? i + lane : at;
+        }
+    std::memcpy(o + c, &best, sizeof best);
+    std::memcpy(a + c, &at, sizeof at);
+}
+#endif
+
+}  // namespace
+
 void MaxPooling2D::forward(const Matrix& x, Matrix& y, bool, Rng&) {
-    const Eigen::Index n = x.rows();
-    const Eigen::Index out_size = static_cast<Eigen::Index>(ho_) * wo_ * c_;
+    const Index n = x.rows();
+    const Index out_size = static_cast<Index>(ho_) * wo_ * c_;
     y.resize(n, out_size);
-    argmax_.resize(static_cast<std::size_t>(n * out_size));
-#pragma omp parallel for schedule(static)
-    for (Eigen::Index s = 0; s < n; ++s) {
+    if (argmax_.size() < static_cast<std::size_t>(n * out_size)) argmax_.resize(static_cast<std::size_t>(n * out_size));
+    // Locals, not members: stores through o and a could otherwise alias them, and the channel
+    // loops would not vectorise.
+    const int C = c_, W = w_, H = h_, HO = ho_, WO = wo_, pool = pool_, stride = stride_, top = pad_top_, left = pad_left_;
+#pragma omp parallel for schedule(static) if (n > 1)
+    for (Index s = 0; s < n; ++s) {
         const Scalar* img = x.data() + s * x.cols();
         Scalar* out = y.data() + s * out_size;
-        int* arg = argmax_.data() + s * out_size;
-        for (int oy = 0; oy < ho_; ++oy)
-            for (int ox = 0; ox < wo_; ++ox) {
-                Scalar* o = out + (static_cast<Eigen::Index>(oy) * wo_ + ox) * c_;
-                int* a = arg + (static_cast<Eigen::Index>(oy) * wo_ + ox) * c_;
-                std::fill(o, o + c_, -std::numeric_limits<Scalar>::infinity());
-                std::fill(a, a + c_, -1);
-                for (int py = 0; py < pool_; ++py) {
-                    const int iy = oy * stride_ + py - pad_top_;
-                    if (iy < 0 || iy >= h_) continue;
-                    for (int px = 0; px < pool_; ++px) {
-                        const int ix = ox * stride_ + px - pad_left_;
-                        if (ix < 0 || ix >= w_) continue;
-                        const int base = (iy * w_ + ix) * c_;
-                        for (int c = 0; c < c_; ++c)
-                            if (img[base + c] > o[c] || a[c] < 0) {
-                                o[c] = img[base + c];
-                                a[c] = base + c;
-                            }
-                    }
-                }
+        std::int32_t* arg = argmax_.data() + s * out_size;
+        for (int oy = 0; oy < HO; ++oy) {
+            // The window clipped to the image ('same' padding never picks a padded zero).
+            const int y0 = std::max(oy * stride - top, 0), y1 = std::min(oy * stride - top + pool, H);
+            for (int ox = 0; ox < WO; ++ox) {
+                const int x0 = std::max(ox * stride - left, 0), x1 = std::min(ox * stride - left + pool, W);
+                Scalar* o = out + (static_cast<Index>(oy) * WO + ox) * C;
+                std::int32_t* a = arg + (static_cast<Index>(oy) * WO + ox) * C;
+                int c = 0;
+#ifdef __GNUC__
+#ifndef DIGIT_DOUBLE
+                for (; c + kLanes <= C; c += kLanes) window_max8(img, W, C, c, y0, y1, x0, x1, o, a);
+#endif
+#endif
+                for (; c < C; ++c) window_max(img, W, C, c, y0, y1, x0, x1, o, a);
             }
+        }
     }
 }
 
 void MaxPooling2D::backward(const Matrix& x, const Matrix&, const Matrix& dy, Matrix* dx) {
     if (!dx) return;
-    const Eigen::Index n = x.rows();
-    const Eigen::Index out_size = dy.cols();
-    dx->resize(n, x.cols());
-#pragma omp parallel for schedule(static)
-    for (Eigen::Index s = 0; s < n; ++s) {
-        Scalar* d = dx->data() + s * x.cols();
-        std::fill(d, d + x.cols(), Scalar(0));
+    const Index n = x.rows();
+    const Index out_size = dy.cols();
+    const Index in_size = x.cols();
+    dx->resize(n, in_size);
+    // Windows that tile the image without overlap (Keras's default, stride = pool, 'valid'):
+    // every input scalar is written exactly once, the maximum's gradient or zero, with no
+    // separate clearing pass. Otherwise clear, then add each gradient at its maximum.
+    const bool tiled = stride_ == pool_ && padding_ == Padding::Valid;
+    const int C = c_, W = w_, H = h_, HO = ho_, WO = wo_, pool = pool_;
+#pragma omp parallel for schedule(static) if (n > 1)
+    for (Index s = 0; s < n; ++s) {
+        Scalar* d = dx->data() + s * in_size;
         const Scalar* g = dy.data() + s * out_size;
-        const int* a = argmax_.data() + s * out_size;
-        for (Eigen::Index i = 0; i < out_size; ++i) d[a[i]] += g[i];
+        const std::int32_t* a = argmax_.data() + s * out_size;
+        if (!tiled) {
+            std::fill(d, d + in_size, Scalar(0));
+            for (Index i = 0; i < out_size; ++i) d[a[i]] += g[i];
+            continue;
+        }
+        const int covered_h = HO * pool, covered_w = WO * pool;
+        for (int oy = 0; oy < HO; ++oy)
+            for (int ox = 0; ox < WO; ++ox) {
+                const Index o = (static_cast<Index>(oy) * WO + ox) * C;
+                for (int iy = oy * pool; iy < (oy + 1) * pool; ++iy)
+                    for (int ix = ox * pool; ix < (ox + 1) * pool; ++ix) {
+                        const int base = (iy * W + ix) * C;
+                        Scalar* __restrict di = d + base;
+                        for (int c = 0; c < C; ++c) di[c] = a[o + c] == base + c ? g[o + c] : Scalar(0);
+                    }
+            }
+        // The right and bottom edges that no window reaches.
+        for (int iy = 0; iy < H; ++iy) {
+            const int from = iy < covered_h ? covered_w : 0;
+            std::fill(d + (static_cast<Index>(iy) * W + from) * C, d + (static_cast<Index>(iy) + 1) * W * C, Scalar(0));
+        }
     }
 }
 

@@ -83,13 +83,13 @@ std::vector<Preset> make_presets() {
     p.push_back({"mlp-128-64-dropout", "784-128 relu-dropout 0.3-64 relu-dropout 0.2-10, Adam",
                  mlp({LayerSpec::dense(128, A::Relu), LayerSpec::dropout(0.3f), LayerSpec::dense(64, A::Relu),
                       LayerSpec::dropout(0.2f), LayerSpec::dense(10, A::Softmax)}),
-                 training(4, OptimizerKind::Adam, 32, 20, LossKind::SparseCategoricalCrossentropy), 0.980});
+                 training(2, OptimizerKind::Adam, 32, 20, LossKind::SparseCategoricalCrossentropy), 0.980});
 
     p.push_back({"mlp-256-128-64-dropout", "784-256-128-64 relu with dropout 0.3/0.2/0.1, Adam, early stopping",
                  mlp({LayerSpec::dense(256, A::Relu), LayerSpec::dropout(0.3f), LayerSpec::dense(128, A::Relu),
                       LayerSpec::dropout(0.2f), LayerSpec::dense(64, A::Relu), LayerSpec::dropout(0.1f),
                       LayerSpec::dense(10, A::Softmax)}),
-                 with_early_stopping(training(2, OptimizerKind::Adam, 32, 40, LossKind::SparseCategoricalCrossentropy), 10,
+                 with_early_stopping(training(3, OptimizerKind::Adam, 32, 40, LossKind::SparseCategoricalCrossentropy), 10,
                                      "val_accuracy"),
                  0.9831});
 
