@@ -1,5 +1,7 @@
 #include "activation.h"
 
+#include "parallel.h"
+
 #include <cmath>
 
 namespace digit {
@@ -40,25 +42,18 @@ const std::vector<Activation>& all_activations() {
     return all;
 }
 
-void activation_forward(Activation a, const Matrix& x, Matrix& y) {
-    if (&x != &y) y.resize(x.rows(), x.cols());
-    auto X = x.array();
-    auto Y = y.array();
+namespace {
+
+using Flat = Eigen::Map<Eigen::Array<Scalar, Eigen::Dynamic, 1>>;
+using ConstFlat = Eigen::Map<const Eigen::Array<Scalar, Eigen::Dynamic, 1>>;
+
+// y = f(x) for one contiguous run of scalars; every activation but softmax.
+void elementwise_forward(Activation a, ConstFlat X, Flat Y) {
     switch (a) {
-        case Activation::Linear:
-            if (&x != &y) y = x;
-            break;
+        case Activation::Linear: Y = X; break;
         case Activation::Relu: Y = X.max(Scalar(0)); break;
         case Activation::Tanh: Y = X.tanh(); break;
         case Activation::Sigmoid: Y = Scalar(1) / (Scalar(1) + (-X).exp()); break;
-        case Activation::Softmax: {
-            for (Eigen::Index r = 0; r < x.rows(); ++r) {
-                Scalar m = x.row(r).maxCoeff();
-                y.row(r) = (x.row(r).array() - m).exp();
-                y.row(r) /= y.row(r).sum();
-            }
-            break;
-        }
         case Activation::LeakyRelu: Y = (X > 0).select(X, kLeakySlope * X); break;
         case Activation::Elu: Y = (X > 0).select(X, X.exp() - Scalar(1)); break;
         case Activation::Softplus:
@@ -67,37 +62,63 @@ void activation_forward(Activation a, const Matrix& x, Matrix& y) {
             break;
         case Activation::Softsign: Y = X / (Scalar(1) + X.abs()); break;
         case Activation::HardSigmoid: Y = (Scalar(0.2) * X + Scalar(0.5)).max(Scalar(0)).min(Scalar(1)); break;
+        case Activation::Softmax: break;  // per row, see activation_forward
     }
 }
 
-void activation_backward(Activation a, const Matrix& y, const Matrix& dy, Matrix& dx) {
-    if (&dx != &dy) dx.resize(dy.rows(), dy.cols());
-    auto Y = y.array();
-    auto D = dy.array();
-    auto DX = dx.array();
+// dx = dy * f'(x), written in terms of y = f(x); every activation but softmax.
+void elementwise_backward(Activation a, ConstFlat Y, ConstFlat D, Flat DX) {
     switch (a) {
-        case Activation::Linear:
-            if (&dx != &dy) dx = dy;
-            break;
+        case Activation::Linear: DX = D; break;
         case Activation::Relu: DX = (Y > 0).select(D, Scalar(0)); break;
         case Activation::Tanh: DX = D * (Scalar(1) - Y.square()); break;
         case Activation::Sigmoid: DX = D * Y * (Scalar(1) - Y); break;
-        case Activation::Softmax: {
-            // dx = y * (dy - sum(dy * y)) per row.
-            for (Eigen::Index r = 0; r < y.rows(); ++r) {
-                Scalar s = (dy.row(r).array() * y.row(r).array()).sum();
-                dx.row(r) = (y.row(r).array() * (dy.row(r).array() - s)).matrix();
-            }
-            break;
-        }
         case Activation::LeakyRelu: DX = (Y > 0).select(D, kLeakySlope * D); break;
         case Activation::Elu: DX = (Y > 0).select(D, D * (Y + Scalar(1))); break;
         case Activation::Softplus: DX = D * (Scalar(1) - (-Y).exp()); break;  // sigmoid(x) = 1 - e^-y
         case Activation::Softsign: DX = D * (Scalar(1) - Y.abs()).square(); break;
-        case Activation::HardSigmoid:
-            DX = ((Y > 0) && (Y < 1)).select(Scalar(0.2) * D, Scalar(0));
-            break;
+        case Activation::HardSigmoid: DX = ((Y > 0) && (Y < 1)).select(Scalar(0.2) * D, Scalar(0)); break;
+        case Activation::Softmax: break;  // per row, see activation_backward
     }
+}
+
+}  // namespace
+
+void activation_forward(Activation a, const Matrix& x, Matrix& y) {
+    if (&x != &y) y.resize(x.rows(), x.cols());
+    if (a == Activation::Linear && &x == &y) return;
+    if (a == Activation::Softmax) {
+        for (Eigen::Index r = 0; r < x.rows(); ++r) {
+            Scalar m = x.row(r).maxCoeff();
+            y.row(r) = (x.row(r).array() - m).exp();
+            y.row(r) /= y.row(r).sum();
+        }
+        return;
+    }
+    const Eigen::Index n = x.size();
+    for_chunks(n, n >= kParallelMinScalars ? kElementChunk : n, n >= kParallelMinScalars,
+               [&](Eigen::Index, Eigen::Index b, Eigen::Index e) {
+                   elementwise_forward(a, ConstFlat(x.data() + b, e - b), Flat(y.data() + b, e - b));
+               });
+}
+
+void activation_backward(Activation a, const Matrix& y, const Matrix& dy, Matrix& dx) {
+    if (&dx != &dy) dx.resize(dy.rows(), dy.cols());
+    if (a == Activation::Linear && &dx == &dy) return;
+    if (a == Activation::Softmax) {
+        // dx = y * (dy - sum(dy * y)) per row.
+        for (Eigen::Index r = 0; r < y.rows(); ++r) {
+            Scalar s = (dy.row(r).array() * y.row(r).array()).sum();
+            dx.row(r) = (y.row(r).array() * (dy.row(r).array() - s)).matrix();
+        }
+        return;
+    }
+    const Eigen::Index n = dy.size();
+    for_chunks(n, n >= kParallelMinScalars ? kElementChunk : n, n >= kParallelMinScalars,
+               [&](Eigen::Index, Eigen::Index b, Eigen::Index e) {
+                   elementwise_backward(a, ConstFlat(y.data() + b, e - b), ConstFlat(dy.data() + b, e - b),
+                                        Flat(dx.data() + b, e - b));
+               });
 }
 
 }  // namespace digit

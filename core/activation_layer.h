@@ -16,6 +16,8 @@ public:
         if (dx) activation_backward(a_, y, dy, *dx);
     }
 
+    const char* kind() const override { return "Activation"; }
+
 private:
     Activation a_;
 };

@@ -576,11 +576,14 @@ void Conv2D::forward(const Matrix& x, Matrix& y, bool, Rng&) {
         Scalar* scratch = work + static_cast<Index>(omp_get_thread_num()) * per_thread;
         const Rows a = patches(x.data() + first * x.cols(), x.cols(), count, scratch, offsets);
         // y viewed as (n * Ho * Wo, Cout): this block's rows.
-        gemm_nn(in_place_, count * pixels, filters_, a, kernel_, filters_, bias, y.data() + first * y.cols(), filters_);
+        Scalar* out = y.data() + first * y.cols();
+        gemm_nn(in_place_, count * pixels, filters_, a, kernel_, filters_, bias, out, filters_);
+        if (relu_)
+            for (Index i = 0, len = count * y.cols(); i < len; ++i) out[i] = out[i] > 0 ? out[i] : Scalar(0);
     }
 }
 
-void Conv2D::backward(const Matrix& x, const Matrix&, const Matrix& dy, Matrix* dx) {
+void Conv2D::backward(const Matrix& x, const Matrix& y, const Matrix& dy, Matrix* dx) {
     const Index n = x.rows();
     const auto pixels = static_cast<Index>(pixel_offsets_.size());
     const Index nparams = static_cast<Index>(parameter_count());
@@ -592,7 +595,8 @@ void Conv2D::backward(const Matrix& x, const Matrix&, const Matrix& dy, Matrix* 
     const Index cols_size = cols_are_input_ ? 0 : block * pixels * patch_;
     const Index src_size = in_place_ ? (padded_ ? block * img_size_ : 0) : cols_size;
     const Index dst_size = !dx ? 0 : in_place_ ? (padded_ ? block * img_size_ : 0) : cols_size;
-    const Index per_thread = src_size + dst_size;
+    const Index relu_size = relu_ ? block * pixels * filters_ : 0;  // the block's dy * relu'(y)
+    const Index per_thread = src_size + dst_size + relu_size;
     Scalar* work = workspace(static_cast<std::size_t>(per_thread));
     const Index* offsets = in_place_ ? row_offsets(block) : nullptr;
     if (partials_.size() < static_cast<std::size_t>(groups * nparams)) partials_.resize(static_cast<std::size_t>(groups * nparams));
@@ -613,6 +617,12 @@ void Conv2D::backward(const Matrix& x, const Matrix&, const Matrix& dy, Matrix* 
             const Index count = std::min(block, end - first), rows = count * pixels;
             const Rows a = patches(x.data() + first * x.cols(), x.cols(), count, scratch, offsets);
             const Scalar* dy_rows = dy.data() + first * dy.cols();  // (rows, Cout)
+            if (relu_) {
+                Scalar* masked = dst + dst_size;
+                const Scalar* y_rows = y.data() + first * y.cols();
+                for (Index i = 0, len = rows * filters_; i < len; ++i) masked[i] = y_rows[i] > 0 ? dy_rows[i] : Scalar(0);
+                dy_rows = masked;
+            }
             gemm_tn_acc(in_place_, filters_, rows, a, dy_rows, filters_, part, filters_);
             const Index nf = filters_;
             for (Index r = 0; r < rows; ++r)

@@ -42,7 +42,14 @@ public:
     void initialize(Rng& rng) override;
     void forward(const Matrix& x, Matrix& y, bool training, Rng& rng) override;
     void backward(const Matrix& x, const Matrix& y, const Matrix& dy, Matrix* dx) override;
+    const char* kind() const override { return "Conv2D"; }
+    double forward_flops() const override { return 2.0 * ho_ * wo_ * static_cast<double>(patch_) * filters_; }
     double regularization_loss() const override;
+    // Applies relu to the output inside forward() and to the gradient inside backward(), while
+    // each block is still in cache, instead of in a separate Activation layer: the same numbers,
+    // two fewer passes over the largest tensors of a CNN. The Network calls it for activation=relu.
+    void fuse_relu() { relu_ = true; }
+    bool relu_fused() const { return relu_; }
 
 private:
     // The A operand for count images at x: the images themselves read in place (zero-padded
@@ -67,6 +74,7 @@ private:
     int filters_, k_, stride_;
     Padding padding_;
     Scalar l2_;
+    bool relu_ = false;
     int h_ = 0, w_ = 0, cin_ = 0, ho_ = 0, wo_ = 0, pad_top_ = 0, pad_left_ = 0;
     Eigen::Index patch_ = 0;       // kh * kw * Cin
     bool cols_are_input_ = false;  // 1x1 kernel, stride 1: an image already is its cols matrix

@@ -23,6 +23,8 @@ public:
     void initialize(Rng& rng) override;
     void forward(const Matrix& x, Matrix& y, bool training, Rng& rng) override;
     void backward(const Matrix& x, const Matrix& y, const Matrix& dy, Matrix* dx) override;
+    const char* kind() const override { return "Dense"; }
+    double forward_flops() const override { return 2.0 * in_ * units_; }
     double regularization_loss() const override;
 
 private:

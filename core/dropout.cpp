@@ -1,6 +1,9 @@
 #include "dropout.h"
 
 #include "errors.h"
+#include "parallel.h"
+
+#include <algorithm>
 
 namespace digit {
 
@@ -18,13 +21,25 @@ void Dropout::forward(const Matrix& x, Matrix& y, bool training, Rng& rng) {
         return;
     }
     mask_.resize(x.rows(), x.cols());
-    const Scalar scale = Scalar(1) / (Scalar(1) - rate_);
-    // Compare 24-bit integers: a draw keeps the unit when u >= rate, P = 1 - rate.
-    const auto threshold = static_cast<std::uint32_t>(static_cast<double>(rate_) * 16777216.0);
-    Scalar* m = mask_.data();
-    for (Eigen::Index i = 0, n = mask_.size(); i < n; ++i) m[i] = (rng.next_u32() >> 8) >= threshold ? scale : Scalar(0);
     y.resize(x.rows(), x.cols());
-    y.array() = x.array() * mask_.array();
+    const Scalar scale = Scalar(1) / (Scalar(1) - rate_);
+    // Compare 24-bit integers: a draw keeps the unit when u >= rate, P = 1 - rate. One draw per
+    // scalar in order; a chunk starts from the stream advanced to its first scalar, so the mask
+    // is the same whether one thread or several draw it.
+    const auto threshold = static_cast<std::uint32_t>(static_cast<double>(rate_) * 16777216.0);
+    const Eigen::Index n = mask_.size();
+    const bool parallel = n >= kParallelMinScalars;
+    for_chunks(n, parallel ? kElementChunk : std::max<Eigen::Index>(n, 1), parallel,
+               [&](Eigen::Index, Eigen::Index b, Eigen::Index e) {
+                   Rng r = rng;
+                   r.advance(static_cast<std::uint64_t>(b));
+                   Scalar* m = mask_.data();
+                   const Scalar* xp = x.data();
+                   Scalar* yp = y.data();
+                   for (Eigen::Index i = b; i < e; ++i) m[i] = (r.next_u32() >> 8) >= threshold ? scale : Scalar(0);
+                   for (Eigen::Index i = b; i < e; ++i) yp[i] = xp[i] * m[i];
+               });
+    rng.advance(static_cast<std::uint64_t>(n));
 }
 
 void Dropout::backward(const Matrix& /*x*/, const Matrix& /*y*/, const Matrix& dy, Matrix* dx) {
@@ -34,7 +49,15 @@ void Dropout::backward(const Matrix& /*x*/, const Matrix& /*y*/, const Matrix& d
         return;
     }
     dx->resize(dy.rows(), dy.cols());
-    dx->array() = dy.array() * mask_.array();
+    const Eigen::Index n = dy.size();
+    const bool parallel = n >= kParallelMinScalars;
+    for_chunks(n, parallel ? kElementChunk : std::max<Eigen::Index>(n, 1), parallel,
+               [&](Eigen::Index, Eigen::Index b, Eigen::Index e) {
+                   const Scalar* d = dy.data();
+                   const Scalar* m = mask_.data();
+                   Scalar* out = dx->data();
+                   for (Eigen::Index i = b; i < e; ++i) out[i] = d[i] * m[i];
+               });
 }
 
 }  // namespace digit

@@ -11,6 +11,7 @@ public:
     Shape build(const Shape& input_shape) override;
     void forward(const Matrix& x, Matrix& y, bool training, Rng& rng) override;
     void backward(const Matrix& x, const Matrix& y, const Matrix& dy, Matrix* dx) override;
+    const char* kind() const override { return "Flatten"; }
 };
 
 }  // namespace digit

@@ -43,6 +43,13 @@ public:
 
     // The L2 penalty this layer adds to the loss (0 if none).
     virtual double regularization_loss() const { return 0.0; }
+
+    // Keras's class name ("Conv2D", "Dense", ...), for profiles and messages.
+    virtual const char* kind() const = 0;
+    // Floating-point operations of forward() per sample, counting a multiply-add as two; only
+    // for the layers whose work is a matrix product (0 for the element-wise ones). backward()
+    // does the same product once for the kernel gradient and once more for dx.
+    virtual double forward_flops() const { return 0.0; }
 };
 
 }  // namespace digit

@@ -1,8 +1,10 @@
 #include "network.h"
 
 #include "activation_layer.h"
+#include "conv2d.h"
 #include "errors.h"
 
+#include <chrono>
 #include <cmath>
 
 namespace digit {
@@ -27,8 +29,9 @@ Network::Network(ModelSpec spec, std::uint64_t seed) : spec_(std::move(spec)), r
             spec_params += layer->parameter_count();
             trainable_ += layer->trainable_count();
             counts.push_back(layer->parameter_count());
+            if (s.kind == LayerKind::Conv2D && s.activation == Activation::Relu) static_cast<Conv2D&>(*layer).fuse_relu();
             layers_.push_back(std::move(layer));
-            if (has_own_activation(s)) {
+            if (has_own_activation(s) && !(s.kind == LayerKind::Conv2D && s.activation == Activation::Relu)) {
                 auto act = std::make_unique<ActivationLayer>(s.activation);
                 shape = act->build(shape);
                 counts.push_back(0);
@@ -85,10 +88,23 @@ const Matrix& Network::forward_scores(const Matrix& x, bool training) {
     input_ = &x;
     const Matrix* in = &x;
     for (std::size_t i = 0; i < scored_layers_; ++i) {
-        layers_[i]->forward(*in, acts_[i + 1], training, rng_);
+        if (profiling_) {
+            const auto t0 = std::chrono::steady_clock::now();
+            layers_[i]->forward(*in, acts_[i + 1], training, rng_);
+            profile_[i].forward_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            profile_[i].flops += layers_[i]->forward_flops() * static_cast<double>(in->rows());
+        } else {
+            layers_[i]->forward(*in, acts_[i + 1], training, rng_);
+        }
         in = &acts_[i + 1];
     }
     return *in;
+}
+
+void Network::set_profiling(bool on) {
+    profiling_ = on;
+    profile_.assign(layers_.size(), LayerProfile{});
+    for (std::size_t i = 0; i < layers_.size(); ++i) profile_[i].kind = layers_[i]->kind();
 }
 
 void Network::backward(const Matrix& dscores) {
@@ -96,7 +112,14 @@ void Network::backward(const Matrix& dscores) {
     for (std::size_t i = scored_layers_; i-- > 0;) {
         const Matrix& x = i == 0 ? *input_ : acts_[i];
         Matrix* dx = i == 0 ? nullptr : &deltas_[i];
-        layers_[i]->backward(x, acts_[i + 1], *dy, dx);
+        if (profiling_) {
+            const auto t0 = std::chrono::steady_clock::now();
+            layers_[i]->backward(x, acts_[i + 1], *dy, dx);
+            profile_[i].backward_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            profile_[i].flops += layers_[i]->forward_flops() * static_cast<double>(x.rows()) * (dx ? 2 : 1);
+        } else {
+            layers_[i]->backward(x, acts_[i + 1], *dy, dx);
+        }
         dy = dx;
     }
 }

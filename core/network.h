@@ -8,6 +8,7 @@
 #include "loss.h"
 
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace digit {
@@ -62,6 +63,16 @@ public:
 
     Rng& rng() { return rng_; }
 
+    // Per-layer wall time of forward_scores() and backward() while profiling is on (off by
+    // default; digit-cli bench turns it on). One entry per compute layer, activations split out.
+    struct LayerProfile {
+        std::string kind;
+        double forward_seconds = 0, backward_seconds = 0;
+        double flops = 0;  // forward and backward, counting a multiply-add as two
+    };
+    void set_profiling(bool on);
+    const std::vector<LayerProfile>& profile() const { return profile_; }
+
 private:
     ModelSpec spec_;
     Shape output_shape_;
@@ -76,6 +87,8 @@ private:
     const Matrix* input_ = nullptr;  // the x of the last forward_scores (must outlive backward)
     std::vector<Matrix> acts_;       // acts_[i + 1] = output of layer i (acts_[0] unused)
     std::vector<Matrix> deltas_;     // scratch for backward, one per activation
+    bool profiling_ = false;
+    std::vector<LayerProfile> profile_;
     Rng rng_;
 };
 

@@ -20,10 +20,27 @@ public:
 
     std::uint32_t next_u32() {
         std::uint64_t old = state_;
-        state_ = old * 6364136223846793005ULL + inc_;
+        state_ = old * kMultiplier + inc_;
         auto xorshifted = static_cast<std::uint32_t>(((old >> 18u) ^ old) >> 27u);
         auto rot = static_cast<std::uint32_t>(old >> 59u);
         return (xorshifted >> rot) | (xorshifted << ((32u - rot) & 31u));
+    }
+
+    // Skips `delta` draws in O(log delta) steps (Brown, "Random number generation with arbitrary
+    // strides", 1994, as in PCG's pcg_advance_lcg_64), so threads can each take a slice of one
+    // stream and together draw exactly what one thread would.
+    void advance(std::uint64_t delta) {
+        std::uint64_t mult = kMultiplier, plus = inc_, acc_mult = 1, acc_plus = 0;
+        while (delta > 0) {
+            if (delta & 1u) {
+                acc_mult *= mult;
+                acc_plus = acc_plus * mult + plus;
+            }
+            plus = (mult + 1) * plus;
+            mult *= mult;
+            delta >>= 1u;
+        }
+        state_ = acc_mult * state_ + acc_plus;
     }
 
     // Uniform in [0, 1) with 24 bits of resolution (exact in float).
@@ -53,6 +70,7 @@ public:
     }
 
 private:
+    static constexpr std::uint64_t kMultiplier = 6364136223846793005ULL;
     std::uint64_t state_ = 0;
     std::uint64_t inc_ = 1;
 };
