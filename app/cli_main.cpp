@@ -6,7 +6,7 @@
 //   digit-cli train --preset NAME [--epochs N] [--batch-size N] [--seed N] [--data DIR] [--limit N] --out FILE
 //   digit-cli evaluate --model FILE [--data DIR] [--json]
 //   digit-cli predict --model FILE [--json] IMAGE...
-//   digit-cli bench --preset NAME [--epochs N] [--data DIR] [--json]
+//   digit-cli bench --preset NAME [--epochs N] [--data DIR] [--json] [--peak-gflops N]
 #include "cli_image.h"
 #include "errors.h"
 #include "mnist.h"
@@ -19,6 +19,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -307,8 +308,25 @@ int cmd_bench(const Args& a) {
     t.validation_split = 0;
     MnistData data = load_data(a);
     Network net(p.model, t.seed);
+    net.set_profiling(true);
     Trainer trainer(net, t);
     History h = trainer.fit(data.train);
+    // Where an epoch goes, by layer kind, and the rate of the layers that are matrix products.
+    struct KindTime {
+        std::string kind;
+        double seconds = 0, flops = 0;
+    };
+    std::vector<KindTime> kinds;
+    double total_layer_seconds = 0;
+    for (const auto& lp : net.profile()) {
+        auto it = std::find_if(kinds.begin(), kinds.end(), [&](const KindTime& k) { return k.kind == lp.kind; });
+        if (it == kinds.end()) it = kinds.insert(kinds.end(), KindTime{lp.kind});
+        it->seconds += lp.forward_seconds + lp.backward_seconds;
+        it->flops += lp.flops;
+        total_layer_seconds += lp.forward_seconds + lp.backward_seconds;
+    }
+    net.set_profiling(false);
+    const double peak = static_cast<double>(a.integer("peak-gflops", 1, 1000000).value_or(0));
     std::vector<double> secs;
     for (const auto& e : h.epochs) secs.push_back(e.seconds);
     std::sort(secs.begin(), secs.end());
@@ -328,15 +346,32 @@ int cmd_bench(const Args& a) {
     std::sort(lat.begin(), lat.end());
     const double latency = lat[lat.size() / 2];
     const double sps = static_cast<double>(data.train.size()) / median;
-    if (a.has("json"))
+    if (a.has("json")) {
+        std::string layers;
+        for (const auto& k : kinds) {
+            layers += std::string(layers.empty() ? "" : ", ") + json_string(k.kind) + ": {\"seconds_per_epoch\": " +
+                      num(k.seconds / static_cast<double>(h.epochs.size()), 4);
+            if (k.flops > 0) layers += ", \"gflops\": " + num(k.flops / k.seconds * 1e-9, 4);
+            if (k.flops > 0 && peak > 0) layers += ", \"fraction_of_peak\": " + num(k.flops / k.seconds * 1e-9 / peak, 3);
+            layers += "}";
+        }
         std::printf("{\"preset\": %s, \"epochs\": %zu, \"seconds_per_epoch\": %s, \"samples_per_second\": %s, "
-                    "\"latency_us\": %s, \"peak_rss_mib\": %s, \"test_accuracy\": %s}\n",
+                    "\"latency_us\": %s, \"peak_rss_mib\": %s, \"test_accuracy\": %s, \"layers\": {%s}}\n",
                     json_string(p.name).c_str(), h.epochs.size(), num(median, 4).c_str(), num(sps, 6).c_str(),
-                    num(latency, 4).c_str(), num(peak_rss_mib(), 4).c_str(), num(r.accuracy, 5).c_str());
-    else
+                    num(latency, 4).c_str(), num(peak_rss_mib(), 4).c_str(), num(r.accuracy, 5).c_str(), layers.c_str());
+    } else {
         std::printf("%s: %.3f s/epoch (median of %zu), %.0f samples/s, 1-image latency %.1f us, peak RSS %.0f MiB, "
                     "test accuracy %.4f\n",
                     p.name.c_str(), median, h.epochs.size(), sps, latency, peak_rss_mib(), r.accuracy);
+        std::printf("  time in layers (forward + backward, per epoch):\n");
+        for (const auto& k : kinds) {
+            std::printf("    %-20s %7.3f s  %5.1f%%", k.kind.c_str(), k.seconds / static_cast<double>(h.epochs.size()),
+                        100.0 * k.seconds / total_layer_seconds);
+            if (k.flops > 0) std::printf("  %6.1f GFLOP/s", k.flops / k.seconds * 1e-9);
+            if (k.flops > 0 && peak > 0) std::printf(" (%.0f%% of %.0f)", 100.0 * k.flops / k.seconds * 1e-9 / peak, peak);
+            std::printf("\n");
+        }
+    }
     return 0;
 }
 
@@ -355,7 +390,8 @@ int main(int argc, char** argv) {
             return cmd_train(parse(argc, argv, 2, {}, {"preset", "epochs", "batch-size", "seed", "data", "out", "limit"}));
         if (cmd == "evaluate") return cmd_evaluate(parse(argc, argv, 2, {"json"}, {"model", "data"}));
         if (cmd == "predict") return cmd_predict(parse(argc, argv, 2, {"json"}, {"model"}));
-        if (cmd == "bench") return cmd_bench(parse(argc, argv, 2, {"json"}, {"preset", "epochs", "batch-size", "seed", "data"}));
+        if (cmd == "bench")
+            return cmd_bench(parse(argc, argv, 2, {"json"}, {"preset", "epochs", "batch-size", "seed", "data", "peak-gflops"}));
         throw UsageError("unknown command \"" + cmd + "\"");
     } catch (const UsageError& e) {
         std::fprintf(stderr, "digit-cli: %s\n\n%s", e.what(), kUsage);
