@@ -7,7 +7,7 @@
 //   digit-cli evaluate --model FILE [--data DIR] [--json]
 //   digit-cli predict --model FILE [--json] IMAGE...
 //   digit-cli bench --preset NAME [--epochs N] [--data DIR] [--json] [--peak-gflops N]
-#include "cli_image.h"
+#include "image_file.h"
 #include "errors.h"
 #include "mnist.h"
 #include "model_io.h"

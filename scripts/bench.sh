@@ -2,7 +2,10 @@
 # Side-by-side benchmark: digit-cli bench against the PyTorch peer (../shared/peers/), in one run
 # on this machine, alternating the two so load on a shared machine hits both alike.
 #
-#   scripts/bench.sh [--epochs N] [--rounds N] [preset ...]     (default: mlp-512 mlp-392x2)
+#   scripts/bench.sh [--epochs N] [--rounds N] [preset ...]
+#       (default: mlp-512 mlp-392x2 cnn-small cnn-32-64; PEAK_GFLOPS, default 470, is the fp32 peak
+#        the convolutions' rate is compared with: 2 cores x 2 AVX-512 FMA units x 16 lanes x 2
+#        flops x about 3.7 GHz, the figure in ../shared/peers/README.md)
 #
 # Uses the set-up's build (-O3 -march=native; DIGIT_BUILD_DIR to pick another), installs
 # python3-torch and unpacks Debian's OpenBLAS for the peer if missing, and prints seconds per
@@ -17,11 +20,12 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --epochs) epochs="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) presets+=("$1"); shift ;;
   esac
 done
-[ ${#presets[@]} -gt 0 ] || presets=(mlp-512 mlp-392x2)
+[ ${#presets[@]} -gt 0 ] || presets=(mlp-512 mlp-392x2 cnn-small cnn-32-64)
+peak="${PEAK_GFLOPS:-470}"
 
 "$here/scripts/setup.sh" >&2
 cli="${DIGIT_BUILD_DIR:-$here/build}/app/digit-cli"
@@ -49,7 +53,7 @@ trap 'rm -f "$results"' EXIT
 for ((r = 1; r <= rounds; r++)); do
   for p in "${presets[@]}"; do
     echo "[bench] round $r: digit-cli $p" >&2
-    OMP_NUM_THREADS=2 "$cli" bench --preset "$p" --epochs "$epochs" --json | sed "s/^/ours /" >> "$results"
+    OMP_NUM_THREADS=2 "$cli" bench --preset "$p" --epochs "$epochs" --peak-gflops "$peak" --json | sed "s/^/ours /" >> "$results"
     m="$(peer_model "$p")"
     if [ -n "$m" ]; then
       echo "[bench] round $r: pytorch $m" >&2
@@ -80,4 +84,15 @@ for name, runs in ours.items():
         print(f"{'':<12} {'pytorch':<8} {ps:8.3f} {60000/ps:10.0f} {lat:9.1f} "
               f"{max(r['maxrss_end_mib'] for r in pr):9.0f} {pr[-1]['test_acc']:9.4f}")
         print(f"{'':<12} {'speed-up':<8} {ps/s:7.2f}x")
+print()
+print("digit-studio's layers that are matrix products (median over rounds):")
+for name, runs in ours.items():
+    for kind in ("Conv2D", "Dense"):
+        rates = [r["layers"][kind] for r in runs if kind in r.get("layers", {})]
+        if not rates:
+            continue
+        g = statistics.median(x["gflops"] for x in rates)
+        sec = statistics.median(x["seconds_per_epoch"] for x in rates)
+        frac = statistics.median(x.get("fraction_of_peak", float("nan")) for x in rates)
+        print(f"  {name:<12} {kind:<7} {sec:7.2f} s/epoch  {g:6.1f} GFLOP/s  {100*frac:4.0f}% of peak")
 PY

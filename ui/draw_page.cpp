@@ -2,6 +2,7 @@
 
 #include "canvas.h"
 #include "digit_grid.h"
+#include "image_file.h"
 #include "network.h"
 #include "probability_bars.h"
 #include "session.h"
@@ -31,26 +32,6 @@
 namespace digit::ui {
 
 namespace {
-
-// A picture as grey levels 0 (black) .. 1 (white); transparent parts count as white paper.
-GrayImage grayFromImage(const QImage& image) {
-    QImage flat(image.size(), QImage::Format_RGB32);
-    flat.fill(Qt::white);
-    {
-        QPainter p(&flat);
-        p.drawImage(0, 0, image);
-    }
-    const QImage gray = flat.convertToFormat(QImage::Format_Grayscale8);
-    GrayImage out;
-    out.width = gray.width();
-    out.height = gray.height();
-    out.pixels.resize(std::size_t(out.width) * std::size_t(out.height));
-    for (int y = 0; y < out.height; ++y) {
-        const uchar* line = gray.constScanLine(y);
-        for (int x = 0; x < out.width; ++x) out.pixels[std::size_t(y) * std::size_t(out.width) + std::size_t(x)] = line[x] / 255.0f;
-    }
-    return out;
-}
 
 QLabel* sectionTitle(const QString& text, QWidget* parent) {
     auto* label = new QLabel(text, parent);
@@ -332,7 +313,7 @@ void DrawPage::loadImage(const QImage& image) {
         return;
     }
     showError({});
-    picture_ = grayFromImage(image);
+    picture_ = gray_from_qimage(image);  // as digit-cli predict reads it (image_file.h)
     // The pad shows dark ink on white; a light-on-dark picture (like MNIST's own) is inverted for it.
     const PreprocessResult probe = preprocess_digit(picture_);
     QImage shown = image.convertToFormat(QImage::Format_ARGB32);

@@ -1,7 +1,7 @@
 // Image files for `digit-cli predict` and the canvas: PNG, JPEG and BMP in either polarity and
 // with transparency decode to a digit the preprocessing finds; anything that is not an image is
 // refused with a FileError that names the file.
-#include "cli_image.h"
+#include "image_file.h"
 #include "errors.h"
 #include "preprocess.h"
 

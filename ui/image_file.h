@@ -1,7 +1,6 @@
 #pragma once
-// Decoding image files into the core's GrayImage, with QtGui only (no widgets), for `digit-cli
-// predict` and the drawing canvas. Self-contained (QtGui + core/errors.h + core/preprocess.h), so
-// it can move to the UI library unchanged.
+// Decoding image files into the core's GrayImage, with QtGui only (no widgets): the library
+// digit_image, shared by `digit-cli predict` and the Draw page so both read a picture alike.
 #include "preprocess.h"
 
 #include <string>

@@ -1,4 +1,4 @@
-#include "cli_image.h"
+#include "image_file.h"
 
 #include "errors.h"
 
