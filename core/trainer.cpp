@@ -3,8 +3,10 @@
 #include "augment.h"
 #include "errors.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 
 #if defined(__SSE__) || defined(__x86_64__)
@@ -125,6 +127,15 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, TrainingOb
     int wait = 0;
     std::int64_t seen = 0;
     history.stop_reason = "completed";
+    // A cross-entropy that climbs far above where it started has diverged as surely as a NaN,
+    // only more slowly (plain SGD at lr 1e6 settles near 5e5 and never overflows). The batch
+    // losses are smoothed over about a fifth of an epoch (5..50 batches), bias-corrected like
+    // Adam's moments; the run stops once that average passes both limits.
+    constexpr double kDivergedLoss = 100;   // e^-100: confidently wrong on every sample
+    constexpr double kDivergedFactor = 20;  // times the untrained model's first batch
+    const double smoothing = 1.0 - 1.0 / std::clamp(batches / 5.0, 5.0, 50.0);
+    double first_loss = 0, ema_loss = 0;
+    int loss_steps = 0;
 
     auto evaluate_val = [&](EpochStats& s) {
         if (!val) return;
@@ -173,6 +184,20 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, TrainingOb
                 history.diverged = true;
                 history.stop_reason = "diverged: the loss became " + std::string(std::isnan(loss) ? "NaN" : "infinite") +
                                       " in epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(b + 1) +
+                                      "; the weights from the start of that epoch were kept. Try a smaller learning rate.";
+                stop = true;
+                break;
+            }
+            if (loss_steps++ == 0) first_loss = loss;
+            ema_loss = smoothing * ema_loss + (1 - smoothing) * loss;
+            const double smoothed = ema_loss / (1 - std::pow(smoothing, loss_steps));
+            if (loss_steps > 5 && smoothed > std::max(kDivergedLoss, kDivergedFactor * first_loss)) {
+                net_.set_parameters(epoch_start);
+                history.diverged = true;
+                char text[96];
+                std::snprintf(text, sizeof text, "%.3g (it started at %.3g)", smoothed, first_loss);
+                history.stop_reason = "diverged: the loss rose to " + std::string(text) + " in epoch " +
+                                      std::to_string(epoch + 1) + ", batch " + std::to_string(b + 1) +
                                       "; the weights from the start of that epoch were kept. Try a smaller learning rate.";
                 stop = true;
                 break;

@@ -96,8 +96,9 @@ public:
 
     // Trains on `train` (minus the validation split, if any). validation, if not null, is used
     // instead of a split. Stops early when the observer says so or *cancel becomes true.
-    // A NaN or infinite loss stops the run, restores the weights of the last finished epoch (or
-    // the initial ones) and sets history.diverged with a message in stop_reason.
+    // A NaN or infinite loss, or a smoothed loss above both 100 and 20 times the first batch's,
+    // stops the run, restores the weights of the last finished epoch (or the initial ones) and
+    // sets history.diverged with a message in stop_reason.
     History fit(const Dataset& train, const Dataset* validation = nullptr,
                 TrainingObserver* observer = nullptr, const std::atomic<bool>* cancel = nullptr);
 

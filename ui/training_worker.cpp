@@ -35,7 +35,6 @@ public:
     bool on_batch(const BatchStats& b) override {
         const double loss = b.loss, acc = b.accuracy;
         if (std::isfinite(loss)) {
-            if (steps_ == 0) start_loss_ = loss;  // before any update: the untrained model's loss
             // An exponential moving average whose window is about a fifth of an epoch (5..50
             // batches), bias-corrected like Adam's moments so the first points are not pulled to 0.
             const double window = std::clamp(b.batches_per_epoch / 5.0, 5.0, 50.0);
@@ -43,18 +42,6 @@ public:
             ++steps_;
             ema_loss_ = beta * ema_loss_ + (1 - beta) * loss;
             ema_acc_ = beta * ema_acc_ + (1 - beta) * acc;
-        }
-        // The core stops on NaN or infinite losses; a cross-entropy that climbs to many times its
-        // starting value (2.3 for a fresh 10-class model) has diverged as surely, only more slowly.
-        if (steps_ > 0) {
-            const double smoothed = ema_loss_ / (1.0 - std::pow(1.0 - 1.0 / std::clamp(b.batches_per_epoch / 5.0, 5.0, 50.0), steps_));
-            if (steps_ > 5 && std::isfinite(smoothed) && smoothed > std::max(kDivergedLoss, kDivergedFactor * start_loss_)) {
-                char text[160];
-                std::snprintf(text, sizeof text, "diverged: the loss rose to %.3g in epoch %d (it started at %.3g)",
-                              smoothed, b.epoch + 1, start_loss_);
-                divergence_ = text;
-                return false;
-            }
         }
         const bool last_of_epoch = b.batch + 1 == b.batches_per_epoch;
         const qint64 now = clock_.elapsed();
@@ -98,14 +85,7 @@ public:
         return !worker_->cancel_.load();
     }
 
-    // Set when on_batch stopped the run because the loss exploded.
-    const std::string& divergence() const { return divergence_; }
-
 private:
-    static constexpr double kDivergedLoss = 100;   // e^-100: confidently wrong on every sample
-    static constexpr double kDivergedFactor = 20;  // relative to the first batch's loss
-    std::string divergence_;
-    double start_loss_ = 0;
     TrainingWorker* worker_;
     const TrainingJob& job_;
     QElapsedTimer clock_;
@@ -185,10 +165,6 @@ void TrainingWorker::train(const TrainingJob& job) {
         TrainingResult result;
         result.history = trainer.fit(*train, nullptr, &observer, &cancel_);
         if (abandon_) return;
-        if (!observer.divergence().empty()) {
-            result.history.diverged = true;
-            result.history.stop_reason = observer.divergence();
-        }
 
         emit testing();
         result.test = evaluate(net, job.data->test, job.config.loss);

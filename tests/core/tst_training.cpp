@@ -157,6 +157,32 @@ private slots:
         QVERIFY(net.parameters() == initial);  // it diverges in the first epoch
     }
 
+    void runawayFiniteLossCountsAsDivergence() {
+        // Logits and plain SGD at lr 1e6: the loss settles near 1e5 and stays finite, so only the
+        // "far above where it started" rule can catch it.
+        ModelSpec spec = small_mlp();
+        spec.layers.back().activation = Activation::Linear;
+        Network net(spec, 4);
+        TrainConfig t;
+        t.optimizer = OptimizerConfig::defaults(OptimizerKind::SGD);
+        t.optimizer.learning_rate = 1e6f;
+        t.loss.kind = LossKind::SparseCategoricalCrossentropy;
+        t.loss.from_logits = true;
+        t.epochs = 2;
+        t.batch_size = 32;
+        const std::vector<Scalar> initial = net.parameters();
+        Trainer trainer(net, t);
+        History h = trainer.fit(data_.train.head(2000));
+        QVERIFY(h.diverged);
+        QVERIFY2(h.stop_reason.find("diverged: the loss rose to") == 0, h.stop_reason.c_str());
+        for (const BatchStats& b : h.batches) QVERIFY(std::isfinite(b.loss));
+        QVERIFY(net.parameters() == initial);
+        // And an ordinary run is left alone.
+        Network calm(small_mlp(), 4);
+        Trainer ordinary(calm, adam(1));
+        QVERIFY(!ordinary.fit(data_.train.head(2000)).diverged);
+    }
+
     void badSettingsAreExplained() {
         Network net(small_mlp(), 1);
         TrainConfig t = adam(1);
