@@ -4,10 +4,11 @@
 //   digit-cli presets
 //   digit-cli summary --preset NAME | --model FILE
 //   digit-cli train --preset NAME [--epochs N] [--batch-size N] [--seed N] [--data DIR] [--limit N] --out FILE
-//   digit-cli evaluate --model FILE [--data DIR] [--json]
+//   digit-cli evaluate --model FILE [--data DIR] [--json] [--pen-styles]
 //   digit-cli predict --model FILE [--json] IMAGE...
 //   digit-cli bench --preset NAME [--epochs N] [--data DIR] [--json] [--peak-gflops N]
 #include "image_file.h"
+#include "pen_styles.h"
 #include "errors.h"
 #include "mnist.h"
 #include "model_io.h"
@@ -48,6 +49,7 @@ constexpr const char* kUsage =
     "  train --preset NAME --out FILE            train a preset and save the model\n"
     "        [--epochs N] [--batch-size N] [--seed N] [--data DIR] [--limit N]\n"
     "  evaluate --model FILE [--data DIR] [--json]   loss and accuracy on the 10k test set\n"
+    "        [--pen-styles]                     and on it redrawn with solid, thick, thin, slanted pens\n"
     "  predict --model FILE [--json] IMAGE...    predict digits in PNG/JPEG/BMP files\n"
     "  bench --preset NAME [--epochs N] [--data DIR] [--json]\n"
     "                                            seconds per epoch, samples/s, latency, peak memory\n"
@@ -253,11 +255,42 @@ int cmd_evaluate(const Args& a) {
     auto net = network_from_file(m);
     MnistData data = load_data(a);
     EvalResult r = evaluate(*net, data.test, m.training.loss);
-    if (a.has("json"))
-        std::printf("{\"loss\": %s, \"accuracy\": %s, \"samples\": %zu}\n", num(r.loss, 9).c_str(), num(r.accuracy, 9).c_str(),
-                    r.samples);
-    else
+    // --pen-styles: accuracy on the test set redrawn with other pens (core/pen_styles.h).
+    std::vector<std::pair<std::string, double>> styles;
+    if (a.has("pen-styles")) {
+        if (net->input_shape().size() != 784) throw std::runtime_error("the model does not take 28x28 images");
+        const Dataset& test = data.test;
+        Matrix x(static_cast<Eigen::Index>(test.size()), 784), p;
+        for (PenStyle style : all_pen_styles()) {
+#pragma omp parallel for schedule(static)
+            for (std::ptrdiff_t i = 0; i < static_cast<std::ptrdiff_t>(test.size()); ++i) {
+                const PreprocessResult pre = redraw_digit(test.image(static_cast<std::size_t>(i)), style);
+                for (int k = 0; k < 784; ++k) x(i, k) = static_cast<Scalar>(pre.image[static_cast<std::size_t>(k)]);
+            }
+            net->predict(x, p);
+            std::size_t right = 0;
+            for (std::size_t i = 0; i < test.size(); ++i) {
+                Eigen::Index best = 0;
+                p.row(static_cast<Eigen::Index>(i)).maxCoeff(&best);
+                right += static_cast<std::size_t>(best) == test.labels[i];
+            }
+            styles.emplace_back(pen_style_name(style), static_cast<double>(right) / static_cast<double>(test.size()));
+        }
+    }
+    if (a.has("json")) {
+        std::string extra;
+        for (const auto& [name, acc] : styles)
+            extra += std::string(extra.empty() ? ", \"pen_styles\": {" : ", ") + json_string(name) + ": " + num(acc, 5);
+        if (!extra.empty()) extra += "}";
+        std::printf("{\"loss\": %s, \"accuracy\": %s, \"samples\": %zu%s}\n", num(r.loss, 9).c_str(), num(r.accuracy, 9).c_str(),
+                    r.samples, extra.c_str());
+    } else {
         std::printf("Test loss: %.4f - test accuracy: %.4f (%zu images)\n", r.loss, r.accuracy, r.samples);
+        if (!styles.empty()) {
+            std::printf("Test set redrawn with other pens, through the drawing pipeline:\n");
+            for (const auto& [name, acc] : styles) std::printf("  %-8s %.4f\n", name.c_str(), acc);
+        }
+    }
     return 0;
 }
 
@@ -388,7 +421,7 @@ int main(int argc, char** argv) {
         if (cmd == "summary") return cmd_summary(parse(argc, argv, 2, {}, {"preset", "model"}));
         if (cmd == "train")
             return cmd_train(parse(argc, argv, 2, {}, {"preset", "epochs", "batch-size", "seed", "data", "out", "limit"}));
-        if (cmd == "evaluate") return cmd_evaluate(parse(argc, argv, 2, {"json"}, {"model", "data"}));
+        if (cmd == "evaluate") return cmd_evaluate(parse(argc, argv, 2, {"json", "pen-styles"}, {"model", "data"}));
         if (cmd == "predict") return cmd_predict(parse(argc, argv, 2, {"json"}, {"model"}));
         if (cmd == "bench")
             return cmd_bench(parse(argc, argv, 2, {"json"}, {"preset", "epochs", "batch-size", "seed", "data", "peak-gflops"}));
