@@ -367,7 +367,7 @@ void MainWindow::updateModelStatus() {
     }
     QString text = tr("Model: %1").arg(session_->modelName());
     if (f->info.test_accuracy >= 0)
-        text += QStringLiteral(" (%1)").arg(tr("%1 % on the test set").arg(QLocale().toString(100 * f->info.test_accuracy, 'f', 2)));
+        text += QStringLiteral(" (%1)").arg(tr("%1% on the test set").arg(QLocale().toString(100 * f->info.test_accuracy, 'f', 2)));
     modelStatus_->setText(text);
     modelStatus_->setToolTip(session_->modelPath().isEmpty() ? tr("Not saved yet") : QDir::toNativeSeparators(session_->modelPath()));
     saveModel_->setEnabled(true);

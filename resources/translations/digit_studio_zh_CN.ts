@@ -558,8 +558,8 @@
         <translation>模型：%1</translation>
     </message>
     <message>
-        <source>%1 % on the test set</source>
-        <translation>测试集准确率 %1 %</translation>
+        <source>%1% on the test set</source>
+        <translation>测试集准确率 %1%</translation>
     </message>
     <message>
         <source>Not saved yet</source>
