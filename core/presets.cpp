@@ -51,7 +51,7 @@ std::vector<Preset> make_presets() {
 
     p.push_back({"mlp-392x2", "Two hidden layers of 392 relu units, Adam",
                  mlp({LayerSpec::dense(392, A::Relu), LayerSpec::dense(392, A::Relu), LayerSpec::dense(10, A::Softmax)}),
-                 training(19, OptimizerKind::Adam, 32, 10), 0.9824});
+                 training(14, OptimizerKind::Adam, 32, 10), 0.9824});
 
     {
         TrainConfig t = training(1, OptimizerKind::SGD, 200, 100);
@@ -73,12 +73,12 @@ std::vector<Preset> make_presets() {
 
     p.push_back({"mlp-128-32", "784-128 relu-32 relu-10 logits, Adam 1e-3",
                  mlp({LayerSpec::dense(128, A::Relu), LayerSpec::dense(32, A::Relu), LayerSpec::dense(10)}),
-                 training(5, OptimizerKind::Adam, 32, 20, LossKind::SparseCategoricalCrossentropy, true), 0.9789});
+                 training(9, OptimizerKind::Adam, 32, 20, LossKind::SparseCategoricalCrossentropy, true), 0.9789});
 
     p.push_back({"mlp-256-128-64", "784-256-128-64 relu-10 logits, Adam",
                  mlp({LayerSpec::dense(256, A::Relu), LayerSpec::dense(128, A::Relu), LayerSpec::dense(64, A::Relu),
                       LayerSpec::dense(10)}),
-                 training(1, OptimizerKind::Adam, 32, 20, LossKind::SparseCategoricalCrossentropy, true), 0.9816});
+                 training(9, OptimizerKind::Adam, 32, 20, LossKind::SparseCategoricalCrossentropy, true), 0.9816});
 
     p.push_back({"mlp-128-64-dropout", "784-128 relu-dropout 0.3-64 relu-dropout 0.2-10, Adam",
                  mlp({LayerSpec::dense(128, A::Relu), LayerSpec::dropout(0.3f), LayerSpec::dense(64, A::Relu),
@@ -97,7 +97,7 @@ std::vector<Preset> make_presets() {
                  cnn({LayerSpec::conv2d(32, 3, A::Relu), LayerSpec::conv2d(64, 3, A::Relu), LayerSpec::max_pooling2d(2),
                       LayerSpec::dropout(0.25f), LayerSpec::flatten(), LayerSpec::dense(128, A::Relu),
                       LayerSpec::dropout(0.5f), LayerSpec::dense(10, A::Softmax)}),
-                 training(1, OptimizerKind::Adadelta, 128, 12), 0.9919});
+                 training(2, OptimizerKind::Adadelta, 128, 12), 0.9919});
 
     p.push_back({"cnn-small", "conv 32-pool-conv 64-pool-128-10 logits, Adam 1e-3, early stopping",
                  cnn({LayerSpec::conv2d(32, 3, A::Relu), LayerSpec::max_pooling2d(2), LayerSpec::conv2d(64, 3, A::Relu),
