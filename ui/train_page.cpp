@@ -43,11 +43,14 @@ namespace digit::ui {
 namespace {
 
 QString percent(double fraction, int decimals = 2) {
-    return QLocale().toString(100.0 * fraction, 'f', decimals) + QStringLiteral(" %");
+    return QLocale().toString(100.0 * fraction, 'f', decimals) + QLatin1Char('%');
 }
 
 QString duration(double seconds) {
     if (!(seconds >= 0)) return QStringLiteral("–");
+    // Short runs (a subset, a few epochs) get a tenth of a second rather than "0 s".
+    if (seconds < 9.95)
+        return QCoreApplication::translate("digit::ui::TrainPage", "%1 s").arg(QLocale().toString(seconds, 'f', 1));
     const auto s = static_cast<qint64>(std::llround(seconds));
     if (s < 60) return QCoreApplication::translate("digit::ui::TrainPage", "%1 s").arg(s);
     if (s < 3600) return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
