@@ -51,7 +51,8 @@ std::string model_summary(const Network& net, const std::string& model_name) {
     const auto& layers = net.spec().layers;
     for (std::size_t i = 0; i < layers.size(); ++i) {
         int n = seen[layers[i].kind]++;
-        std::string name = snake(layers[i].kind) + (n ? "_" + std::to_string(n) : "");
+        std::string name = snake(layers[i].kind);
+        if (n) name += '_' + std::to_string(n);
         out << pad(" " + name + " (" + layer_kind_name(layers[i].kind) + ")", w1)
             << pad(net.layer_output_shapes()[i].to_string(), w2)
             << format_thousands(static_cast<std::int64_t>(net.layer_parameter_counts()[i])) << "\n";
