@@ -96,10 +96,9 @@ void activation_forward(Activation a, const Matrix& x, Matrix& y) {
         return;
     }
     const Eigen::Index n = x.size();
-    for_chunks(n, n >= kParallelMinScalars ? kElementChunk : n, n >= kParallelMinScalars,
-               [&](Eigen::Index, Eigen::Index b, Eigen::Index e) {
-                   elementwise_forward(a, ConstFlat(x.data() + b, e - b), Flat(y.data() + b, e - b));
-               });
+    for_element_chunks(n, [&](Eigen::Index b, Eigen::Index e) {
+        elementwise_forward(a, ConstFlat(x.data() + b, e - b), Flat(y.data() + b, e - b));
+    });
 }
 
 void activation_backward(Activation a, const Matrix& y, const Matrix& dy, Matrix& dx) {
@@ -114,11 +113,10 @@ void activation_backward(Activation a, const Matrix& y, const Matrix& dy, Matrix
         return;
     }
     const Eigen::Index n = dy.size();
-    for_chunks(n, n >= kParallelMinScalars ? kElementChunk : n, n >= kParallelMinScalars,
-               [&](Eigen::Index, Eigen::Index b, Eigen::Index e) {
-                   elementwise_backward(a, ConstFlat(y.data() + b, e - b), ConstFlat(dy.data() + b, e - b),
-                                        Flat(dx.data() + b, e - b));
-               });
+    for_element_chunks(n, [&](Eigen::Index b, Eigen::Index e) {
+        elementwise_backward(a, ConstFlat(y.data() + b, e - b), ConstFlat(dy.data() + b, e - b),
+                             Flat(dx.data() + b, e - b));
+    });
 }
 
 }  // namespace digit

@@ -3,8 +3,6 @@
 #include "errors.h"
 #include "parallel.h"
 
-#include <algorithm>
-
 namespace digit {
 
 Dropout::Dropout(const LayerSpec& spec) : rate_(static_cast<Scalar>(spec.rate)) {
@@ -28,17 +26,15 @@ void Dropout::forward(const Matrix& x, Matrix& y, bool training, Rng& rng) {
     // is the same whether one thread or several draw it.
     const auto threshold = static_cast<std::uint32_t>(static_cast<double>(rate_) * 16777216.0);
     const Eigen::Index n = mask_.size();
-    const bool parallel = n >= kParallelMinScalars;
-    for_chunks(n, parallel ? kElementChunk : std::max<Eigen::Index>(n, 1), parallel,
-               [&](Eigen::Index, Eigen::Index b, Eigen::Index e) {
-                   Rng r = rng;
-                   r.advance(static_cast<std::uint64_t>(b));
-                   Scalar* m = mask_.data();
-                   const Scalar* xp = x.data();
-                   Scalar* yp = y.data();
-                   for (Eigen::Index i = b; i < e; ++i) m[i] = (r.next_u32() >> 8) >= threshold ? scale : Scalar(0);
-                   for (Eigen::Index i = b; i < e; ++i) yp[i] = xp[i] * m[i];
-               });
+    for_element_chunks(n, [&](Eigen::Index b, Eigen::Index e) {
+        Rng r = rng;
+        r.advance(static_cast<std::uint64_t>(b));
+        Scalar* m = mask_.data();
+        const Scalar* xp = x.data();
+        Scalar* yp = y.data();
+        for (Eigen::Index i = b; i < e; ++i) m[i] = (r.next_u32() >> 8) >= threshold ? scale : Scalar(0);
+        for (Eigen::Index i = b; i < e; ++i) yp[i] = xp[i] * m[i];
+    });
     rng.advance(static_cast<std::uint64_t>(n));
 }
 
@@ -50,14 +46,12 @@ void Dropout::backward(const Matrix& /*x*/, const Matrix& /*y*/, const Matrix& d
     }
     dx->resize(dy.rows(), dy.cols());
     const Eigen::Index n = dy.size();
-    const bool parallel = n >= kParallelMinScalars;
-    for_chunks(n, parallel ? kElementChunk : std::max<Eigen::Index>(n, 1), parallel,
-               [&](Eigen::Index, Eigen::Index b, Eigen::Index e) {
-                   const Scalar* d = dy.data();
-                   const Scalar* m = mask_.data();
-                   Scalar* out = dx->data();
-                   for (Eigen::Index i = b; i < e; ++i) out[i] = d[i] * m[i];
-               });
+    for_element_chunks(n, [&](Eigen::Index b, Eigen::Index e) {
+        const Scalar* d = dy.data();
+        const Scalar* m = mask_.data();
+        Scalar* out = dx->data();
+        for (Eigen::Index i = b; i < e; ++i) out[i] = d[i] * m[i];
+    });
 }
 
 }  // namespace digit

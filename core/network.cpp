@@ -29,9 +29,11 @@ Network::Network(ModelSpec spec, std::uint64_t seed) : spec_(std::move(spec)), r
             spec_params += layer->parameter_count();
             trainable_ += layer->trainable_count();
             counts.push_back(layer->parameter_count());
-            if (s.kind == LayerKind::Conv2D && s.activation == Activation::Relu) static_cast<Conv2D&>(*layer).fuse_relu();
+            // A Conv2D applies its own relu while each block is in cache; no separate layer then.
+            const bool fused_relu = s.kind == LayerKind::Conv2D && s.activation == Activation::Relu;
+            if (fused_relu) static_cast<Conv2D&>(*layer).fuse_relu();
             layers_.push_back(std::move(layer));
-            if (has_own_activation(s) && !(s.kind == LayerKind::Conv2D && s.activation == Activation::Relu)) {
+            if (has_own_activation(s) && !fused_relu) {
                 auto act = std::make_unique<ActivationLayer>(s.activation);
                 shape = act->build(shape);
                 counts.push_back(0);

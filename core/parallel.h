@@ -27,4 +27,13 @@ void for_chunks(Eigen::Index n, Eigen::Index chunk, bool parallel, F&& f) {
     for (Eigen::Index k = 0; k < chunks; ++k) f(k, k * chunk, std::min(n, (k + 1) * chunk));
 }
 
+// A flat element-wise pass over n scalars: one chunk on this thread below kParallelMinScalars,
+// chunks of kElementChunk on all threads above it. Calls f(begin, end).
+template <class F>
+void for_element_chunks(Eigen::Index n, F&& f) {
+    const bool parallel = n >= kParallelMinScalars;
+    for_chunks(n, parallel ? kElementChunk : std::max<Eigen::Index>(n, 1), parallel,
+               [&](Eigen::Index, Eigen::Index b, Eigen::Index e) { f(b, e); });
+}
+
 }  // namespace digit
