@@ -26,12 +26,14 @@ cleanup() { if [ ${#temps[@]} -gt 0 ]; then rm -rf "${temps[@]}"; fi; }
 trap cleanup EXIT
 
 # --- Debian packages ---------------------------------------------------------------------------
-# Compiler and CMake; Eigen and zlib for the core; Qt 6 with Charts, Linguist's lrelease and the Qt
-# translations for the app (the offscreen and xcb platform plugins come with libqt6gui6); fonts
-# for Latin and Chinese; Xvfb to show the app on a machine without a display.
-packages=(build-essential cmake pkg-config libeigen3-dev zlib1g-dev
-          qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-          qt6-translations-l10n libgl-dev fonts-dejavu-core fonts-noto-cjk xvfb xauth)
+# The list lives in scripts/packages.txt (one a line, '#' comments), which scripts/check_packages.py
+# also reads to prove that the build uses nothing else.
+packages=()
+while read -r line; do
+  line="${line%%#*}"
+  line="${line//[[:space:]]/}"
+  if [ -n "$line" ]; then packages+=("$line"); fi
+done < "$here/scripts/packages.txt"
 
 # Runs a command as root: directly, through sudo, or not at all.
 as_root() {
