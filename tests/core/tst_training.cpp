@@ -4,6 +4,7 @@
 #include "mnist.h"
 #include "presets.h"
 #include "trainer.h"
+#include "mnist_fixture.h"
 
 #include <QTest>
 
@@ -52,9 +53,7 @@ private:
 
 private slots:
     void initTestCase() {
-        auto where = find_mnist();
-        QVERIFY2(where.has_value(), "MNIST not found: run scripts/setup.sh");
-        data_ = load_mnist(*where);
+        QVERIFY2(test::loadMnist(data_), test::kMnistMissing);
     }
 
     void shortRunReachesStatedAccuracy() {
