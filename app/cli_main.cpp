@@ -232,11 +232,11 @@ int cmd_train(const Args& a) {
     Trainer trainer(net, t);
     EpochPrinter printer(t.epochs);
     History h = trainer.fit(train, nullptr, &printer);
-    if (h.diverged) {
-        std::fprintf(stderr, "digit-cli: training %s\n", h.stop_reason.c_str());
+    if (h.diverged()) {
+        std::fprintf(stderr, "digit-cli: training %s\n", describe(h).c_str());
         return 1;
     }
-    if (h.stop_reason == "early stopping")
+    if (h.stop_reason == StopReason::EarlyStopping)
         std::printf("Early stopping after epoch %zu; kept the weights of epoch %d\n", h.epochs.size(), h.best_epoch + 1);
     EvalResult r = evaluate(net, data.test, t.loss);
     std::printf("Test loss: %.4f - test accuracy: %.4f (%zu images)\n", r.loss, r.accuracy, r.samples);

@@ -63,7 +63,7 @@ private slots:
         Trainer trainer(net, adam(2));
         History h = trainer.fit(data_.train.head(20000));
         QCOMPARE(h.epochs.size(), std::size_t(2));
-        QCOMPARE(h.stop_reason, std::string("completed"));
+        QCOMPARE(h.stop_reason, StopReason::Completed);
         QVERIFY(h.epochs[1].loss < h.epochs[0].loss);
         QCOMPARE(h.batches.size(), std::size_t(2 * 625));
         EvalResult r = evaluate(net, data_.test, trainer.config().loss);
@@ -117,7 +117,7 @@ private slots:
         Trainer trainer(net, t);
         Snapshots snaps(net);
         History h = trainer.fit(data_.train.head(2000), nullptr, &snaps);
-        QCOMPARE(h.stop_reason, std::string("early stopping"));
+        QCOMPARE(h.stop_reason, StopReason::EarlyStopping);
         QCOMPARE(h.epochs.size(), std::size_t(3));
         QCOMPARE(h.best_epoch, 0);
         QVERIFY(net.parameters() == snaps.weights[0]);
@@ -129,12 +129,12 @@ private slots:
         Snapshots snaps(net);
         snaps.stop_after_batches = 5;
         History h = trainer.fit(data_.train.head(2000), nullptr, &snaps);
-        QCOMPARE(h.stop_reason, std::string("stopped"));
+        QCOMPARE(h.stop_reason, StopReason::Stopped);
         QCOMPARE(h.batches.size(), std::size_t(5));
 
         std::atomic<bool> cancel{true};
         History c = trainer.fit(data_.train.head(2000), nullptr, nullptr, &cancel);
-        QCOMPARE(c.stop_reason, std::string("cancelled"));
+        QCOMPARE(c.stop_reason, StopReason::Cancelled);
         QVERIFY(c.batches.empty());
     }
 
@@ -149,9 +149,11 @@ private slots:
         const std::vector<Scalar> initial = net.parameters();
         Trainer trainer(net, t);
         History h = trainer.fit(data_.train.head(2000));
-        QVERIFY(h.diverged);
-        QVERIFY2(h.stop_reason.find("diverged") == 0, h.stop_reason.c_str());
-        QVERIFY2(h.stop_reason.find("smaller learning rate") != std::string::npos, h.stop_reason.c_str());
+        QVERIFY(h.diverged());
+        QCOMPARE(h.divergence.epoch, 0);
+        QVERIFY(h.divergence.batch >= 0);
+        QVERIFY2(describe(h).find("diverged") == 0, describe(h).c_str());
+        QVERIFY2(describe(h).find("smaller learning rate") != std::string::npos, describe(h).c_str());
         for (Scalar p : net.parameters()) QVERIFY(std::isfinite(p));
         QVERIFY(net.parameters() == initial);  // it diverges in the first epoch
     }
@@ -172,14 +174,16 @@ private slots:
         const std::vector<Scalar> initial = net.parameters();
         Trainer trainer(net, t);
         History h = trainer.fit(data_.train.head(2000));
-        QVERIFY(h.diverged);
-        QVERIFY2(h.stop_reason.find("diverged: the loss rose to") == 0, h.stop_reason.c_str());
+        QVERIFY(h.diverged());
+        QCOMPARE(h.divergence.kind, Divergence::Kind::LossRanAway);
+        QVERIFY(h.divergence.loss > 100 && h.divergence.loss > 20 * h.divergence.first_loss);
+        QVERIFY2(describe(h).find("diverged: the loss rose to") == 0, describe(h).c_str());
         for (const BatchStats& b : h.batches) QVERIFY(std::isfinite(b.loss));
         QVERIFY(net.parameters() == initial);
         // And an ordinary run is left alone.
         Network calm(small_mlp(), 4);
         Trainer ordinary(calm, adam(1));
-        QVERIFY(!ordinary.fit(data_.train.head(2000)).diverged);
+        QVERIFY(!ordinary.fit(data_.train.head(2000)).diverged());
     }
 
     void badSettingsAreExplained() {
