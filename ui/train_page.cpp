@@ -327,7 +327,7 @@ void TrainPage::onSpecOrConfigChanged() {
     summaryTimer_->start();
 }
 
-std::optional<TrainingJob> TrainPage::makeJob() {
+TrainingJob TrainPage::makeJob() const {
     TrainingJob job;
     job.spec = network_->spec();
     job.config = config_->config();
@@ -351,7 +351,7 @@ void TrainPage::updateSummary() {
     if (state_ != State::Idle) return;
     // Explain what is wrong before anyone presses Start (data still loading is not a problem yet).
     auto job = makeJob();
-    QStringList problems = TrainingWorker::check(*job, /*requireData=*/false);
+    QStringList problems = TrainingWorker::check(job, /*requireData=*/false);
     if (!problems.isEmpty()) {
         QString html = QStringLiteral("<b>%1</b><ul style='margin:0'>").arg(tr("This set-up cannot train yet:").toHtmlEscaped());
         for (const QString& s : problems) html += QStringLiteral("<li>%1</li>").arg(s.toHtmlEscaped());
@@ -377,7 +377,7 @@ bool TrainPage::start() {
     summaryTimer_->stop();
     updateSummary();
     auto job = makeJob();
-    const QStringList problems = TrainingWorker::check(*job);
+    const QStringList problems = TrainingWorker::check(job);
     if (!problems.isEmpty()) {
         QString html = QStringLiteral("<b>%1</b><ul style='margin:0'>").arg(tr("Training did not start:").toHtmlEscaped());
         for (const QString& s : problems) html += QStringLiteral("<li>%1</li>").arg(s.toHtmlEscaped());
@@ -386,8 +386,8 @@ bool TrainPage::start() {
         emit statusMessage(tr("Training did not start: %1").arg(problems.front()));
         return false;
     }
-    beginRun(*job);
-    emit runJob(*job);
+    beginRun(job);
+    emit runJob(job);
     return true;
 }
 
@@ -609,15 +609,15 @@ void TrainPage::prepareScreenshot() {
     config_->setConfig(c);
     config_->setTrainLimit(6000);
     auto job = makeJob();
-    if (!TrainingWorker::check(*job).isEmpty()) {
+    if (!TrainingWorker::check(job).isEmpty()) {
         start();  // shows why
         return;
     }
-    job->batch_interval_ms = 0;
+    job.batch_interval_ms = 0;
     TrainingWorker local;
     connectWorker(&local, Qt::DirectConnection);
-    beginRun(*job);
-    local.train(*job);
+    beginRun(job);
+    local.train(job);
 }
 
 }  // namespace digit::ui
