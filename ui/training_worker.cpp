@@ -184,65 +184,63 @@ QStringList TrainingWorker::check(const TrainingJob& job, bool requireData) {
 }
 
 QString describeProblem(const Problem& p, const ModelSpec& spec) {
-    using W = TrainingWorker;
     const QString layer = p.layer >= 0 && std::size_t(p.layer) < spec.layers.size()
-                              ? W::tr("Layer %1 (%2)").arg(p.layer + 1).arg(QString::fromStdString(layer_kind_name(spec.layers[std::size_t(p.layer)].kind)))
+                              ? TrainingWorker::tr("Layer %1 (%2)").arg(p.layer + 1).arg(QString::fromStdString(layer_kind_name(spec.layers[std::size_t(p.layer)].kind)))
                               : QString();
     switch (p.code) {
-        case ProblemCode::NoLayers: return W::tr("The network has no layers: pick a preset or add layers.");
+        case ProblemCode::NoLayers: return TrainingWorker::tr("The network has no layers: pick a preset or add layers.");
         case ProblemCode::ImageLayerOnFlatInput:
-            return W::tr("%1 works on images, but its input is flat: choose the 28×28×1 input and put "
+            return TrainingWorker::tr("%1 works on images, but its input is flat: choose the 28×28×1 input and put "
                          "convolution and pooling layers before Flatten.").arg(layer);
-        case ProblemCode::DenseAfterImageLayers: return W::tr("%1 comes after image layers: add a Flatten layer before it.").arg(layer);
-        case ProblemCode::NoDenseOutput: return W::tr("The network must end with a Dense layer of 10 units, one per digit.");
-        case ProblemCode::OutputUnits: return W::tr("The last Dense layer has %1 units; it needs 10, one per digit.").arg(p.value);
-        case ProblemCode::SoftmaxWithFromLogits: return W::tr("The last layer already applies softmax: turn off from_logits.");
+        case ProblemCode::DenseAfterImageLayers: return TrainingWorker::tr("%1 comes after image layers: add a Flatten layer before it.").arg(layer);
+        case ProblemCode::NoDenseOutput: return TrainingWorker::tr("The network must end with a Dense layer of 10 units, one per digit.");
+        case ProblemCode::OutputUnits: return TrainingWorker::tr("The last Dense layer has %1 units; it needs 10, one per digit.").arg(p.value);
+        case ProblemCode::SoftmaxWithFromLogits: return TrainingWorker::tr("The last layer already applies softmax: turn off from_logits.");
         case ProblemCode::LinearWithoutFromLogits:
-            return W::tr("The last layer is linear (it outputs raw scores): turn on from_logits, or give it "
+            return TrainingWorker::tr("The last layer is linear (it outputs raw scores): turn on from_logits, or give it "
                          "a softmax activation.");
         case ProblemCode::LearningRate:
-            return W::tr("The learning rate must be greater than 0 (Adam's default is 0.001, SGD's 0.01).");
-        case ProblemCode::Momentum: return W::tr("Momentum must be at least 0 and below 1.");
-        case ProblemCode::AdamBetas: return W::tr("Adam's beta_1 and beta_2 must be at least 0 and below 1.");
-        case ProblemCode::Rho: return W::tr("rho must be at least 0 and below 1.");
-        case ProblemCode::Epsilon: return W::tr("epsilon must be greater than 0.");
-        case ProblemCode::Decay: return W::tr("The decay must not be negative.");
-        case ProblemCode::BatchSize: return W::tr("The batch size must be at least 1.");
-        case ProblemCode::Epochs: return W::tr("Train for at least one epoch.");
-        case ProblemCode::ValidationSplit: return W::tr("The validation split must be at least 0 and below 1.");
+            return TrainingWorker::tr("The learning rate must be greater than 0 (Adam's default is 0.001, SGD's 0.01).");
+        case ProblemCode::Momentum: return TrainingWorker::tr("Momentum must be at least 0 and below 1.");
+        case ProblemCode::AdamBetas: return TrainingWorker::tr("Adam's beta_1 and beta_2 must be at least 0 and below 1.");
+        case ProblemCode::Rho: return TrainingWorker::tr("rho must be at least 0 and below 1.");
+        case ProblemCode::Epsilon: return TrainingWorker::tr("epsilon must be greater than 0.");
+        case ProblemCode::Decay: return TrainingWorker::tr("The decay must not be negative.");
+        case ProblemCode::BatchSize: return TrainingWorker::tr("The batch size must be at least 1.");
+        case ProblemCode::Epochs: return TrainingWorker::tr("Train for at least one epoch.");
+        case ProblemCode::ValidationSplit: return TrainingWorker::tr("The validation split must be at least 0 and below 1.");
         case ProblemCode::EarlyStoppingMonitor:
-            return W::tr("Early stopping can watch loss, accuracy, val_loss or val_accuracy, not %1.").arg(QString::fromStdString(p.name));
-        case ProblemCode::EarlyStoppingPatience: return W::tr("The early-stopping patience must not be negative.");
+            return TrainingWorker::tr("Early stopping can watch loss, accuracy, val_loss or val_accuracy, not %1.").arg(QString::fromStdString(p.name));
+        case ProblemCode::EarlyStoppingPatience: return TrainingWorker::tr("The early-stopping patience must not be negative.");
         case ProblemCode::EarlyStoppingNeedsValidation:
-            return W::tr("Early stopping watches %1, which needs validation data: set a validation split above 0.")
+            return TrainingWorker::tr("Early stopping watches %1, which needs validation data: set a validation split above 0.")
                 .arg(QString::fromStdString(p.name));
-        case ProblemCode::NoTrainingImages: return W::tr("There are no training images.");
+        case ProblemCode::NoTrainingImages: return TrainingWorker::tr("There are no training images.");
         case ProblemCode::ImageSize:
-            return W::tr("The images have %1 pixels, the network expects %2.").arg(p.value).arg(qulonglong(p.count));
+            return TrainingWorker::tr("The images have %1 pixels, the network expects %2.").arg(p.value).arg(qulonglong(p.count));
         case ProblemCode::SplitLeavesNothing:
-            return W::tr("A validation split of %1 of %2 images leaves no images for training or for validation.")
+            return TrainingWorker::tr("A validation split of %1 of %2 images leaves no images for training or for validation.")
                 .arg(p.value)
                 .arg(qulonglong(p.count));
         case ProblemCode::Unbuildable:
-            return W::tr("This configuration cannot be trained: %1.").arg(QString::fromStdString(p.name));
+            return TrainingWorker::tr("This configuration cannot be trained: %1.").arg(QString::fromStdString(p.name));
     }
     return QString::fromStdString(describe(p, &spec));
 }
 
 QString describeDivergence(const Divergence& d) {
-    using W = TrainingWorker;
     QString what;
     switch (d.kind) {
         case Divergence::Kind::NonFiniteLoss:
-            what = std::isnan(d.loss) ? W::tr("the loss became NaN") : W::tr("the loss became infinite");
+            what = std::isnan(d.loss) ? TrainingWorker::tr("the loss became NaN") : TrainingWorker::tr("the loss became infinite");
             break;
         case Divergence::Kind::LossRanAway:
-            what = W::tr("the loss rose to %1 (it started at %2)").arg(d.loss, 0, 'g', 3).arg(d.first_loss, 0, 'g', 3);
+            what = TrainingWorker::tr("the loss rose to %1 (it started at %2)").arg(d.loss, 0, 'g', 3).arg(d.first_loss, 0, 'g', 3);
             break;
-        case Divergence::Kind::NonFiniteWeights: what = W::tr("the weights became infinite"); break;
+        case Divergence::Kind::NonFiniteWeights: what = TrainingWorker::tr("the weights became infinite"); break;
     }
-    return d.batch >= 0 ? W::tr("diverged: %1 in epoch %2, batch %3").arg(what).arg(d.epoch + 1).arg(d.batch + 1)
-                        : W::tr("diverged: %1 in epoch %2").arg(what).arg(d.epoch + 1);
+    return d.batch >= 0 ? TrainingWorker::tr("diverged: %1 in epoch %2, batch %3").arg(what).arg(d.epoch + 1).arg(d.batch + 1)
+                        : TrainingWorker::tr("diverged: %1 in epoch %2").arg(what).arg(d.epoch + 1);
 }
 
 QString describeTrainingError(const std::exception& e) {
