@@ -186,6 +186,50 @@ private slots:
         QVERIFY(!ordinary.fit(data_.train.head(2000)).diverged());
     }
 
+    void validateReportsEveryProblemWithItsValues() {
+        const ModelSpec spec = small_mlp();
+        QVERIFY(validate(spec, adam(1)).empty());
+        TrainConfig t = adam(1);
+        t.batch_size = 0;
+        t.epochs = -2;
+        t.optimizer.learning_rate = -1;
+        t.early_stopping.enabled = true;
+        t.early_stopping.monitor = "val_loss";  // and no validation split
+        const auto problems = validate(spec, t);
+        std::vector<ProblemCode> codes;
+        for (const Problem& p : problems) codes.push_back(p.code);
+        QCOMPARE(codes, (std::vector<ProblemCode>{ProblemCode::LearningRate, ProblemCode::BatchSize, ProblemCode::Epochs,
+                                                  ProblemCode::EarlyStoppingNeedsValidation}));
+        QCOMPARE(problems[1].value, 0.0);
+        QCOMPARE(problems[2].value, -2.0);
+        QCOMPARE(problems[3].name, std::string("val_loss"));
+        // The data rules: a split that leaves nothing, images of the wrong size.
+        t = adam(1);
+        t.validation_split = 0.5f;
+        const DataFacts one{1, 784, false};
+        QCOMPARE(validate(spec, t, &one).front().code, ProblemCode::SplitLeavesNothing);
+        const DataFacts small{100, 100, false};
+        QCOMPARE(validate(spec, adam(1), &small).front().code, ProblemCode::ImageSize);
+        // The output rules, spec-level: 7 units; a linear output without from_logits.
+        ModelSpec seven = spec;
+        seven.layers.back().units = 7;
+        QCOMPARE(validate(seven, adam(1)).front().code, ProblemCode::OutputUnits);
+        QCOMPARE(validate(seven, adam(1)).front().value, 7.0);
+        ModelSpec linear = spec;
+        linear.layers.back().activation = Activation::Linear;
+        QCOMPARE(validate(linear, adam(1)).front().code, ProblemCode::LinearWithoutFromLogits);
+        // The Trainer refuses on the first, in the core's English.
+        Network net(spec, 1);
+        t = adam(1);
+        t.batch_size = 0;
+        try {
+            Trainer trainer(net, t);
+            QFAIL("expected ConfigError");
+        } catch (const ConfigError& e) {
+            QCOMPARE(std::string(e.what()), std::string("batch size must be positive, got 0"));
+        }
+    }
+
     void badSettingsAreExplained() {
         Network net(small_mlp(), 1);
         TrainConfig t = adam(1);
