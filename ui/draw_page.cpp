@@ -15,7 +15,6 @@
 #include <QFileInfo>
 #include <QGridLayout>
 #include <QHBoxLayout>
-#include <QImageReader>
 #include <QLabel>
 #include <QLocale>
 #include <QMimeData>
@@ -324,20 +323,18 @@ void DrawPage::loadImage(const QImage& image) {
 }
 
 bool DrawPage::loadImageFile(const QString& path) {
-    QImageReader reader(path);
-    reader.setAutoTransform(true);
-    const QImage image = reader.read();
-    if (image.isNull()) {
-        const QString name = QFileInfo(path).fileName();
-        if (!QFileInfo(path).isFile())
-            showError(tr("Could not open %1: the file does not exist.").arg(name));
-        else
-            showError(tr("%1 is not an image that can be read (%2). Open a PNG, JPEG or BMP picture of a digit.")
-                          .arg(name, reader.errorString()));
-        return false;
+    const ImageFile f = read_image_file(path);
+    const QString name = QFileInfo(path).fileName();
+    switch (f.error) {
+        case ImageFileError::None: loadImage(f.image); return true;
+        case ImageFileError::NoSuchFile:
+        case ImageFileError::IsFolder: showError(tr("Could not open %1: the file does not exist.").arg(name)); return false;
+        case ImageFileError::EmptyFile:
+        case ImageFileError::NotAnImage: break;
     }
-    loadImage(image);
-    return true;
+    showError(tr("%1 is not an image that can be read (%2). Open a PNG, JPEG or BMP picture of a digit.")
+                  .arg(name, f.error == ImageFileError::EmptyFile ? tr("the file is empty") : QString::fromStdString(f.reason)));
+    return false;
 }
 
 void DrawPage::openImage() {

@@ -251,6 +251,10 @@
         <source>trained for %1 epochs</source>
         <translation>已训练 %1 轮</translation>
     </message>
+    <message>
+        <source>the file is empty</source>
+        <translation>文件是空的</translation>
+    </message>
 </context>
 <context>
     <name>digit::ui::ErrorsPage</name>
