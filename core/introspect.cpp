@@ -34,11 +34,9 @@ Matrix input_gradient(Network& network, const Matrix& x, int cls, GradientTarget
     const Matrix& scores = network.forward_scores(x, false);
     // dscores = d target / d scores, (1, classes).
     Matrix dscores = Matrix::Zero(1, scores.cols());
-    const LayerSpec& last = network.spec().layers.back();
-    const bool logits = network.ends_with_softmax() || last.activation == Activation::Linear || last.kind != LayerKind::Dense;
     if (target == GradientTarget::Score) {
         dscores(0, cls) = 1;
-    } else if (logits) {
+    } else if (network.scores_are_logits()) {
         // p = softmax(z): dp_c/dz_j = p_c (delta_cj - p_j).
         Matrix p;
         softmax_rows(scores, p);

@@ -22,8 +22,9 @@ struct LayerOutputs {
 };
 LayerOutputs forward_layers(Network& network, const Matrix& x);
 
-// What input_gradient differentiates: the class's score (its logit for a softmax or linear-output
-// network, otherwise the last layer's output) or its probability (Network::predict's value).
+// What input_gradient differentiates: the class's score (forward_scores: logits when
+// Network::scores_are_logits(), otherwise the last layer's output) or its probability
+// (Network::predict's value).
 enum class GradientTarget { Score, Probability };
 
 // d target[cls] / dx for one input x: (1, input.size()); result (1, input.size()).

@@ -151,14 +151,7 @@ InsidePage::InsidePage(Session* session, QWidget* parent) : QWidget(parent), ses
         progress_->hide();
         embedding_->setStatus(tr("The embedding could not be computed: %1").arg(message));
     });
-    connect(embedding_, &EmbeddingView::imageActivated, this, [this](int index) {
-        const MnistData* data = session_->data();
-        if (!data || index < 0 || static_cast<std::size_t>(index) >= data->test.size()) return;
-        MnistImage image{};
-        const std::uint8_t* px = data->test.image(static_cast<std::size_t>(index));
-        for (int i = 0; i < 784; ++i) image[static_cast<std::size_t>(i)] = px[i] / 255.0f;
-        setImage(image, tr("test image %1 (a %2)").arg(index).arg(data->test.labels[static_cast<std::size_t>(index)]));
-    });
+    connect(embedding_, &EmbeddingView::imageActivated, this, &InsidePage::setTestImage);
 
     retranslate();
     onModelChanged();
@@ -223,6 +216,15 @@ void InsidePage::setImage(const MnistImage& image, const QString& source) {
     hasImage_ = true;
     source_ = source;
     updateViews();
+}
+
+void InsidePage::setTestImage(int index) {
+    const MnistData* data = session_->data();
+    if (!data || index < 0 || static_cast<std::size_t>(index) >= data->test.size()) return;
+    MnistImage image{};
+    const std::uint8_t* px = data->test.image(static_cast<std::size_t>(index));
+    for (int i = 0; i < 784; ++i) image[static_cast<std::size_t>(i)] = px[i] / 255.0f;
+    setImage(image, tr("test image %1 (a %2)").arg(index).arg(data->test.labels[static_cast<std::size_t>(index)]));
 }
 
 void InsidePage::setMapKind(MapKind kind) {

@@ -42,6 +42,8 @@ public:
 
     // The image at hand: a 28x28 input (0 = background, 1 = ink) and where it came from.
     void setImage(const MnistImage& image, const QString& source);
+    // Test image `index` of the session's MNIST (nothing happens without data or a bad index).
+    void setTestImage(int index);
     bool hasImage() const { return hasImage_; }
 
     void setMapKind(MapKind kind);

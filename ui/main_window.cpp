@@ -127,6 +127,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     };
     connect(train_, &TrainPage::trainingStarted, this, syncTrainActions);
     connect(train_, &TrainPage::trainingEnded, this, syncTrainActions);
+    connect(errors_, &ErrorsPage::lookInside, this, [this](int testIndex) {
+        showPage(InsidePageIndex);
+        inside_->setTestImage(testIndex);
+    });
     connect(errors_, &ErrorsPage::sendToCanvas, this, [this](const QImage& image) {
         showPage(DrawPageIndex);
         draw_->loadImage(image);

@@ -409,6 +409,14 @@
         <source>Under each image: true digit → predicted digit, and the model&apos;s confidence.</source>
         <translation>每张图像下方：真实数字 → 预测数字，以及模型的置信度。</translation>
     </message>
+    <message>
+        <source>Look Inside</source>
+        <translation>查看内部</translation>
+    </message>
+    <message>
+        <source>See this image&apos;s way through the network on the Inside page</source>
+        <translation>在“内部”页查看这张图像在网络中的传递过程</translation>
+    </message>
 </context>
 <context>
     <name>digit::ui::InsidePage</name>

@@ -5,6 +5,7 @@
 // With DIGIT_TEST_MODEL=resources/models/default.dsm it also prints how long an update takes.
 #include "draw_page.h"
 #include "embedding_worker.h"
+#include "errors_page.h"
 #include "inside_page.h"
 #include "inside_views.h"
 #include "main_window.h"
@@ -131,6 +132,21 @@ private slots:
         const Matrix before = page->outputs().probabilities;
         QTest::mouseClick(view, Qt::LeftButton, {}, where);
         QVERIFY(!page->outputs().probabilities.isApprox(before));
+    }
+
+    void lookInsideFromErrors() {
+        // The Errors page's "Look Inside" opens the Inside page on that test image.
+        auto* errors = qobject_cast<ErrorsPage*>(window_->page(MainWindow::ErrorsPageIndex));
+        QVERIFY(errors);
+        window_->showPage(MainWindow::ErrorsPageIndex);
+        emit errors->lookInside(7);
+        QCOMPARE(window_->currentPage(), int(MainWindow::InsidePageIndex));
+        const Dataset& test = window_->session()->data()->test;
+        Matrix x(1, 784);
+        for (int i = 0; i < 784; ++i) x(0, i) = test.image(7)[i] / 255.0f;
+        auto net = network_from_file(*window_->session()->modelFile());
+        QVERIFY((window_->insidePage()->outputs().probabilities - net->predict(x)).cwiseAbs().maxCoeff() < 1e-6);
+        QVERIFY((window_->insidePage()->layerStrip()->layers().front().values - forward_layers(*net, x).layers.front()).cwiseAbs().maxCoeff() < 1e-6);
     }
 
     void updateTime() {
