@@ -7,7 +7,10 @@
 //   digit-cli evaluate --model FILE [--data DIR] [--json] [--pen-styles]
 //   digit-cli predict --model FILE [--json] IMAGE...
 //   digit-cli bench --preset NAME [--epochs N] [--data DIR] [--json] [--peak-gflops N]
+//   digit-cli import KERAS_FILE [--preset NAME | --model FILE] --out FILE
+//   (--model FILE of summary, evaluate and predict may also be a Keras .h5 or .keras file)
 #include "image_file.h"
+#include "keras_import.h"
 #include "pen_styles.h"
 #include "errors.h"
 #include "mnist.h"
@@ -53,6 +56,9 @@ constexpr const char* kUsage =
     "  predict --model FILE [--json] IMAGE...    predict digits in PNG/JPEG/BMP files\n"
     "  bench --preset NAME [--epochs N] [--data DIR] [--json]\n"
     "                                            seconds per epoch, samples/s, latency, peak memory\n"
+    "  import KERAS_FILE --out FILE              a Keras model (.h5, .keras) as a Digit Studio model\n"
+    "        [--preset NAME | --model FILE]      for weights alone (.weights.h5): their network\n"
+    "  (--model of summary, evaluate and predict also takes a Keras .h5 or .keras file)\n"
     "\n"
     "MNIST is looked for in --data DIR (a folder with the four IDX files, or mnist.npz), then\n"
     "$DIGIT_MNIST_DIR, ./data/mnist, the set-up script's data folder, ~/.keras/datasets/mnist.npz.\n";
@@ -208,7 +214,7 @@ int cmd_presets() {
 
 int cmd_summary(const Args& a) {
     if (a.has("model")) {
-        ModelFile m = load_model(a.get("model"));
+        ModelFile m = interop::load_any_model(a.get("model"));
         auto net = network_from_file(m);
         std::cout << model_summary(*net, m.info.name.empty() ? "sequential" : m.info.name);
         return 0;
@@ -251,7 +257,7 @@ int cmd_train(const Args& a) {
 }
 
 int cmd_evaluate(const Args& a) {
-    ModelFile m = load_model(a.required("model"));
+    ModelFile m = interop::load_any_model(a.required("model"));
     auto net = network_from_file(m);
     MnistData data = load_data(a);
     EvalResult r = evaluate(*net, data.test, m.training.loss);
@@ -295,7 +301,7 @@ int cmd_evaluate(const Args& a) {
 }
 
 int cmd_predict(const Args& a) {
-    ModelFile m = load_model(a.required("model"));
+    ModelFile m = interop::load_any_model(a.required("model"));
     auto net = network_from_file(m);
     if (a.positional.empty()) throw UsageError("predict needs at least one image file");
     if (net->input_shape().size() != 784) throw std::runtime_error("the model does not take 28x28 images");
@@ -408,6 +414,38 @@ int cmd_bench(const Args& a) {
     return 0;
 }
 
+// A Keras model, or Keras weights alone with the network they belong to (--preset / --model),
+// saved as a .dsm.
+int cmd_import(const Args& a) {
+    if (a.positional.size() != 1) throw UsageError("import takes one Keras file");
+    const std::string in = a.positional[0], out = a.required("out");
+    ModelFile m;
+    if (a.has("preset") || a.has("model")) {
+        if (a.has("preset")) {
+            const Preset& p = preset_arg(a);
+            m.spec = p.model;
+            m.training = p.training;
+        } else {
+            const ModelFile arch = interop::load_any_model(a.get("model"));
+            m.spec = arch.spec;
+            m.training = arch.training;
+        }
+        m.parameters = interop::import_keras_weights(in, m.spec);
+        m.info.name = a.has("preset") ? a.get("preset") : in;
+        std::printf("Read %zu weights from %s\n", m.parameters.size(), in.c_str());
+    } else {
+        const interop::KerasImport k = interop::import_keras_model(in);
+        m = k.model;
+        std::printf("Read %s: %s%s, %zu layers, %zu parameters; training settings %s\n", in.c_str(),
+                    interop::format_name(k.format).c_str(), k.keras_version.empty() ? "" : (" " + k.keras_version).c_str(),
+                    m.spec.layers.size(), m.parameters.size(),
+                    k.training_from_file ? "from the file" : "not in the file: Digit Studio's defaults");
+    }
+    save_model(out, m);
+    std::printf("Saved %s\n", out.c_str());
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -425,6 +463,7 @@ int main(int argc, char** argv) {
         if (cmd == "predict") return cmd_predict(parse(argc, argv, 2, {"json"}, {"model"}));
         if (cmd == "bench")
             return cmd_bench(parse(argc, argv, 2, {"json"}, {"preset", "epochs", "batch-size", "seed", "data", "peak-gflops"}));
+        if (cmd == "import") return cmd_import(parse(argc, argv, 2, {}, {"out", "preset", "model"}));
         throw UsageError("unknown command \"" + cmd + "\"");
     } catch (const UsageError& e) {
         std::fprintf(stderr, "digit-cli: %s\n\n%s", e.what(), kUsage);

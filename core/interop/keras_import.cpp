@@ -712,6 +712,10 @@ std::vector<float> import_keras_weights_bytes(const std::string& bytes, const st
     }
 }
 
+ModelFile load_any_model(const std::string& path) {
+    return is_keras_path(path) ? import_keras_model(path).model : load_model(path);
+}
+
 std::vector<float> import_keras_weights(const std::string& path, const ModelSpec& spec) {
     return import_keras_weights_bytes(read_file_bytes(path, kMaxFileBytes), path, spec);
 }

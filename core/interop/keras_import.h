@@ -50,6 +50,10 @@ KerasImport import_keras_model_bytes(const std::string& bytes, const std::string
 std::vector<float> import_keras_weights(const std::string& path, const ModelSpec& spec);
 std::vector<float> import_keras_weights_bytes(const std::string& bytes, const std::string& path, const ModelSpec& spec);
 
+// A model file of either kind: a Keras file (is_keras_path) is imported, anything else is read as
+// Digit Studio's .dsm. What `digit-cli evaluate/predict/summary --model` and the app open.
+ModelFile load_any_model(const std::string& path);
+
 // The whole file, refusing anything larger than max_bytes before reading it.
 std::string read_file_bytes(const std::string& path, std::uint64_t max_bytes);
 // Writes <path>.tmp and renames it over path, so a failure never leaves a half-written file.
