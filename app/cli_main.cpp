@@ -8,9 +8,13 @@
 //   digit-cli predict --model FILE [--json] IMAGE...
 //   digit-cli bench --preset NAME [--epochs N] [--data DIR] [--json] [--peak-gflops N]
 //   digit-cli import KERAS_FILE [--preset NAME | --model FILE] --out FILE
+//   digit-cli keras-code --preset NAME | --model FILE [--out FILE.py]
+//   digit-cli export --model FILE --onnx FILE.onnx
 //   (--model FILE of summary, evaluate and predict may also be a Keras .h5 or .keras file)
 #include "image_file.h"
+#include "keras_code.h"
 #include "keras_import.h"
+#include "onnx_export.h"
 #include "pen_styles.h"
 #include "errors.h"
 #include "mnist.h"
@@ -58,6 +62,10 @@ constexpr const char* kUsage =
     "                                            seconds per epoch, samples/s, latency, peak memory\n"
     "  import KERAS_FILE --out FILE              a Keras model (.h5, .keras) as a Digit Studio model\n"
     "        [--preset NAME | --model FILE]      for weights alone (.weights.h5): their network\n"
+    "  keras-code --preset NAME | --model FILE  the Keras script that builds and trains the same model\n"
+    "        [--out FILE.py]\n"
+    "  export --model FILE --onnx FILE.onnx      the model as ONNX (opset 13; input \"input\" (N, 784) or\n"
+    "                                            (N, 1, 28, 28), pixels 0-1; output \"output\" (N, 10))\n"
     "  (--model of summary, evaluate and predict also takes a Keras .h5 or .keras file)\n"
     "\n"
     "MNIST is looked for in --data DIR (a folder with the four IDX files, or mnist.npz), then\n"
@@ -446,6 +454,34 @@ int cmd_import(const Args& a) {
     return 0;
 }
 
+int cmd_keras_code(const Args& a) {
+    std::string code;
+    if (a.has("model")) {
+        const ModelFile m = interop::load_any_model(a.get("model"));
+        code = interop::keras_code(m.spec, m.training, m.info.name);
+    } else {
+        const Preset& p = preset_arg(a);
+        code = interop::keras_code(p.model, p.training, p.name);
+    }
+    if (a.has("out")) {
+        interop::write_file_atomically(a.get("out"), code);
+        std::printf("Saved %s\n", a.get("out").c_str());
+    } else {
+        std::fputs(code.c_str(), stdout);
+    }
+    return 0;
+}
+
+int cmd_export(const Args& a) {
+    const ModelFile m = interop::load_any_model(a.required("model"));
+    const std::string out = a.required("onnx");
+    interop::export_onnx(out, m);
+    const bool image = m.spec.input.rank() == 3;
+    std::printf("Saved %s: ONNX opset %d, input \"input\" %s, output \"output\" (N, %lld)\n", out.c_str(), interop::kOnnxOpset,
+                image ? "(N, 1, 28, 28)" : "(N, 784)", static_cast<long long>(network_from_file(m)->classes()));
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -463,6 +499,8 @@ int main(int argc, char** argv) {
         if (cmd == "predict") return cmd_predict(parse(argc, argv, 2, {"json"}, {"model"}));
         if (cmd == "bench")
             return cmd_bench(parse(argc, argv, 2, {"json"}, {"preset", "epochs", "batch-size", "seed", "data", "peak-gflops"}));
+        if (cmd == "keras-code") return cmd_keras_code(parse(argc, argv, 2, {}, {"preset", "model", "out"}));
+        if (cmd == "export") return cmd_export(parse(argc, argv, 2, {}, {"model", "onnx"}));
         if (cmd == "import") return cmd_import(parse(argc, argv, 2, {}, {"out", "preset", "model"}));
         throw UsageError("unknown command \"" + cmd + "\"");
     } catch (const UsageError& e) {
