@@ -9,10 +9,11 @@
 //   digit-cli bench --preset NAME [--epochs N] [--data DIR] [--json] [--peak-gflops N]
 //   digit-cli import KERAS_FILE [--preset NAME | --model FILE] --out FILE
 //   digit-cli keras-code --preset NAME | --model FILE [--out FILE.py]
-//   digit-cli export --model FILE --onnx FILE.onnx
+//   digit-cli export --model FILE [--onnx FILE.onnx] [--keras FILE.keras|FILE.h5]
 //   (--model FILE of summary, evaluate and predict may also be a Keras .h5 or .keras file)
 #include "image_file.h"
 #include "keras_code.h"
+#include "keras_export.h"
 #include "keras_import.h"
 #include "onnx_export.h"
 #include "pen_styles.h"
@@ -66,6 +67,7 @@ constexpr const char* kUsage =
     "        [--out FILE.py]\n"
     "  export --model FILE --onnx FILE.onnx      the model as ONNX (opset 13; input \"input\" (N, 784) or\n"
     "                                            (N, 1, 28, 28), pixels 0-1; output \"output\" (N, 10))\n"
+    "        [--keras FILE.keras | FILE.h5]      ... and/or as a Keras 3 .keras or Keras 2 .h5 file\n"
     "  (--model of summary, evaluate and predict also takes a Keras .h5 or .keras file)\n"
     "\n"
     "MNIST is looked for in --data DIR (a folder with the four IDX files, or mnist.npz), then\n"
@@ -474,7 +476,13 @@ int cmd_keras_code(const Args& a) {
 
 int cmd_export(const Args& a) {
     const ModelFile m = interop::load_any_model(a.required("model"));
-    const std::string out = a.required("onnx");
+    if (!a.has("onnx") && !a.has("keras")) throw UsageError("export needs --onnx FILE and/or --keras FILE");
+    if (a.has("keras")) {
+        interop::export_keras(a.get("keras"), m);
+        std::printf("Saved %s\n", a.get("keras").c_str());
+    }
+    if (!a.has("onnx")) return 0;
+    const std::string out = a.get("onnx");
     interop::export_onnx(out, m);
     const bool image = m.spec.input.rank() == 3;
     std::printf("Saved %s: ONNX opset %d, input \"input\" %s, output \"output\" (N, %lld)\n", out.c_str(), interop::kOnnxOpset,
@@ -500,7 +508,7 @@ int main(int argc, char** argv) {
         if (cmd == "bench")
             return cmd_bench(parse(argc, argv, 2, {"json"}, {"preset", "epochs", "batch-size", "seed", "data", "peak-gflops"}));
         if (cmd == "keras-code") return cmd_keras_code(parse(argc, argv, 2, {}, {"preset", "model", "out"}));
-        if (cmd == "export") return cmd_export(parse(argc, argv, 2, {}, {"model", "onnx"}));
+        if (cmd == "export") return cmd_export(parse(argc, argv, 2, {}, {"model", "onnx", "keras"}));
         if (cmd == "import") return cmd_import(parse(argc, argv, 2, {}, {"out", "preset", "model"}));
         throw UsageError("unknown command \"" + cmd + "\"");
     } catch (const UsageError& e) {

@@ -371,6 +371,14 @@ bool apply_training(const json& tc, TrainConfig& t) {
                 if (c.contains(key) && c[key].is_number()) out = c[key].get<float>();
             };
             num("learning_rate", t.optimizer.learning_rate);
+            // Keras 3's spelling of the legacy decay: an InverseTimeDecay schedule, one step per decay.
+            if (c.contains("learning_rate") && c["learning_rate"].is_object() && c["learning_rate"].value("class_name", "") == "InverseTimeDecay") {
+                const json sc = c["learning_rate"].value("config", json::object());
+                if (sc.value("decay_steps", 0.0) == 1.0 && !sc.value("staircase", false)) {
+                    t.optimizer.learning_rate = sc.value("initial_learning_rate", t.optimizer.learning_rate);
+                    t.optimizer.decay = sc.value("decay_rate", 0.0f);
+                }
+            }
             num("lr", t.optimizer.learning_rate);
             num("momentum", t.optimizer.momentum);
             num("decay", t.optimizer.decay);
