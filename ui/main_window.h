@@ -22,6 +22,7 @@ namespace digit::ui {
 class DataPage;
 class DrawPage;
 class ErrorsPage;
+class KerasInterop;
 class QuizPage;
 class Session;
 class TrainPage;
@@ -44,6 +45,7 @@ public:
     QWidget* page(int index) const;
     TrainPage* trainPage() const { return train_; }
     DrawPage* drawPage() const { return draw_; }
+    KerasInterop* kerasInterop() const { return keras_; }  // Keras/ONNX import, export, code
 
     // Opens a model file; on failure the current model stays and an error is shown (non-modal).
     bool openModelFile(const QString& path);
@@ -93,6 +95,7 @@ private:
     ErrorsPage* errors_ = nullptr;
     DataPage* data_ = nullptr;
     QuizPage* quiz_ = nullptr;
+    KerasInterop* keras_ = nullptr;
 
     QLabel* dataStatus_ = nullptr;
     QLabel* modelStatus_ = nullptr;
