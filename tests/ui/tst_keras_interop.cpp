@@ -135,6 +135,9 @@ private slots:
         QFile f(saved);
         QVERIFY(f.open(QIODevice::ReadOnly));
         QCOMPARE(QString::fromUtf8(f.readAll()), dialog->code());
+        // DIGIT_SCREENSHOT_DIR=DIR: the dialog rendered to DIR/keras_code.png (for the README).
+        if (!qEnvironmentVariableIsEmpty("DIGIT_SCREENSHOT_DIR"))
+            QVERIFY(dialog->grab().save(qEnvironmentVariable("DIGIT_SCREENSHOT_DIR") + QStringLiteral("/keras_code.png")));
         dialog->close();
     }
 
