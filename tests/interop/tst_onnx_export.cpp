@@ -28,7 +28,9 @@ private slots:
     void initTestCase() {
         auto dir = find_mnist();
         if (!dir) QSKIP("MNIST not found");
-        test_ = load_mnist(*dir).test.head(1000);
+        // 1000 images keep the suite fast; DIGIT_ONNX_IMAGES=10000 runs the whole test set.
+        const int n = qEnvironmentVariableIntValue("DIGIT_ONNX_IMAGES");
+        test_ = load_mnist(*dir).test.head(n > 0 && n <= 10000 ? std::size_t(n) : 1000);
         QVERIFY(QDir().mkpath(qEnvironmentVariable("DIGIT_ONNX_OUT")));
     }
 
