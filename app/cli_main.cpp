@@ -4,6 +4,7 @@
 //   digit-cli presets
 //   digit-cli summary --preset NAME | --model FILE
 //   digit-cli train --preset NAME [--epochs N] [--batch-size N] [--seed N] [--data DIR] [--limit N] --out FILE
+//   digit-cli train --model FILE [same options] --out FILE       (continues from the model's weights)
 //   digit-cli evaluate --model FILE [--data DIR] [--json] [--pen-styles]
 //   digit-cli predict --model FILE [--json] IMAGE...
 //   digit-cli bench --preset NAME [--epochs N] [--data DIR] [--json] [--peak-gflops N]
@@ -56,6 +57,7 @@ constexpr const char* kUsage =
     "  summary --preset NAME | --model FILE      Keras-style model summary\n"
     "  train --preset NAME --out FILE            train a preset and save the model\n"
     "        [--epochs N] [--batch-size N] [--seed N] [--data DIR] [--limit N]\n"
+    "  train --model FILE --out FILE             train a model (.dsm, Keras .h5/.keras) further\n"
     "  evaluate --model FILE [--data DIR] [--json]   loss and accuracy on the 10k test set\n"
     "        [--pen-styles]                     and on it redrawn with solid, thick, thin, slanted pens\n"
     "  predict --model FILE [--json] IMAGE...    predict digits in PNG/JPEG/BMP files\n"
@@ -215,6 +217,42 @@ TrainConfig training_from_args(const Preset& p, const Args& a) {
     return t;
 }
 
+// Training continued from a model's weights (a .dsm or an imported Keras file) with the
+// model's own training settings (for a Keras file: its training_config/compile_config optimiser
+// and loss, else Digit Studio's defaults); --epochs, --batch-size, --seed override them.
+int cmd_train_further(const Args& a) {
+    ModelFile m = interop::load_any_model(a.get("model"));
+    const std::string out = a.required("out");
+    TrainConfig t = m.training;
+    if (auto e = a.integer("epochs", 1, 100000)) t.epochs = static_cast<int>(*e);
+    if (auto b = a.integer("batch-size", 1, 1 << 20)) t.batch_size = static_cast<int>(*b);
+    if (auto s = a.integer("seed", 0, std::numeric_limits<long long>::max())) t.seed = static_cast<std::uint64_t>(*s);
+    MnistData data = load_data(a);
+    Dataset train = data.train;
+    if (auto limit = a.integer("limit", 1, 1 << 30)) train = data.train.head(static_cast<std::size_t>(*limit));
+    Network net(m.spec, t.seed);
+    net.set_parameters(std::vector<Scalar>(m.parameters.begin(), m.parameters.end()));
+    std::printf("Training %s further on %zu images from %s (%s, batch %d, %d epochs)\n", a.get("model").c_str(), train.size(),
+                data.source.c_str(), optimizer_name(t.optimizer.kind).c_str(), t.batch_size, t.epochs);
+    Trainer trainer(net, t);
+    EpochPrinter printer(t.epochs);
+    History h = trainer.fit(train, nullptr, &printer);
+    if (h.diverged) {
+        std::fprintf(stderr, "digit-cli: training %s\n", h.stop_reason.c_str());
+        return 1;
+    }
+    EvalResult r = evaluate(net, data.test, t.loss);
+    std::printf("Test loss: %.4f - test accuracy: %.4f (%zu images)\n", r.loss, r.accuracy, r.samples);
+    ModelInfo info = m.info;
+    info.test_accuracy = r.accuracy;
+    info.test_loss = r.loss;
+    info.epochs_trained += static_cast<int>(h.epochs.size());
+    info.created.clear();
+    save_model(out, make_model_file(net, t, info));
+    std::printf("Saved %s\n", out.c_str());
+    return 0;
+}
+
 int cmd_presets() {
     std::printf("%-24s %-9s %s\n", "preset", "tutorial", "description");
     for (const auto& p : presets())
@@ -236,6 +274,7 @@ int cmd_summary(const Args& a) {
 }
 
 int cmd_train(const Args& a) {
+    if (a.has("model")) return cmd_train_further(a);
     const Preset& p = preset_arg(a);
     const std::string out = a.required("out");
     TrainConfig t = training_from_args(p, a);
@@ -502,7 +541,7 @@ int main(int argc, char** argv) {
         if (cmd == "presets") return cmd_presets();
         if (cmd == "summary") return cmd_summary(parse(argc, argv, 2, {}, {"preset", "model"}));
         if (cmd == "train")
-            return cmd_train(parse(argc, argv, 2, {}, {"preset", "epochs", "batch-size", "seed", "data", "out", "limit"}));
+            return cmd_train(parse(argc, argv, 2, {}, {"preset", "model", "epochs", "batch-size", "seed", "data", "out", "limit"}));
         if (cmd == "evaluate") return cmd_evaluate(parse(argc, argv, 2, {"json", "pen-styles"}, {"model", "data"}));
         if (cmd == "predict") return cmd_predict(parse(argc, argv, 2, {"json"}, {"model"}));
         if (cmd == "bench")

@@ -393,10 +393,13 @@ bool apply_training(const json& tc, TrainConfig& t) {
     if (tc.contains("loss")) {
         const json& l = tc["loss"];
         std::string name;
-        bool logits = false;
+        // A loss named by a string cannot say from_logits: it stays what the output implies
+        // (a linear last layer gives logits).
+        bool logits = t.loss.from_logits;
         if (l.is_string()) name = l.get<std::string>();
         else if (l.is_object() && l.contains("class_name") && l["class_name"].is_string()) {
             name = l["class_name"].get<std::string>();
+            logits = false;
             if (l.contains("config") && l["config"].is_object() && l["config"].contains("from_logits") && l["config"]["from_logits"].is_boolean())
                 logits = l["config"]["from_logits"].get<bool>();
             if (name == "SparseCategoricalCrossentropy") name = "sparse_categorical_crossentropy";

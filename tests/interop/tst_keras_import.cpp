@@ -118,7 +118,9 @@ private slots:
         QCOMPARE(bn.spec.layers[0].stride, 2);
         QCOMPARE(bn.spec.layers[0].padding, Padding::Same);
         QCOMPARE(bn.spec.layers[1].kind, LayerKind::BatchNormalization);
-        QVERIFY(bn.training.loss.from_logits == false);  // training_config: categorical_crossentropy
+        // training_config names categorical_crossentropy by string: from_logits follows the linear output.
+        QVERIFY(bn.training.loss.from_logits);
+        QCOMPARE(bn.training.loss.kind, LossKind::CategoricalCrossentropy);
         const ModelFile mlp = import_keras_model(fixture("mlp.keras2.h5")).model;
         QCOMPARE(mlp.spec.input, Shape{784});
         QCOMPARE(mlp.spec.layers[1].kind, LayerKind::Dropout);
@@ -135,6 +137,25 @@ private slots:
         QCOMPARE(k3.model.training.optimizer.learning_rate, 0.0005f);
         QCOMPARE(k3.model.training.loss.kind, LossKind::SparseCategoricalCrossentropy);
         QCOMPARE(k3.keras_version, std::string("3.3.3"));
+    }
+
+    // Training an imported batch-norm network further moves its moving statistics by Keras's
+    // momentum rule (1% towards the batch's) instead of replacing them with the first batch's, as
+    // a freshly initialised layer does.
+    void importedBatchNormKeepsItsStatistics() {
+        const ModelFile m = import_keras_model(fixture("bn.keras")).model;
+        const Matrix x = read_bin(fixture("inputs.bin"));
+        const std::size_t mm = 80 + 16;  // conv2d: 3*3*1*8 + 8 weights; then gamma (8), beta (8), moving mean (8)
+        Network loaded(m.spec), fresh(m.spec);
+        loaded.set_parameters(std::vector<Scalar>(m.parameters.begin(), m.parameters.end()));
+        std::copy(m.parameters.begin(), m.parameters.end(), fresh.parameters().begin());  // bypasses set_parameters
+        loaded.forward_scores(x, true);
+        fresh.forward_scores(x, true);
+        for (std::size_t c = 0; c < 8; ++c) {
+            const double old = m.parameters[mm + c];
+            const double moved = loaded.parameters()[mm + c] - old, replaced = fresh.parameters()[mm + c] - old;
+            QVERIFY2(std::abs(moved - 0.01 * replaced) <= 1e-6 + 1e-4 * std::abs(replaced), qPrintable(QString::number(moved)));
+        }
     }
 
     void refusesUnsupported_data() {
