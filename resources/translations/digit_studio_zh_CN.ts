@@ -1306,6 +1306,18 @@ you %2, model %3</source>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
+    <message>
+        <source>Current model</source>
+        <translation>当前模型</translation>
+    </message>
+    <message>
+        <source>Take the network and training settings of the model in use (for example one imported from Keras) to train it further</source>
+        <translation>取用正在使用的模型（例如从 Keras 导入的模型）的网络与训练设置，继续训练它</translation>
+    </message>
+    <message>
+        <source>Start from the current model&apos;s weights</source>
+        <translation>从当前模型的权重开始</translation>
+    </message>
 </context>
 <context>
     <name>digit::ui::TrainingChart</name>

@@ -7,8 +7,10 @@
 #include "network_editor.h"
 #include "session.h"
 #include "train_page.h"
+#include "training_config_editor.h"
 
 #include <QAction>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
 #include <QFile>
@@ -139,6 +141,48 @@ private slots:
         if (!qEnvironmentVariableIsEmpty("DIGIT_SCREENSHOT_DIR"))
             QVERIFY(dialog->grab().save(qEnvironmentVariable("DIGIT_SCREENSHOT_DIR") + QStringLiteral("/keras_code.png")));
         dialog->close();
+    }
+
+    // An imported model, trained further from the Train page: its network and settings fill the
+    // editors and the run starts from its weights, not from a fresh initialisation.
+    void trainsAnImportedModelFurther() {
+        MainWindow w;
+        QString error;
+        if (!w.session()->loadData({}, &error)) QSKIP("MNIST not found");
+        QVERIFY(w.kerasInterop()->importFile(fixture("bn.keras")));
+        const ModelFile imported = *w.session()->modelFile();
+        TrainPage* page = w.trainPage();
+        QVERIFY(page->loadCurrentModel());
+        QVERIFY(page->networkEditor()->spec() == imported.spec);
+        QVERIFY(page->startFromModelBox()->isEnabled() && page->startFromModelBox()->isChecked());
+        TrainConfig c = page->configEditor()->config();
+        QCOMPARE(c.optimizer.kind, OptimizerKind::Adam);  // from the file's compile_config
+        QCOMPARE(c.optimizer.learning_rate, 0.0005f);
+        c.epochs = 1;
+        page->configEditor()->setConfig(c);
+        page->configEditor()->setTrainLimit(128);
+        QVERIFY(page->startFromModelBox()->isChecked());
+        QVERIFY2(page->start(), qPrintable(page->messageText()));
+        QTRY_VERIFY_WITH_TIMEOUT(page->state() == TrainPage::State::Idle, 60000);
+        QVERIFY(!page->runs().empty());
+        const std::vector<float>& after = page->runs().back().result.model.parameters;
+        QCOMPARE(after.size(), imported.parameters.size());
+        Network fresh(imported.spec, c.seed);
+        double moved = 0, fromFresh = 0;
+        for (std::size_t i = 0; i < after.size(); ++i) {
+            moved = std::max(moved, double(std::abs(after[i] - imported.parameters[i])));
+            fromFresh = std::max(fromFresh, double(std::abs(after[i] - fresh.parameters()[i])));
+        }
+        // 4 Adam steps of 5e-4 move a weight by at most ~2e-3; the batch-norm statistics by
+        // about 4% of the batch's difference; a fresh network is far away.
+        QVERIFY2(moved < 0.2 && fromFresh > 0.5, qPrintable(QStringLiteral("%1 %2").arg(moved).arg(fromFresh)));
+        // Editing the network makes the weights unusable: the box turns off.
+        ModelSpec other = imported.spec;
+        other.layers.back().units = 10;
+        other.layers.insert(other.layers.end() - 1, LayerSpec::dropout(0.1f));
+        page->networkEditor()->setSpec(other);
+        QVERIFY(!page->startFromModelBox()->isEnabled());
+        QVERIFY(!page->startFromModelBox()->isChecked());
     }
 
     void exportsOnnxAndKeras() {
