@@ -3,7 +3,7 @@
 #include "errors.h"
 #include "hdf5_file.h"
 #include "network.h"
-#include "zip_archive.h"
+#include "formats/zip_reader.h"
 
 #include <nlohmann/json.hpp>
 
@@ -598,7 +598,7 @@ KerasImport import_h5(const std::string& bytes, const std::string& path) {
 }
 
 KerasImport import_zip(const std::string& bytes, const std::string& path) {
-    ZipReader zip(bytes, path);
+    const formats::ZipReader zip(bytes, path);
     for (const char* entry : {"config.json", "model.weights.h5"})
         if (!zip.has(entry))
             throw FileError(path, -1, std::string("not a Keras 3 .keras file: the archive has no ") + entry);
