@@ -563,8 +563,7 @@ std::string stem(const std::string& path) {
 void finish(KerasImport& out, const Mapped& m, std::vector<float> params, const json& training, const std::string& path) {
     out.model.spec = m.spec;
     out.model.parameters = std::move(params);
-    const LayerSpec& last = m.spec.layers.back();
-    out.model.training.loss.from_logits = last.activation == Activation::Linear && last.kind == LayerKind::Dense;
+    out.model.training.loss.from_logits = output_activation(m.spec.layers) == Activation::Linear;
     out.training_from_file = apply_training(training, out.model.training);
     out.model.info.name = stem(path);
 }
