@@ -13,6 +13,17 @@
 
 namespace digit {
 
+// What a spec needs, worked out without allocating anything proportional to its sizes: each spec
+// layer's output shape and parameter count, and their total (overflow-checked, at most
+// kMaxParameterCount). Throws ConfigError naming the layer for an impossible or oversized spec.
+// The model loader compares `parameters` with the file's count before it allocates the weights.
+struct ModelPlan {
+    std::vector<Shape> shapes;               // per spec layer
+    std::vector<std::size_t> layer_parameters;  // per spec layer
+    std::size_t parameters = 0;
+};
+ModelPlan plan_model(const ModelSpec& spec);
+
 class Network {
 public:
     // Builds the layers (throws ConfigError for an impossible spec) and initialises the

@@ -61,8 +61,10 @@ double batch_loss(const Matrix& scores, const std::vector<int>& labels, const Lo
 }
 
 void check_config(const Network& net, const TrainConfig& c) {
-    if (c.batch_size <= 0) throw ConfigError("batch size must be positive, got " + std::to_string(c.batch_size));
-    if (c.epochs <= 0) throw ConfigError("epochs must be positive, got " + std::to_string(c.epochs));
+    if (c.batch_size <= 0 || c.batch_size > kMaxBatchSize)
+        throw ConfigError("batch size must be from 1 to " + std::to_string(kMaxBatchSize) + ", got " + std::to_string(c.batch_size));
+    if (c.epochs <= 0 || c.epochs > kMaxEpochs)
+        throw ConfigError("epochs must be from 1 to " + std::to_string(kMaxEpochs) + ", got " + std::to_string(c.epochs));
     if (!(c.validation_split >= 0 && c.validation_split < 1))
         throw ConfigError("validation split must be in [0, 1), got " + std::to_string(c.validation_split));
     if (net.classes() != 10)

@@ -111,6 +111,10 @@ private:
     std::unique_ptr<Optimizer> optimizer_;
 };
 
+// Bounds on a training configuration (the trainer, the command line and model files check them).
+inline constexpr int kMaxBatchSize = 1 << 20;
+inline constexpr int kMaxEpochs = 1000000;
+
 // Loss (including L2 penalties, as Keras's evaluate reports it) and accuracy of the network on a
 // data set, in inference mode.
 EvalResult evaluate(Network& network, const Dataset& data, const LossSpec& loss, int batch = 500);
