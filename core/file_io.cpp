@@ -33,7 +33,7 @@ std::string type_name(mode_t mode) {
 // The cause of a failed stat/open in words a person uses.
 std::string cause(int err) {
     switch (err) {
-        case ENOENT: return "no such file";
+        case ENOENT: return "file not found";
         case EACCES: return "permission denied";
         case ENOTDIR: return "a part of the path is not a folder";
         case ELOOP: return "too many levels of symbolic links";
@@ -115,7 +115,8 @@ std::string resolve_target(const std::string& path, bool& exists, struct stat& s
         if (err != ENOENT) throw FileError(path, -1, cause(err));
         struct stat dst {};
         const std::string dir = dir_of(target);
-        if (::stat(dir.c_str(), &dst) != 0) throw FileError(path, -1, "the folder " + dir + " does not exist (" + cause(errno) + ")");
+        if (::stat(dir.c_str(), &dst) != 0)
+            throw FileError(path, -1, errno == ENOENT ? "the folder " + dir + " does not exist" : "the folder " + dir + ": " + cause(errno));
         if (!S_ISDIR(dst.st_mode)) throw FileError(path, -1, dir + " is not a folder");
     } else if (!S_ISREG(st.st_mode)) {
         throw FileError(path, -1, "is " + type_name(st.st_mode) + ", not a regular file: refusing to replace it");

@@ -1,6 +1,7 @@
 #include "mnist.h"
 
 #include "errors.h"
+#include "file_io.h"
 
 #include <zlib.h>
 
@@ -49,10 +50,7 @@ std::int64_t off(std::uint64_t at) { return static_cast<std::int64_t>(at); }
 
 // Opens a file for binary reading; size receives its length in bytes.
 std::ifstream open_file(const std::string& path, std::uint64_t& size) {
-    std::error_code ec;
-    const fs::file_status st = fs::status(path, ec);
-    if (!fs::exists(st)) throw FileError(path, -1, "file not found");
-    if (fs::is_directory(st)) throw FileError(path, -1, "is a folder, expected a file");
+    check_readable_file(path, "a data file");  // the real cause: missing, permission, a folder, a FIFO
     std::ifstream in(path, std::ios::binary);
     if (!in) throw FileError(path, -1, std::string("cannot open: ") + std::strerror(errno));
     in.seekg(0, std::ios::end);

@@ -71,6 +71,15 @@ BuiltLayers build_layers(const ModelSpec& spec) {
 
 ModelPlan plan_model(const ModelSpec& spec) { return build_layers(spec).plan; }
 
+std::uint64_t estimate_training_bytes(const ModelSpec& spec, std::uint64_t batch) {
+    const ModelPlan plan = plan_model(spec);
+    // Every shape holds at most 2^22 values and there are at most 1000 layers: no overflow
+    // below for any batch up to 2^20.
+    std::uint64_t per_sample = static_cast<std::uint64_t>(spec.input.size());
+    for (const Shape& s : plan.shapes) per_sample += 3 * static_cast<std::uint64_t>(s.size());
+    return sizeof(Scalar) * (batch * per_sample + 5 * static_cast<std::uint64_t>(plan.parameters));
+}
+
 Network::Network(ModelSpec spec, std::uint64_t seed) : spec_(std::move(spec)), rng_(seed) {
     BuiltLayers built = build_layers(spec_);
     layers_ = std::move(built.layers);

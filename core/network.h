@@ -24,6 +24,13 @@ struct ModelPlan {
 };
 ModelPlan plan_model(const ModelSpec& spec);
 
+// A rough upper estimate of the memory training `spec` with mini-batches of `batch` samples
+// takes: per sample the input and, for every layer, its output, a separate activation and the
+// backward pass's delta (3 tensors), plus the weights, their gradients and up to three optimiser
+// state buffers. Used to refuse a batch size the machine cannot hold, with a message, instead of
+// dying in std::bad_alloc. Throws ConfigError for an impossible spec.
+std::uint64_t estimate_training_bytes(const ModelSpec& spec, std::uint64_t batch);
+
 class Network {
 public:
     // Builds the layers (throws ConfigError for an impossible spec) and initialises the

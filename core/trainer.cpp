@@ -238,9 +238,25 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, TrainingOb
         es.loss = loss_sum / static_cast<double>(samples);
         es.accuracy = static_cast<double>(correct) / static_cast<double>(samples);
         es.samples_per_second = es.seconds > 0 ? static_cast<double>(samples) / es.seconds : 0;
-        evaluate_val(es);
+        // A cancel must take effect within one batch: no validation pass for the partial epoch.
+        if (history.stop_reason != "cancelled") evaluate_val(es);
         history.epochs.push_back(es);
         if (stop) break;  // a stop in mid-epoch still reports the partial epoch
+        // A run can fail without a NaN or a runaway loss: mlp-500x2-tanh with batch size 1 sits
+        // at a loss of 50-70 and chance accuracy for ever. After an epoch of at least 100 batches
+        // whose loss is no lower than the first batch's and whose accuracy is below 1.5 times
+        // chance, it is stopped as a divergence is, with the same kind of message.
+        const double chance = 1.0 / std::max(1, net_.classes());
+        if (batches >= 100 && es.loss >= first_loss && es.accuracy < 1.5 * chance) {
+            net_.set_parameters(epoch_start);
+            history.diverged = true;
+            char text[160];
+            std::snprintf(text, sizeof text, "the loss went from %.3g to %.3g and the accuracy stayed at %.1f%% (chance is %.0f%%)",
+                          first_loss, es.loss, 100 * es.accuracy, 100 * chance);
+            history.stop_reason = "did not learn in epoch " + std::to_string(epoch + 1) + ": " + text +
+                                  "; the weights from the start of that epoch were kept. Try a smaller learning rate or a larger batch.";
+            break;
+        }
         if (observer && !observer->on_epoch(es)) {
             history.stop_reason = "stopped";
             break;

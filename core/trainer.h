@@ -75,7 +75,7 @@ struct EvalResult {
 struct History {
     std::vector<EpochStats> epochs;
     std::vector<BatchStats> batches;
-    std::string stop_reason;  // "completed", "early stopping", "stopped", "cancelled", "diverged: ..."
+    std::string stop_reason;  // "completed", "early stopping", "stopped", "cancelled", "diverged: ...", "did not learn ..."
     bool diverged = false;
     int best_epoch = -1;      // with early stopping: the epoch whose weights were kept
 };
@@ -98,7 +98,10 @@ public:
     // instead of a split. Stops early when the observer says so or *cancel becomes true.
     // A NaN or infinite loss, or a smoothed loss above both 100 and 20 times the first batch's,
     // stops the run, restores the weights of the last finished epoch (or the initial ones) and
-    // sets history.diverged with a message in stop_reason.
+    // sets history.diverged with a message in stop_reason. So does an epoch of 100 batches or
+    // more that did not learn at all: its loss no lower than the first batch's, its accuracy
+    // below 1.5 times chance. A cancel is honoured before the next batch, without validating the
+    // partial epoch.
     History fit(const Dataset& train, const Dataset* validation = nullptr,
                 TrainingObserver* observer = nullptr, const std::atomic<bool>* cancel = nullptr);
 

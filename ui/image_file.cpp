@@ -1,28 +1,40 @@
 #include "image_file.h"
 
 #include "errors.h"
+#include "file_io.h"
 
-#include <QFile>
-#include <QFileInfo>
+#include <QBuffer>
 #include <QImage>
 #include <QImageReader>
 
 namespace digit {
 
 GrayImage load_gray_image(const std::string& path) {
-    const QString file = QFile::decodeName(QByteArray::fromStdString(path));
-    const QFileInfo info(file);
-    // QImageReader's own reasons for these are vague ("Unsupported image format" for an empty
-    // file), so say them plainly first.
-    if (!info.exists()) throw FileError(path, -1, "no such file");
-    if (info.isDir()) throw FileError(path, -1, "is a folder, not an image file");
-    if (info.size() == 0) throw FileError(path, -1, "the file is empty, expected an image");
-
-    QImageReader reader(file);
+    // The bytes are read by the core's file_io, by the path's own bytes (no trip through a
+    // QString that could not hold a non-UTF-8 name), only from a regular file (a FIFO would
+    // block), with the real cause when that fails: missing, permission denied, a folder.
+    const std::string bytes = read_regular_file(path, kMaxImageFileBytes, "an image file");
+    // QImageReader's own reason for an empty file is vague ("Unsupported image format").
+    if (bytes.empty()) throw FileError(path, -1, "the file is empty, expected an image");
+    QByteArray data = QByteArray::fromRawData(bytes.data(), static_cast<qsizetype>(bytes.size()));
+    QBuffer buffer(&data);
+    buffer.open(QIODevice::ReadOnly);
+    QImageReader reader(&buffer);
     reader.setAutoTransform(true);  // phone photos store their rotation in EXIF
+    // A few kilobytes of PNG can declare 30000x30000 pixels (a decompression bomb): the
+    // declared size is checked before any pixel is decoded.
+    const QSize declared = reader.size();
+    if (declared.isValid() && static_cast<qint64>(declared.width()) * declared.height() > kMaxImagePixels)
+        throw FileError(path, -1, "declares " + std::to_string(declared.width()) + "x" + std::to_string(declared.height()) +
+                                      " pixels, more than the " + std::to_string(kMaxImagePixels / 1000000) +
+                                      " megapixels accepted");
     const QImage image = reader.read();
     if (image.isNull())
         throw FileError(path, -1, "not a readable image (PNG, JPEG, BMP, ...): " + reader.errorString().toStdString());
+    if (static_cast<qint64>(image.width()) * image.height() > kMaxImagePixels)
+        throw FileError(path, -1, "has " + std::to_string(image.width()) + "x" + std::to_string(image.height()) +
+                                      " pixels, more than the " + std::to_string(kMaxImagePixels / 1000000) +
+                                      " megapixels accepted");
     return gray_from_qimage(image);
 }
 

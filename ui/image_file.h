@@ -3,16 +3,22 @@
 // digit_image, shared by `digit-cli predict` and the Draw page so both read a picture alike.
 #include "preprocess.h"
 
+#include <cstdint>
 #include <string>
 
 class QImage;
 
 namespace digit {
 
+// Limits on an image file: its size on disk and the pixels it may declare (checked before they
+// are decoded), so a hostile file cannot make the program allocate without bound.
+inline constexpr std::uint64_t kMaxImageFileBytes = 64ull << 20;
+inline constexpr std::int64_t kMaxImagePixels = 40'000'000;
+
 // Reads any format QImageReader supports (PNG, JPEG, BMP, GIF, ...) of any size, honouring EXIF
 // orientation, and returns its luminance (0 = black, 1 = white; see gray_from_qimage).
-// Throws FileError naming the path when the file is missing, empty, not an image, or cannot be
-// decoded (with QImageReader's reason).
+// Throws FileError naming the path when the file is missing, unreadable, not a regular file, empty,
+// too large, not an image, or cannot be decoded (with QImageReader's reason).
 GrayImage load_gray_image(const std::string& path);
 
 // Luminance (Rec. 601 weights) of every pixel, width x height, row-major. Transparency is
