@@ -22,7 +22,11 @@
 #include "summary.h"
 #include "trainer.h"
 
+#include <QtGlobal>
+#include <QString>
+
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -205,15 +209,24 @@ MnistData load_data(const Args& a) {
     return load_mnist(*where);
 }
 
-// MemAvailable of /proc/meminfo in bytes, or 0 when unknown.
+// The memory this process can have, in bytes: MemAvailable of /proc/meminfo, or the
+// address-space limit (ulimit -v) if lower; 0 when unknown.
 std::uint64_t available_memory() {
+    std::uint64_t have = 0;
     std::ifstream in("/proc/meminfo");
-    std::string key;
+    std::string key, unit;
     std::uint64_t kib = 0;
-    std::string unit;
     while (in >> key >> kib >> unit)
-        if (key == "MemAvailable:") return kib * 1024;
-    return 0;
+        if (key == "MemAvailable:") {
+            have = kib * 1024;
+            break;
+        }
+    rlimit as{};
+    if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY) {
+        const auto limit = static_cast<std::uint64_t>(as.rlim_cur);
+        have = have == 0 ? limit : std::min(have, limit);
+    }
+    return have;
 }
 
 std::string gib(std::uint64_t bytes) { return num(static_cast<double>(bytes) / (1u << 30), 3) + " GiB"; }
@@ -426,6 +439,54 @@ int cmd_evaluate(const Args& a) {
     return 0;
 }
 
+// Image decoders report through Qt's message log, and libpng's errors straight to stderr
+// ("libpng error: IDAT: invalid distance too far back"), before digit-cli's own message. Both are
+// caught instead (the log by a handler, stderr by pointing it at a temporary file while a file
+// decodes) and added to that message, so every failure stays one line.
+std::string g_decoder_note;
+
+class CaptureStderr {
+public:
+    CaptureStderr() {
+        std::fflush(stderr);
+        file_ = std::tmpfile();
+        saved_ = file_ ? ::dup(2) : -1;
+        if (saved_ >= 0) ::dup2(::fileno(file_), 2);
+    }
+    ~CaptureStderr() { text(); }
+    CaptureStderr(const CaptureStderr&) = delete;
+    CaptureStderr& operator=(const CaptureStderr&) = delete;
+    // Restores stderr and returns what was written to it meanwhile, trimmed.
+    std::string text() {
+        std::string s;
+        if (saved_ < 0) return s;
+        std::fflush(stderr);
+        ::dup2(saved_, 2);
+        ::close(saved_);
+        saved_ = -1;
+        std::rewind(file_);
+        char buf[512];
+        std::size_t n;
+        while ((n = std::fread(buf, 1, sizeof buf, file_)) > 0 && s.size() < 4096) s.append(buf, n);
+        std::fclose(file_);
+        while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+        std::replace(s.begin(), s.end(), '\n', ';');
+        return s;
+    }
+
+private:
+    std::FILE* file_ = nullptr;
+    int saved_ = -1;
+};
+
+void keep_qt_message(QtMsgType type, const QMessageLogContext&, const QString& message) {
+    if (type == QtFatalMsg) {
+        std::fprintf(stderr, "digit-cli: %s\n", message.toLocal8Bit().constData());
+        std::abort();
+    }
+    g_decoder_note = message.toStdString();
+}
+
 int cmd_predict(const Args& a) {
     if (a.positional.empty()) throw UsageError("predict needs at least one image file");
     ModelFile m = load_model(a.required("model"));
@@ -436,9 +497,21 @@ int cmd_predict(const Args& a) {
     for (const std::string& path : a.positional) {
         PreprocessResult pre;
         try {
-            pre = preprocess_digit(load_gray_image(path));
+            g_decoder_note.clear();
+            GrayImage image;
+            {
+                CaptureStderr capture;
+                try {
+                    image = load_gray_image(path);
+                } catch (...) {
+                    const std::string said = capture.text();
+                    if (!said.empty()) g_decoder_note = said;
+                    throw;
+                }
+            }
+            pre = preprocess_digit(image);
         } catch (const std::exception& e) {
-            std::fprintf(stderr, "digit-cli: %s\n", e.what());
+            std::fprintf(stderr, "digit-cli: %s%s\n", e.what(), g_decoder_note.empty() ? "" : (" (" + g_decoder_note + ")").c_str());
             ++failures;
             continue;
         }
@@ -550,6 +623,7 @@ int main(int argc, char** argv) {
         return argc < 2 ? 2 : 0;
     }
     const std::string cmd = argv[1];
+    qInstallMessageHandler(keep_qt_message);
     try {
         if (cmd == "presets") {
             if (argc > 2) throw UsageError("presets takes no arguments");
