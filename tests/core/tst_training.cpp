@@ -183,6 +183,31 @@ private slots:
         QVERIFY(!ordinary.fit(data_.train.head(2000)).diverged);
     }
 
+    // mlp-500x2-tanh with batch size 1 (SGD with momentum .9 on single samples) does not learn:
+    // its loss climbs from about 2 to 30-70 and stays finite, its accuracy stays at chance. That
+    // ends the run like a divergence, so digit-cli saves nothing and exits 1.
+    void runThatDoesNotLearnIsStopped() {
+        const Preset* p = find_preset("mlp-500x2-tanh");
+        Network net(p->model, p->training.seed);
+        TrainConfig t = p->training;
+        t.batch_size = 1;
+        t.epochs = 3;
+        const std::vector<Scalar> initial = net.parameters();
+        Trainer trainer(net, t);
+        History h = trainer.fit(data_.train.head(430));  // 301 batches after the .3 validation split
+        QVERIFY(h.diverged);
+        QVERIFY2(h.stop_reason.find("did not learn in epoch 1: the loss went from") == 0, h.stop_reason.c_str());
+        QVERIFY2(h.stop_reason.find("(chance is 10%)") != std::string::npos, h.stop_reason.c_str());
+        QCOMPARE(h.epochs.size(), std::size_t(1));
+        QVERIFY(h.epochs[0].loss > 5 * h.batches.front().loss);
+        QVERIFY(net.parameters() == initial);
+        // A run that learns, with as many batches, is left alone.
+        Network calm(small_mlp(), 4);
+        Trainer ordinary(calm, adam(1));
+        const History fine = ordinary.fit(data_.train.head(3200));  // 100 batches
+        QVERIFY2(!fine.diverged, fine.stop_reason.c_str());
+    }
+
     void badSettingsAreExplained() {
         Network net(small_mlp(), 1);
         TrainConfig t = adam(1);
