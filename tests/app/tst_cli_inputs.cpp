@@ -50,7 +50,8 @@ struct Run {
 };
 
 // Runs digit-cli with raw byte arguments (so a non-UTF-8 path gets through as it is).
-Run run_cli(const std::vector<std::string>& args, const QString& work, int timeout_ms = 60000) {
+// as_user: run as that user id (root only), to see what an ordinary user sees.
+Run run_cli(const std::vector<std::string>& args, const QString& work, int timeout_ms = 60000, uid_t as_user = 0) {
     Run r;
     const std::string out_path = (work + "/.stdout").toStdString(), err_path = (work + "/.stderr").toStdString();
     std::vector<std::string> argv_s{DIGIT_CLI};
@@ -65,6 +66,7 @@ Run run_cli(const std::vector<std::string>& args, const QString& work, int timeo
         ::dup2(o, 1);
         ::dup2(e, 2);
         if (::chdir(work.toLocal8Bit().constData()) != 0) ::_exit(126);
+        if (as_user != 0 && (::setgid(as_user) != 0 || ::setuid(as_user) != 0)) ::_exit(125);
 #ifndef DIGIT_UNDER_ASAN
         rlimit as{4ull << 30, 4ull << 30};
         ::setrlimit(RLIMIT_AS, &as);
@@ -393,6 +395,20 @@ private slots:
         QVERIFY(!r.timed_out && r.signal == 0);
         QCOMPARE(r.exit_code, svg ? 0 : 1);
         if (!svg) QVERIFY2(r.err.startsWith("digit-cli: drawing.svg: not a readable image") && r.err.count('\n') == 1, r.err.constData());
+    }
+
+    // Permission denied reads "permission denied", not "file not found" (as root, the run drops
+    // to the user nobody to see it).
+    void permissionDenied() {
+        write("secret.dsm", "DGTMODEL");
+        QVERIFY(QFile::setPermissions(path("secret.dsm"), {}));
+        const uid_t nobody = ::geteuid() == 0 ? 65534 : 0;
+        if (nobody) QVERIFY(QFile::setPermissions(dir_.path(), QFile::permissions(dir_.path()) | QFile::ExeOther | QFile::ReadOther));
+        const Run r = run_cli({"summary", "--model", "secret.dsm"}, dir_.path(), 60000, nobody);
+        if (r.exit_code == 125 || r.exit_code == 126 || r.exit_code == 127) QSKIP("cannot run digit-cli as another user here");
+        QCOMPARE(r.exit_code, 1);
+        QCOMPARE(QString::fromUtf8(r.err), QStringLiteral("digit-cli: secret.dsm: permission denied\n"));
+        QVERIFY(QFile::setPermissions(path("secret.dsm"), QFile::ReadOwner | QFile::WriteOwner));
     }
 
     // A path that is not valid UTF-8 works when the file is there, and is named with its odd
