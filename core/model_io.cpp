@@ -289,10 +289,7 @@ ModelFile parse_header(const std::string& path, const std::string& text, std::in
     t.epochs = static_cast<int>(h.integer("epochs", 1, 1, kMaxEpochs));
     t.validation_split = h.real32("validation_split", 0, 0, 0.999999);
     t.shuffle = h.flag("shuffle", true);
-    {
-        auto it = h.str("seed", "1");
-        t.seed = h.parse_unsigned("seed", it);
-    }
+    t.seed = h.parse_unsigned("seed", h.str("seed", "1"));  // all 64 bits, exactly (not through a double)
     t.early_stopping.enabled = h.flag("early_stopping", false);
     t.early_stopping.monitor = h.str("early_stopping.monitor", "val_loss");
     t.early_stopping.patience = static_cast<int>(h.integer("early_stopping.patience", 0, 0, kMaxEpochs));

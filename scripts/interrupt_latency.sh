@@ -28,6 +28,7 @@ for ((i = 1; i <= runs; i++)); do
   "$cli" train --preset "$preset" --limit 6000 --epochs 1000 --out "$tmp/m.dsm" >"$tmp/out" 2>"$tmp/err" &
   pid=$!
   until grep -q '^Training' "$tmp/out" 2>/dev/null; do sleep 0.02; done
+  ts=$(date +%s%N)
   sleep "$(awk -v seed="$RANDOM" 'BEGIN { srand(seed); printf "%.3f", 1 + 2 * rand() }')"
   t0=$(date +%s%N)
   kill "-$sig" "$pid"
@@ -37,7 +38,10 @@ for ((i = 1; i <= runs; i++)); do
   ms=$(( (t1 - t0) / 1000000 ))
   times+=("$ms")
   left=$( [[ -e "$tmp/m.dsm" ]] && echo "a model file was left!" || echo "no model file" )
-  printf 'run %d: %4d ms, exit %d, %s; %s\n' "$i" "$ms" "$status" "$left" "$(tr -d '\n' <"$tmp/err")"
+  # The batches done before the signal give the time one batch takes on this machine now.
+  done_batches=$(sed -n 's/.* after batch \([0-9]*\) of.*/\1/p' "$tmp/err")
+  per_batch=$( [[ -n "$done_batches" && "$done_batches" -gt 0 ]] && echo "$(( (t0 - ts) / 1000000 / done_batches )) ms/batch" || echo "? ms/batch" )
+  printf 'run %d: %4d ms, exit %d, %s (about %s); %s\n' "$i" "$ms" "$status" "$left" "$per_batch" "$(tr -d '\n' <"$tmp/err")"
   rm -f "$tmp/m.dsm"
 done
 sorted=($(printf '%s\n' "${times[@]}" | sort -n))
