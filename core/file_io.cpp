@@ -60,26 +60,40 @@ private:
 
 // Opens a regular file for reading without blocking on a FIFO: the type is checked on the open
 // descriptor (no race with a swap between stat and open), then blocking mode is restored.
-int open_regular(const std::string& path, const char* expected, struct stat& st) {
-    if (path.empty()) throw FileError(path, -1, "no file name given");
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+// Returns the descriptor, or -1 with problem and detail set.
+int open_regular(const std::string& path, struct stat& st, FileProblem& problem, std::string& detail) {
+    const int fd = path.empty() ? -1 : ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
-        const int err = errno;
+        const int err = path.empty() ? ENOENT : errno;
         // A folder opens fine with O_RDONLY; this is for the rest (missing, permission, ...).
-        throw FileError(path, -1, cause(err));
+        problem = err == ENOENT ? FileProblem::NotFound : err == EACCES || err == EPERM ? FileProblem::PermissionDenied
+                                                                                       : FileProblem::ReadError;
+        detail = cause(err);
+        return -1;
     }
-    if (::fstat(fd, &st) != 0) {
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         const int err = errno;
         ::close(fd);
-        throw FileError(path, -1, std::string("cannot read its status: ") + std::strerror(err));
-    }
-    if (!S_ISREG(st.st_mode)) {
-        ::close(fd);
-        throw FileError(path, -1, "is " + type_name(st.st_mode) + ", expected " + expected);
+        problem = S_ISDIR(st.st_mode) ? FileProblem::IsFolder : st.st_mode ? FileProblem::NotRegular : FileProblem::ReadError;
+        detail = st.st_mode ? type_name(st.st_mode) : std::strerror(err);
+        return -1;
     }
     const int flags = ::fcntl(fd, F_GETFL);
     if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    problem = FileProblem::None;
     return fd;
+}
+
+// The same, throwing FileError in words; `expected` completes the message for a wrong type.
+int open_regular(const std::string& path, const char* expected, struct stat& st) {
+    if (path.empty()) throw FileError(path, -1, "no file name given");
+    FileProblem problem{};
+    std::string detail;
+    const int fd = open_regular(path, st, problem, detail);
+    if (fd >= 0) return fd;
+    if (problem == FileProblem::IsFolder || problem == FileProblem::NotRegular)
+        throw FileError(path, -1, "is " + detail + ", expected " + expected);
+    throw FileError(path, -1, detail);
 }
 
 std::string dir_of(const std::string& path) {
@@ -198,24 +212,49 @@ void check_readable_file(const std::string& path, const char* expected) {
     ::close(open_regular(path, expected, st));
 }
 
-std::string read_regular_file(const std::string& path, std::uint64_t max_bytes, const char* expected) {
+FileBytes try_read_regular_file(const std::string& path, std::uint64_t max_bytes) {
+    FileBytes out;
     struct stat st {};
-    const Fd fd(open_regular(path, expected, st));
-    const auto size = static_cast<std::uint64_t>(st.st_size);
-    if (size > max_bytes)
-        throw FileError(path, -1, "is " + std::to_string(size) + " bytes, too large to be " + expected + " (at most " +
-                                      std::to_string(max_bytes) + ")");
-    std::string bytes(static_cast<std::size_t>(size), '\0');
+    const Fd fd(open_regular(path, st, out.problem, out.detail));
+    if (fd.get() < 0) return out;
+    out.size = static_cast<std::uint64_t>(st.st_size);
+    if (out.size > max_bytes) {
+        out.problem = FileProblem::TooLarge;
+        return out;
+    }
+    out.bytes.resize(static_cast<std::size_t>(out.size));
     std::size_t got = 0;
-    while (got < bytes.size()) {
-        const ssize_t r = ::read(fd.get(), bytes.data() + got, bytes.size() - got);
+    while (got < out.bytes.size()) {
+        const ssize_t r = ::read(fd.get(), out.bytes.data() + got, out.bytes.size() - got);
         if (r < 0 && errno == EINTR) continue;
-        if (r < 0) throw FileError(path, static_cast<std::int64_t>(got), std::string("read error: ") + std::strerror(errno));
+        if (r < 0) {
+            out.problem = FileProblem::ReadError;
+            out.detail = std::strerror(errno);
+            out.bytes.clear();
+            return out;
+        }
         if (r == 0) break;  // shrank while being read
         got += static_cast<std::size_t>(r);
     }
-    bytes.resize(got);
-    return bytes;
+    out.bytes.resize(got);
+    return out;
+}
+
+std::string read_regular_file(const std::string& path, std::uint64_t max_bytes, const char* expected) {
+    if (path.empty()) throw FileError(path, -1, "no file name given");
+    FileBytes f = try_read_regular_file(path, max_bytes);
+    switch (f.problem) {
+        case FileProblem::None: return std::move(f.bytes);
+        case FileProblem::IsFolder:
+        case FileProblem::NotRegular: throw FileError(path, -1, "is " + f.detail + ", expected " + expected);
+        case FileProblem::TooLarge:
+            throw FileError(path, -1, "is " + std::to_string(f.size) + " bytes, too large to be " + expected + " (at most " +
+                                          std::to_string(max_bytes) + ")");
+        case FileProblem::ReadError: throw FileError(path, -1, "read error: " + f.detail);
+        case FileProblem::NotFound:
+        case FileProblem::PermissionDenied: break;
+    }
+    throw FileError(path, -1, f.detail);
 }
 
 void write_file_atomically(const std::string& path, const std::string& bytes) {

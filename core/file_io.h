@@ -7,6 +7,20 @@
 
 namespace digit {
 
+// Why a file could not be read, as a code the callers word (the core in English, the app in the
+// reader's language).
+enum class FileProblem { None, NotFound, PermissionDenied, IsFolder, NotRegular, TooLarge, ReadError };
+
+struct FileBytes {
+    std::string bytes;                        // the content when problem == None
+    FileProblem problem = FileProblem::None;
+    std::string detail;                       // NotRegular: what it is ("a named pipe (FIFO)"); otherwise strerror
+    std::uint64_t size = 0;                   // TooLarge: the file's size
+};
+
+// read_regular_file without exceptions: the same checks, the outcome as a code.
+FileBytes try_read_regular_file(const std::string& path, std::uint64_t max_bytes);
+
 // Throws FileError unless `path` names a regular file (after symbolic links) that this process
 // may read: "no such file", "permission denied", "is a folder", "is a named pipe (FIFO)", ...
 // Nothing is opened in a way that could block, so a FIFO given as a file cannot hang the program.

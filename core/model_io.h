@@ -18,9 +18,11 @@
 // computed with overflow checks and compared with the file's) before anything is allocated, and
 // non-finite weights are refused with the layer they are in.
 #include "layer_spec.h"
-#include "trainer.h"
+#include "network.h"
+#include "train_config.h"
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
