@@ -6,7 +6,7 @@
 //   digit-cli presets
 //   digit-cli summary --preset NAME | --model FILE
 //   digit-cli train --preset NAME [--epochs N] [--batch-size N] [--seed N] [--data DIR] [--limit N]
-//                   [--checkpoint] --out FILE
+//                   [--history H.csv] [--checkpoint] --out FILE
 //   digit-cli evaluate --model FILE [--data DIR] [--json] [--pen-styles]
 //   digit-cli predict --model FILE [--json] IMAGE...
 //   digit-cli bench --preset NAME [--epochs N] [--data DIR] [--json] [--peak-gflops N]
@@ -14,6 +14,7 @@
 #include "pen_styles.h"
 #include "errors.h"
 #include "file_io.h"
+#include "history_csv.h"
 #include "mnist.h"
 #include "model_io.h"
 #include "network.h"
@@ -64,6 +65,7 @@ constexpr const char* kUsage =
     "  summary --preset NAME | --model FILE      Keras-style model summary\n"
     "  train --preset NAME --out FILE            train a preset and save the model\n"
     "        [--epochs N] [--batch-size N] [--seed N] [--data DIR] [--limit N]\n"
+    "        [--history H.csv]                   also write the loss and accuracy per batch and epoch\n"
     "        [--checkpoint]                     also save after every complete epoch (kept on Ctrl+C)\n"
     "  evaluate --model FILE [--data DIR] [--json]   loss and accuracy on the 10k test set\n"
     "        [--pen-styles]                     and on it redrawn with solid, thick, thin, slanted pens\n"
@@ -351,6 +353,7 @@ int cmd_train(const Args& a) {
     TrainConfig t = training_from_args(p, a);
     const auto limit = a.integer("limit", 1, 1 << 30);
     check_writable_target(out);
+    if (a.has("history")) check_writable_target(a.get("history"));
     catch_stop_signals();
     MnistData data = load_data(a);
     Dataset train = data.train;
@@ -365,6 +368,7 @@ int cmd_train(const Args& a) {
     checkpoint_info.name = p.name;
     EpochPrinter printer(t.epochs, &net, &t, checkpoint_info, a.has("checkpoint") ? out : std::string());
     History h = trainer.fit(train, nullptr, &printer, &g_interrupted);
+    if (a.has("history")) save_history_csv(a.get("history"), h);  // an interrupted or diverged run's history too
     if (g_interrupted.load()) {
         const BatchStats& b = printer.last_batch();
         std::string where = h.batches.empty() ? "before the first batch"
@@ -623,8 +627,8 @@ int main(int argc, char** argv) {
         }
         if (cmd == "summary") return cmd_summary(parse(argc, argv, 2, {}, {"preset", "model"}));
         if (cmd == "train")
-            return cmd_train(
-                parse(argc, argv, 2, {"checkpoint"}, {"preset", "epochs", "batch-size", "seed", "data", "out", "limit"}));
+            return cmd_train(parse(argc, argv, 2, {"checkpoint"},
+                                   {"preset", "epochs", "batch-size", "seed", "data", "out", "limit", "history"}));
         if (cmd == "evaluate") return cmd_evaluate(parse(argc, argv, 2, {"json", "pen-styles"}, {"model", "data"}));
         if (cmd == "predict") return cmd_predict(parse(argc, argv, 2, {"json"}, {"model"}));
         if (cmd == "bench")

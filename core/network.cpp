@@ -4,6 +4,7 @@
 #include "conv2d.h"
 #include "errors.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -22,6 +23,7 @@ namespace {
 struct BuiltLayers {
     std::vector<std::unique_ptr<Layer>> layers;  // activations split out
     std::vector<std::size_t> counts;             // per compute layer
+    std::vector<std::size_t> spec_end;           // per spec layer: one past its last compute layer
     ModelPlan plan;
     std::size_t trainable = 0;
 };
@@ -62,6 +64,7 @@ BuiltLayers build_layers(const ModelSpec& spec) {
         }
         b.plan.shapes.push_back(shape);
         b.plan.layer_parameters.push_back(spec_params);
+        b.spec_end.push_back(b.layers.size());
     }
     if (shape.rank() != 1) throw ConfigError("the network must end with a flat output (a Dense layer), not " + shape.to_string());
     return b;
@@ -86,6 +89,7 @@ Network::Network(ModelSpec spec, std::uint64_t seed) : spec_(std::move(spec)), r
     const std::vector<std::size_t>& counts = built.counts;
     spec_shapes_ = built.plan.shapes;
     spec_params_ = built.plan.layer_parameters;
+    spec_end_ = built.spec_end;
     trainable_ = built.trainable;
     output_shape_ = spec_shapes_.back();
 
@@ -93,6 +97,7 @@ Network::Network(ModelSpec spec, std::uint64_t seed) : spec_(std::move(spec)), r
     final_softmax_ = (last.kind == LayerKind::Dense || last.kind == LayerKind::Conv2D || last.kind == LayerKind::Activation) &&
                      last.activation == Activation::Softmax;
     scored_layers_ = final_softmax_ ? layers_.size() - 1 : layers_.size();
+    for (auto& end : spec_end_) end = std::min(end, scored_layers_);
 
     const std::size_t total = built.plan.parameters;
     params_.assign(total, Scalar(0));
@@ -145,11 +150,18 @@ void Network::set_profiling(bool on) {
     for (std::size_t i = 0; i < layers_.size(); ++i) profile_[i].kind = layers_[i]->kind();
 }
 
-void Network::backward(const Matrix& dscores) {
+const Matrix& Network::layer_output(std::size_t spec_layer) const {
+    if (spec_layer >= spec_end_.size())
+        throw ConfigError("layer " + std::to_string(spec_layer + 1) + " asked of a network with " +
+                          std::to_string(spec_end_.size()));
+    return acts_[spec_end_[spec_layer]];
+}
+
+void Network::backward(const Matrix& dscores, Matrix* dinput) {
     const Matrix* dy = &dscores;
     for (std::size_t i = scored_layers_; i-- > 0;) {
         const Matrix& x = i == 0 ? *input_ : acts_[i];
-        Matrix* dx = i == 0 ? nullptr : &deltas_[i];
+        Matrix* dx = i == 0 ? dinput : &deltas_[i];
         if (profiling_) {
             const auto t0 = std::chrono::steady_clock::now();
             layers_[i]->backward(x, acts_[i + 1], *dy, dx);
@@ -168,6 +180,10 @@ double Network::regularization_loss() const {
     return s;
 }
 
+bool Network::scores_are_logits() const {
+    return final_softmax_ || output_activation(spec_.layers) == Activation::Linear;
+}
+
 void Network::predict(const Matrix& x, Matrix& probabilities, int batch) {
     const Eigen::Index n = x.rows();
     probabilities.resize(n, classes());
@@ -182,9 +198,7 @@ void Network::predict(const Matrix& x, Matrix& probabilities, int batch) {
         }
         const Matrix& scores = forward_scores(*in, false);
         auto out = probabilities.middleRows(first, count);
-        const Activation last = spec_.layers.back().activation;
-        const bool logits = final_softmax_ || last == Activation::Linear || spec_.layers.back().kind != LayerKind::Dense;
-        if (logits) {
+        if (scores_are_logits()) {
             softmax_rows(scores, out);
         } else {
             // Probabilities from e.g. a sigmoid output: rescaled to sum to 1, as Keras's loss does.

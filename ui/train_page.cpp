@@ -1,5 +1,6 @@
 #include "train_page.h"
 
+#include "history_csv.h"
 #include "network_editor.h"
 #include "presets.h"
 #include "session.h"
@@ -166,8 +167,10 @@ TrainPage::TrainPage(Session* session, QWidget* parent) : QWidget(parent), sessi
     auto* runButtons = new QHBoxLayout;
     useRun_ = new QPushButton;
     saveRun_ = new QPushButton;
+    exportRun_ = new QPushButton;
     runButtons->addWidget(useRun_);
     runButtons->addWidget(saveRun_);
+    runButtons->addWidget(exportRun_);
     runButtons->addStretch(1);
     runsLayout->addWidget(runsLabel_);
     runsLayout->addWidget(runsView_, 1);
@@ -213,10 +216,12 @@ TrainPage::TrainPage(Session* session, QWidget* parent) : QWidget(parent), sessi
     connect(runsView_, &QTreeWidget::itemSelectionChanged, this, [this] {
         useRun_->setEnabled(selectedRun() >= 0);
         saveRun_->setEnabled(selectedRun() >= 0);
+        exportRun_->setEnabled(selectedRun() >= 0);
     });
     connect(runsView_, &QTreeWidget::itemDoubleClicked, this, &TrainPage::useSelectedRun);
     connect(useRun_, &QPushButton::clicked, this, &TrainPage::useSelectedRun);
     connect(saveRun_, &QPushButton::clicked, this, &TrainPage::saveSelectedRun);
+    connect(exportRun_, &QPushButton::clicked, this, &TrainPage::exportSelectedHistory);
     if (session_) connect(session_, &Session::dataLoaded, this, &TrainPage::onSpecOrConfigChanged);
 
     // The worker object on its own thread, as in the QThread documentation.
@@ -272,6 +277,8 @@ void TrainPage::retranslate() {
     useRun_->setText(tr("&Use for predictions"));
     useRun_->setToolTip(tr("Make this run's model the one the Draw, Errors and Quiz pages use"));
     saveRun_->setText(tr("Save &as..."));
+    exportRun_->setText(tr("&History as CSV..."));
+    exportRun_->setToolTip(tr("Export the loss and accuracy of every batch and epoch of the selected run"));
     setState(state_);
     onSpecOrConfigChanged();
     refreshRuns();
@@ -561,6 +568,7 @@ void TrainPage::refreshRuns() {
     }
     useRun_->setEnabled(selectedRun() >= 0);
     saveRun_->setEnabled(selectedRun() >= 0);
+    exportRun_->setEnabled(selectedRun() >= 0);
 }
 
 int TrainPage::selectedRun() const {
@@ -597,6 +605,34 @@ void TrainPage::saveSelectedRun() {
         showMessage(tr("Could not save the model to %1: %2").arg(path.toHtmlEscaped(), QString::fromUtf8(e.what()).toHtmlEscaped()), true);
     }
     refreshRuns();
+}
+
+bool TrainPage::exportHistory(int index, const QString& path, QString* error) {
+    if (index < 0 || index >= static_cast<int>(runs_.size())) return false;
+    try {
+        save_history_csv(path.toStdString(), runs_[static_cast<std::size_t>(index)].result.history);
+        return true;
+    } catch (const std::exception& e) {
+        if (error) *error = tr("Could not write the history to %1: %2").arg(path, QString::fromUtf8(e.what()));
+        return false;
+    }
+}
+
+void TrainPage::exportSelectedHistory() {
+    const int i = selectedRun();
+    if (i < 0) return;
+    QSettings settings;
+    QString dir = settings.value(QStringLiteral("paths/models")).toString();
+    if (dir.isEmpty()) dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    QString file = runs_[static_cast<std::size_t>(i)].name;
+    file.replace(QStringLiteral(" #"), QStringLiteral("-run"));
+    file.replace(QLatin1Char(' '), QLatin1Char('-'));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export History"), QDir(dir).filePath(file + QStringLiteral("-history.csv")),
+                                                      tr("CSV files (*.csv)"));
+    if (path.isEmpty()) return;
+    QString error;
+    if (exportHistory(i, path, &error)) emit statusMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
+    else showMessage(error.toHtmlEscaped(), true);
 }
 
 void TrainPage::prepareScreenshot() {

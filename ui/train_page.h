@@ -58,6 +58,8 @@ public:
         QString path;  // where it was saved, or empty
     };
     const std::vector<Run>& runs() const { return runs_; }
+    // Writes run `index`'s history as CSV (core/history_csv.h); false + *error on failure.
+    bool exportHistory(int index, const QString& path, QString* error);
 
     // For tests and the main window.
     NetworkEditor* networkEditor() const { return network_; }
@@ -112,6 +114,7 @@ private:
     void refreshRuns();
     void useSelectedRun();
     void saveSelectedRun();
+    void exportSelectedHistory();
     int selectedRun() const;
 
     Session* session_;
@@ -148,6 +151,7 @@ private:
     QTreeWidget* runsView_ = nullptr;
     QPushButton* useRun_ = nullptr;
     QPushButton* saveRun_ = nullptr;
+    QPushButton* exportRun_ = nullptr;
 
     std::vector<Run> runs_;
     QString testResult_;
