@@ -1,9 +1,12 @@
 // digit-cli: the command-line face of the core. Command names and flags are fixed: other tools
-// call them. Errors go to stderr with a non-zero exit code.
+// call them. Errors go to stderr with a non-zero exit code: 2 for a bad command line (every
+// option is checked before any work starts), 1 for anything else, 128 + N when signal N (SIGINT,
+// SIGTERM) interrupted training.
 //
 //   digit-cli presets
 //   digit-cli summary --preset NAME | --model FILE
-//   digit-cli train --preset NAME [--epochs N] [--batch-size N] [--seed N] [--data DIR] [--limit N] [--history H.csv] --out FILE
+//   digit-cli train --preset NAME [--epochs N] [--batch-size N] [--seed N] [--data DIR] [--limit N]
+//                   [--history H.csv] [--checkpoint] --out FILE
 //   digit-cli train --model FILE [same options] --out FILE       (continues from the model's weights)
 //   digit-cli evaluate --model FILE [--data DIR] [--json] [--pen-styles]
 //   digit-cli predict --model FILE [--json] IMAGE...
@@ -19,6 +22,7 @@
 #include "onnx_export.h"
 #include "pen_styles.h"
 #include "errors.h"
+#include "file_io.h"
 #include "history_csv.h"
 #include "mnist.h"
 #include "model_io.h"
@@ -29,10 +33,21 @@
 #include "summary.h"
 #include "trainer.h"
 
+#include <QtGlobal>
+#include <QString>
+
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <charconv>
 #include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fstream>
+#include <limits>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -60,11 +75,12 @@ constexpr const char* kUsage =
     "  train --preset NAME --out FILE            train a preset and save the model\n"
     "        [--epochs N] [--batch-size N] [--seed N] [--data DIR] [--limit N]\n"
     "        [--history H.csv]                   also write the loss and accuracy per batch and epoch\n"
+    "        [--checkpoint]                     also save after every complete epoch (kept on Ctrl+C)\n"
     "  train --model FILE --out FILE             train a model (.dsm, Keras .h5/.keras) further\n"
     "  evaluate --model FILE [--data DIR] [--json]   loss and accuracy on the 10k test set\n"
     "        [--pen-styles]                     and on it redrawn with solid, thick, thin, slanted pens\n"
     "  predict --model FILE [--json] IMAGE...    predict digits in PNG/JPEG/BMP files\n"
-    "  bench --preset NAME [--epochs N] [--data DIR] [--json]\n"
+    "  bench --preset NAME [--epochs N] [--data DIR] [--json] [--peak-gflops N]\n"
     "                                            seconds per epoch, samples/s, latency, peak memory\n"
     "  import KERAS_FILE --out FILE              a Keras model (.h5, .keras) as a Digit Studio model\n"
     "        [--preset NAME | --model FILE]      for weights alone (.weights.h5): their network\n"
@@ -75,69 +91,10 @@ constexpr const char* kUsage =
     "        [--keras FILE.keras | FILE.h5]      ... and/or as a Keras 3 .keras or Keras 2 .h5 file\n"
     "  (--model of summary, evaluate and predict also takes a Keras .h5 or .keras file)\n"
     "\n"
+    "Numbers are plain decimal digits. \"--\" ends the options: what follows is a file name.\n"
+    "Ctrl+C (SIGINT) or SIGTERM stops training within one batch; no half model is written.\n"
     "MNIST is looked for in --data DIR (a folder with the four IDX files, or mnist.npz), then\n"
     "$DIGIT_MNIST_DIR, ./data/mnist, the set-up script's data folder, ~/.keras/datasets/mnist.npz.\n";
-
-// Options after the command: "--name value" pairs, "--flag" switches, and positional arguments.
-struct Args {
-    std::map<std::string, std::string> options;
-    std::vector<std::string> positional;
-
-    bool has(const std::string& k) const { return options.count(k) != 0; }
-    std::string get(const std::string& k, const std::string& fallback = {}) const {
-        auto it = options.find(k);
-        return it == options.end() ? fallback : it->second;
-    }
-    std::string required(const std::string& k) const {
-        if (!has(k)) throw UsageError("missing --" + k);
-        return get(k);
-    }
-    std::optional<long long> integer(const std::string& k, long long min, long long max) const {
-        if (!has(k)) return std::nullopt;
-        const std::string v = get(k);
-        try {
-            std::size_t used = 0;
-            long long n = std::stoll(v, &used);
-            if (used != v.size() || n < min || n > max) throw std::out_of_range(v);
-            return n;
-        } catch (const std::exception&) {
-            throw UsageError("--" + k + " must be a whole number from " + std::to_string(min) + " to " +
-                             std::to_string(max) + ", got \"" + v + "\"");
-        }
-    }
-};
-
-Args parse(int argc, char** argv, int first, const std::vector<std::string>& switches,
-           const std::vector<std::string>& valued) {
-    Args a;
-    for (int i = first; i < argc; ++i) {
-        std::string s = argv[i];
-        if (s.rfind("--", 0) == 0 && s.size() > 2) {
-            std::string name = s.substr(2);
-            std::string value;
-            bool inline_value = false;
-            if (auto eq = name.find('='); eq != std::string::npos) {
-                value = name.substr(eq + 1);
-                name = name.substr(0, eq);
-                inline_value = true;
-            }
-            if (std::find(switches.begin(), switches.end(), name) != switches.end()) {
-                a.options[name] = "1";
-            } else if (std::find(valued.begin(), valued.end(), name) != valued.end()) {
-                if (!inline_value) {
-                    if (i + 1 >= argc) throw UsageError("--" + name + " needs a value");
-                    value = argv[++i];
-                }
-                a.options[name] = value;
-            } else {
-                throw UsageError("unknown option --" + name);
-            }
-        } else {
-            a.positional.push_back(s);
-        }
-    }
-    return a;
-}
 
 std::string json_string(const std::string& s) {
     std::string out = "\"";
@@ -167,6 +124,87 @@ std::string num(double v, int precision = 6) {
     return buf;
 }
 
+// Options after the command: "--name value" or "--name=value" pairs, "--flag" switches, and
+// positional arguments; "--" ends the options. Values are checked here, all of them, before the
+// command does any work: a typo must not cost a training run.
+struct Args {
+    std::map<std::string, std::string> options;
+    std::vector<std::string> positional;
+
+    bool has(const std::string& k) const { return options.count(k) != 0; }
+    std::string get(const std::string& k, const std::string& fallback = {}) const {
+        auto it = options.find(k);
+        return it == options.end() ? fallback : it->second;
+    }
+    std::string required(const std::string& k) const {
+        if (!has(k)) throw UsageError("missing --" + k);
+        return get(k);
+    }
+    // Plain decimal digits with an optional '-': " 3", "+3", "3.0", "3e2" and "0x3" are refused.
+    std::optional<long long> integer(const std::string& k, long long min, long long max) const {
+        if (!has(k)) return std::nullopt;
+        const std::string v = get(k);
+        long long n = 0;
+        const auto r = std::from_chars(v.data(), v.data() + v.size(), n);
+        if (v.empty() || r.ec != std::errc() || r.ptr != v.data() + v.size() || n < min || n > max)
+            throw UsageError("--" + k + " must be a whole number from " + std::to_string(min) + " to " + std::to_string(max) +
+                             ", got \"" + v + "\"");
+        return n;
+    }
+    std::optional<double> real(const std::string& k, double min, double max) const {
+        if (!has(k)) return std::nullopt;
+        const std::string v = get(k);
+        double d = 0;
+        const auto r = std::from_chars(v.data(), v.data() + v.size(), d);
+        if (v.empty() || r.ec != std::errc() || r.ptr != v.data() + v.size() || !std::isfinite(d) || d < min || d > max)
+            throw UsageError("--" + k + " must be a number from " + num(min) + " to " + num(max) + ", got \"" + v + "\"");
+        return d;
+    }
+    void no_positional(const char* command) const {
+        if (!positional.empty()) throw UsageError(std::string(command) + " takes no file arguments, got \"" + positional[0] + "\"");
+    }
+};
+
+Args parse(int argc, char** argv, int first, const std::vector<std::string>& switches,
+           const std::vector<std::string>& valued) {
+    Args a;
+    bool options_ended = false;
+    for (int i = first; i < argc; ++i) {
+        std::string s = argv[i];
+        if (!options_ended && s == "--") {
+            options_ended = true;
+        } else if (!options_ended && s.rfind("--", 0) == 0) {
+            std::string name = s.substr(2);
+            std::string value;
+            bool inline_value = false;
+            if (auto eq = name.find('='); eq != std::string::npos) {
+                value = name.substr(eq + 1);
+                name = name.substr(0, eq);
+                inline_value = true;
+            }
+            if (a.has(name)) throw UsageError("--" + name + " is given twice");
+            if (std::find(switches.begin(), switches.end(), name) != switches.end()) {
+                // "--json=0" must not quietly mean on.
+                if (inline_value) throw UsageError("--" + name + " is a switch and takes no value, got \"" + s + "\"");
+                a.options[name] = "1";
+            } else if (std::find(valued.begin(), valued.end(), name) != valued.end()) {
+                if (!inline_value) {
+                    if (i + 1 >= argc) throw UsageError("--" + name + " needs a value");
+                    value = argv[++i];
+                }
+                a.options[name] = value;
+            } else {
+                throw UsageError("unknown option " + (s.size() > 2 ? "--" + name : s));
+            }
+        } else if (!options_ended && s.size() > 1 && s[0] == '-' && s != "-") {
+            throw UsageError("unknown option " + s + " (options start with --; put -- before a file name that starts with -)");
+        } else {
+            a.positional.push_back(s);
+        }
+    }
+    return a;
+}
+
 const Preset& preset_arg(const Args& a) {
     const std::string name = a.required("preset");
     const Preset* p = find_preset(name);
@@ -179,15 +217,76 @@ const Preset& preset_arg(const Args& a) {
 }
 
 MnistData load_data(const Args& a) {
-    const std::string explicit_dir = a.get("data");
-    auto where = find_mnist(explicit_dir);
-    if (!where) {
-        if (!explicit_dir.empty())
-            throw FileError(explicit_dir, -1, "no MNIST here (expected the four IDX files, raw or .gz, or mnist.npz)");
-        throw std::runtime_error("MNIST not found: run scripts/setup.sh, or pass --data DIR");
+    // An explicit --data is loaded as given, so the loader names what is wrong with it (which
+    // IDX file is missing, a folder that is not one, permission denied).
+    if (a.has("data")) {
+        const std::string dir = a.get("data");
+        if (dir.empty()) throw UsageError("--data needs a folder or an .npz file, got \"\"");
+        if (auto where = find_mnist(dir)) return load_mnist(*where);
+        return load_mnist(dir);
     }
+    auto where = find_mnist();
+    if (!where) throw std::runtime_error("MNIST not found: run scripts/setup.sh, or pass --data DIR");
     return load_mnist(*where);
 }
+
+// The memory this process can have, in bytes: MemAvailable of /proc/meminfo, or the
+// address-space limit (ulimit -v) if lower; 0 when unknown.
+std::uint64_t available_memory() {
+    std::uint64_t have = 0;
+    std::ifstream in("/proc/meminfo");
+    std::string key, unit;
+    std::uint64_t kib = 0;
+    while (in >> key >> kib >> unit)
+        if (key == "MemAvailable:") {
+            have = kib * 1024;
+            break;
+        }
+    rlimit as{};
+    if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY) {
+        const auto limit = static_cast<std::uint64_t>(as.rlim_cur);
+        have = have == 0 ? limit : std::min(have, limit);
+    }
+    return have;
+}
+
+std::string gib(std::uint64_t bytes) { return num(static_cast<double>(bytes) / (1u << 30), 3) + " GiB"; }
+
+// A batch larger than the data set is capped at it (with a note); then the memory training needs
+// is compared with what the machine has, so an absurd batch size gets a message, not bad_alloc.
+void fit_batch_to(TrainConfig& t, const ModelSpec& spec, std::size_t samples, const std::string& preset) {
+    if (samples > 0 && static_cast<std::size_t>(t.batch_size) > samples) {
+        std::printf("Note: batch size %d is larger than the %zu training images; using %zu\n", t.batch_size, samples, samples);
+        t.batch_size = static_cast<int>(samples);
+    }
+    const std::uint64_t need = estimate_training_bytes(spec, static_cast<std::uint64_t>(t.batch_size));
+    const std::uint64_t have = available_memory();
+    if (have > 0 && need > have)
+        throw std::runtime_error("a batch of " + std::to_string(t.batch_size) + " images of " + preset + " needs about " + gib(need) +
+                                 " of memory to train, and this machine has " + gib(have) + " available: use a smaller --batch-size");
+}
+
+// SIGINT and SIGTERM during training: the handler only raises a flag, which the trainer checks
+// before every batch. SA_RESETHAND: a second Ctrl+C ends the program at once, the usual way.
+std::atomic<bool> g_interrupted{false};
+volatile std::sig_atomic_t g_signal = 0;
+static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler needs a lock-free flag");
+
+extern "C" void on_stop_signal(int signo) {
+    g_signal = signo;
+    g_interrupted.store(true, std::memory_order_relaxed);
+}
+
+void catch_stop_signals() {
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND;
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+}
+
+const char* signal_name(int signo) { return signo == SIGINT ? "SIGINT" : signo == SIGTERM ? "SIGTERM" : "a signal"; }
 
 double peak_rss_mib() {
     rusage u{};
@@ -195,65 +294,50 @@ double peak_rss_mib() {
     return static_cast<double>(u.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
 }
 
-// Prints one line per epoch, like Keras's fit(verbose=2).
+// Prints one line per epoch, like Keras's fit(verbose=2); with a checkpoint path, also saves
+// the model after every complete epoch (atomically: an interrupt keeps the last complete one).
 class EpochPrinter : public TrainingObserver {
 public:
-    explicit EpochPrinter(int epochs) : epochs_(epochs) {}
+    EpochPrinter(int epochs, Network* net = nullptr, const TrainConfig* training = nullptr, ModelInfo info = {},
+                 std::string checkpoint = {})
+        : epochs_(epochs), net_(net), training_(training), info_(std::move(info)), checkpoint_(std::move(checkpoint)) {}
     bool on_epoch(const EpochStats& s) override {
         std::printf("Epoch %d/%d - %.2fs - %.0f samples/s - loss: %.4f - accuracy: %.4f", s.epoch + 1, epochs_, s.seconds,
                     s.samples_per_second, s.loss, s.accuracy);
         if (s.has_validation) std::printf(" - val_loss: %.4f - val_accuracy: %.4f", s.val_loss, s.val_accuracy);
         std::printf("\n");
+        if (!checkpoint_.empty() && net_ && training_) {
+            ModelInfo info = info_;
+            info.epochs_trained += s.epoch + 1;  // on top of what a continued model had
+            save_model(checkpoint_, make_model_file(*net_, *training_, info));
+            saved_epoch_ = s.epoch + 1;
+        }
         std::fflush(stdout);
         return true;
     }
+    bool on_batch(const BatchStats& b) override {
+        last_batch_ = b;
+        return true;
+    }
+    int saved_epoch() const { return saved_epoch_; }
+    const BatchStats& last_batch() const { return last_batch_; }
 
 private:
     int epochs_;
+    Network* net_;
+    const TrainConfig* training_;
+    ModelInfo info_;
+    std::string checkpoint_;
+    int saved_epoch_ = 0;
+    BatchStats last_batch_;
 };
 
-TrainConfig training_from_args(const Preset& p, const Args& a) {
-    TrainConfig t = p.training;
+TrainConfig training_from_args(const TrainConfig& defaults, const Args& a) {
+    TrainConfig t = defaults;
     if (auto e = a.integer("epochs", 1, 100000)) t.epochs = static_cast<int>(*e);
-    if (auto b = a.integer("batch-size", 1, 1 << 20)) t.batch_size = static_cast<int>(*b);
+    if (auto b = a.integer("batch-size", 1, kMaxBatchSize)) t.batch_size = static_cast<int>(*b);
     if (auto s = a.integer("seed", 0, std::numeric_limits<long long>::max())) t.seed = static_cast<std::uint64_t>(*s);
     return t;
-}
-
-// Training continued from a model's weights (a .dsm or an imported Keras file) with the
-// model's own training settings (for a Keras file: its training_config/compile_config optimiser
-// and loss, else Digit Studio's defaults); --epochs, --batch-size, --seed override them.
-int cmd_train_further(const Args& a) {
-    ModelFile m = interop::load_any_model(a.get("model"));
-    const std::string out = a.required("out");
-    TrainConfig t = m.training;
-    if (auto e = a.integer("epochs", 1, 100000)) t.epochs = static_cast<int>(*e);
-    if (auto b = a.integer("batch-size", 1, 1 << 20)) t.batch_size = static_cast<int>(*b);
-    if (auto s = a.integer("seed", 0, std::numeric_limits<long long>::max())) t.seed = static_cast<std::uint64_t>(*s);
-    MnistData data = load_data(a);
-    Dataset train = data.train;
-    if (auto limit = a.integer("limit", 1, 1 << 30)) train = data.train.head(static_cast<std::size_t>(*limit));
-    Network net(m.spec, t.seed);
-    net.set_parameters(std::vector<Scalar>(m.parameters.begin(), m.parameters.end()));
-    std::printf("Training %s further on %zu images from %s (%s, batch %d, %d epochs)\n", a.get("model").c_str(), train.size(),
-                data.source.c_str(), optimizer_name(t.optimizer.kind).c_str(), t.batch_size, t.epochs);
-    Trainer trainer(net, t);
-    EpochPrinter printer(t.epochs);
-    History h = trainer.fit(train, nullptr, &printer);
-    if (h.diverged()) {
-        std::fprintf(stderr, "digit-cli: training %s\n", describe(h).c_str());
-        return 1;
-    }
-    EvalResult r = evaluate(net, data.test, t.loss);
-    std::printf("Test loss: %.4f - test accuracy: %.4f (%zu images)\n", r.loss, r.accuracy, r.samples);
-    ModelInfo info = m.info;
-    info.test_accuracy = r.accuracy;
-    info.test_loss = r.loss;
-    info.epochs_trained += static_cast<int>(h.epochs.size());
-    info.created.clear();
-    save_model(out, make_model_file(net, t, info));
-    std::printf("Saved %s\n", out.c_str());
-    return 0;
 }
 
 int cmd_presets() {
@@ -264,6 +348,8 @@ int cmd_presets() {
 }
 
 int cmd_summary(const Args& a) {
+    a.no_positional("summary");
+    if (a.has("model") && a.has("preset")) throw UsageError("summary takes --preset or --model, not both");
     if (a.has("model")) {
         ModelFile m = interop::load_any_model(a.get("model"));
         auto net = network_from_file(m);
@@ -276,40 +362,75 @@ int cmd_summary(const Args& a) {
     return 0;
 }
 
+// Trains a preset from scratch, or (--model) continues from a model's weights (a .dsm or an
+// imported Keras file) with the model's own training settings (for a Keras file: its
+// training_config/compile_config optimiser and loss, else Digit Studio's defaults); --epochs,
+// --batch-size and --seed override them.
 int cmd_train(const Args& a) {
-    if (a.has("model")) return cmd_train_further(a);
-    const Preset& p = preset_arg(a);
+    // Everything that can be checked is checked before the data is loaded: the options, and
+    // that --out can be written (a read-only or missing folder, "", a device).
+    a.no_positional("train");
+    if (a.has("model") && a.has("preset")) throw UsageError("train takes --preset or --model, not both");
+    std::optional<ModelFile> start;
+    if (a.has("model")) start = interop::load_any_model(a.get("model"));
+    const Preset* preset = start ? nullptr : &preset_arg(a);
+    const ModelSpec& spec = start ? start->spec : preset->model;
+    const std::string name = start ? a.get("model") : preset->name;
     const std::string out = a.required("out");
-    TrainConfig t = training_from_args(p, a);
+    TrainConfig t = training_from_args(start ? start->training : preset->training, a);
+    const auto limit = a.integer("limit", 1, 1 << 30);
+    check_writable_target(out);
+    if (a.has("history")) check_writable_target(a.get("history"));
+    catch_stop_signals();
     MnistData data = load_data(a);
     Dataset train = data.train;
-    if (auto limit = a.integer("limit", 1, 1 << 30)) train = data.train.head(static_cast<std::size_t>(*limit));
-    std::printf("Training %s on %zu images from %s (batch %d, %d epochs, seed %llu)\n", p.name.c_str(), train.size(),
-                data.source.c_str(), t.batch_size, t.epochs, static_cast<unsigned long long>(t.seed));
-    Network net(p.model, t.seed);
+    if (limit) train = data.train.head(static_cast<std::size_t>(*limit));
+    fit_batch_to(t, spec, train.size(), name);
+    std::printf("Training %s%s on %zu images from %s (%s, batch %d, %d epochs, seed %llu)\n", name.c_str(),
+                start ? " further" : "", train.size(), data.source.c_str(), optimizer_name(t.optimizer.kind).c_str(),
+                t.batch_size, t.epochs, static_cast<unsigned long long>(t.seed));
+    std::fflush(stdout);
+    Network net(spec, t.seed);
+    if (start) net.set_parameters(std::vector<Scalar>(start->parameters.begin(), start->parameters.end()));
     Trainer trainer(net, t);
-    EpochPrinter printer(t.epochs);
-    History h = trainer.fit(train, nullptr, &printer);
-    if (a.has("history")) save_history_csv(a.get("history"), h);  // a diverged run's history too
+    ModelInfo checkpoint_info;
+    if (start) checkpoint_info = start->info;
+    else checkpoint_info.name = preset->name;
+    checkpoint_info.created.clear();
+    EpochPrinter printer(t.epochs, &net, &t, checkpoint_info, a.has("checkpoint") ? out : std::string());
+    History h = trainer.fit(train, nullptr, &printer, &g_interrupted);
+    if (a.has("history")) save_history_csv(a.get("history"), h);  // an interrupted or diverged run's history too
+    if (g_interrupted.load()) {
+        const BatchStats& b = printer.last_batch();
+        std::string where = h.batches.empty() ? "before the first batch"
+                                              : "in epoch " + std::to_string(b.epoch + 1) + " after batch " + std::to_string(b.batch + 1) +
+                                                    " of " + std::to_string(b.batches_per_epoch);
+        std::string kept = printer.saved_epoch() > 0 ? out + " holds the checkpoint of epoch " + std::to_string(printer.saved_epoch())
+                                                     : "no model written";
+        std::fprintf(stderr, "digit-cli: interrupted by %s %s: %s\n", signal_name(g_signal), where.c_str(), kept.c_str());
+        return 128 + (g_signal ? static_cast<int>(g_signal) : SIGINT);
+    }
     if (h.diverged()) {
-        std::fprintf(stderr, "digit-cli: training %s\n", describe(h).c_str());
+        std::fprintf(stderr, "digit-cli: training %s%s\n", describe(h).c_str(),
+                     printer.saved_epoch() > 0 ? (" " + out + " holds the checkpoint of epoch " + std::to_string(printer.saved_epoch())).c_str()
+                                               : " No model was saved.");
         return 1;
     }
     if (h.stop_reason == StopReason::EarlyStopping)
         std::printf("Early stopping after epoch %zu; kept the weights of epoch %d\n", h.epochs.size(), h.best_epoch + 1);
     EvalResult r = evaluate(net, data.test, t.loss);
     std::printf("Test loss: %.4f - test accuracy: %.4f (%zu images)\n", r.loss, r.accuracy, r.samples);
-    ModelInfo info;
-    info.name = p.name;
+    ModelInfo info = checkpoint_info;
     info.test_accuracy = r.accuracy;
     info.test_loss = r.loss;
-    info.epochs_trained = static_cast<int>(h.epochs.size());
+    info.epochs_trained += static_cast<int>(h.epochs.size());
     save_model(out, make_model_file(net, t, info));
     std::printf("Saved %s\n", out.c_str());
     return 0;
 }
 
 int cmd_evaluate(const Args& a) {
+    a.no_positional("evaluate");
     ModelFile m = interop::load_any_model(a.required("model"));
     auto net = network_from_file(m);
     MnistData data = load_data(a);
@@ -347,18 +468,78 @@ int cmd_evaluate(const Args& a) {
     return 0;
 }
 
+// Image decoders report through Qt's message log, and libpng's errors straight to stderr
+// ("libpng error: IDAT: invalid distance too far back"), before digit-cli's own message. Both are
+// caught instead (the log by a handler, stderr by pointing it at a temporary file while a file
+// decodes) and added to that message, so every failure stays one line.
+std::string g_decoder_note;
+
+class CaptureStderr {
+public:
+    CaptureStderr() {
+        std::fflush(stderr);
+        file_ = std::tmpfile();
+        saved_ = file_ ? ::dup(2) : -1;
+        if (saved_ >= 0) ::dup2(::fileno(file_), 2);
+    }
+    ~CaptureStderr() { text(); }
+    CaptureStderr(const CaptureStderr&) = delete;
+    CaptureStderr& operator=(const CaptureStderr&) = delete;
+    // Restores stderr and returns what was written to it meanwhile, trimmed.
+    std::string text() {
+        std::string s;
+        if (saved_ < 0) return s;
+        std::fflush(stderr);
+        ::dup2(saved_, 2);
+        ::close(saved_);
+        saved_ = -1;
+        std::rewind(file_);
+        char buf[512];
+        std::size_t n;
+        while ((n = std::fread(buf, 1, sizeof buf, file_)) > 0 && s.size() < 4096) s.append(buf, n);
+        std::fclose(file_);
+        while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+        std::replace(s.begin(), s.end(), '\n', ';');
+        return s;
+    }
+
+private:
+    std::FILE* file_ = nullptr;
+    int saved_ = -1;
+};
+
+void keep_qt_message(QtMsgType type, const QMessageLogContext&, const QString& message) {
+    if (type == QtFatalMsg) {
+        std::fprintf(stderr, "digit-cli: %s\n", message.toLocal8Bit().constData());
+        std::abort();
+    }
+    g_decoder_note = message.toStdString();
+}
+
 int cmd_predict(const Args& a) {
+    if (a.positional.empty()) throw UsageError("predict needs at least one image file");
     ModelFile m = interop::load_any_model(a.required("model"));
     auto net = network_from_file(m);
-    if (a.positional.empty()) throw UsageError("predict needs at least one image file");
     if (net->input_shape().size() != 784) throw std::runtime_error("the model does not take 28x28 images");
     int failures = 0;
     for (const std::string& path : a.positional) {
         PreprocessResult pre;
         try {
-            pre = preprocess_digit(load_gray_image(path));
+            g_decoder_note.clear();
+            GrayImage image;
+            {
+                CaptureStderr capture;
+                try {
+                    image = load_gray_image(path);
+                } catch (...) {
+                    const std::string said = capture.text();
+                    if (!said.empty()) g_decoder_note = said;
+                    throw;
+                }
+            }
+            pre = preprocess_digit(image);
         } catch (const std::exception& e) {
-            std::fprintf(stderr, "digit-cli: %s\n", e.what());
+            std::fprintf(stderr, "digit-cli: %s%s\n", e.what(), g_decoder_note.empty() ? "" : (" (" + g_decoder_note + ")").c_str());
             ++failures;
             continue;
         }
@@ -384,12 +565,15 @@ int cmd_predict(const Args& a) {
 // Trains a preset for a few epochs and measures what the benchmark reports; the PyTorch peer is
 // run beside it by scripts/bench.sh.
 int cmd_bench(const Args& a) {
+    a.no_positional("bench");
     const Preset& p = preset_arg(a);
     TrainConfig t = training_from_args(p, a);
+    const double peak = a.real("peak-gflops", 1e-3, 1e9).value_or(0);  // checked before 15 s of training, not after
     if (!a.has("epochs")) t.epochs = 2;
     t.early_stopping.enabled = false;
     t.validation_split = 0;
     MnistData data = load_data(a);
+    fit_batch_to(t, p.model, data.train.size(), p.name);
     Network net(p.model, t.seed);
     net.set_profiling(true);
     Trainer trainer(net, t);
@@ -409,7 +593,6 @@ int cmd_bench(const Args& a) {
         total_layer_seconds += lp.forward_seconds + lp.backward_seconds;
     }
     net.set_profiling(false);
-    const double peak = static_cast<double>(a.integer("peak-gflops", 1, 1000000).value_or(0));
     std::vector<double> secs;
     for (const auto& e : h.epochs) secs.push_back(e.seconds);
     std::sort(secs.begin(), secs.end());
@@ -532,11 +715,16 @@ int main(int argc, char** argv) {
         return argc < 2 ? 2 : 0;
     }
     const std::string cmd = argv[1];
+    qInstallMessageHandler(keep_qt_message);
     try {
-        if (cmd == "presets") return cmd_presets();
+        if (cmd == "presets") {
+            if (argc > 2) throw UsageError("presets takes no arguments");
+            return cmd_presets();
+        }
         if (cmd == "summary") return cmd_summary(parse(argc, argv, 2, {}, {"preset", "model"}));
         if (cmd == "train")
-            return cmd_train(parse(argc, argv, 2, {}, {"preset", "model", "epochs", "batch-size", "seed", "data", "out", "limit", "history"}));
+            return cmd_train(parse(argc, argv, 2, {"checkpoint"},
+                                   {"preset", "model", "epochs", "batch-size", "seed", "data", "out", "limit", "history"}));
         if (cmd == "evaluate") return cmd_evaluate(parse(argc, argv, 2, {"json", "pen-styles"}, {"model", "data"}));
         if (cmd == "predict") return cmd_predict(parse(argc, argv, 2, {"json"}, {"model"}));
         if (cmd == "bench")
@@ -548,6 +736,9 @@ int main(int argc, char** argv) {
     } catch (const UsageError& e) {
         std::fprintf(stderr, "digit-cli: %s\n\n%s", e.what(), kUsage);
         return 2;
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr, "digit-cli: out of memory\n");
+        return 1;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "digit-cli: %s\n", e.what());
         return 1;

@@ -13,7 +13,9 @@ namespace digit {
 BatchNormalization::BatchNormalization(const LayerSpec&) {}
 
 Shape BatchNormalization::build(const Shape& input_shape) {
-    if (input_shape.rank() < 1) throw ConfigError("BatchNormalization needs an input");
+    // A crafted model file can declare any shape: a channel count of -1 would make the
+    // parameter count wrap and initialize() write far outside the layer's slice.
+    check_shape(input_shape, "BatchNormalization: the input");
     channels_ = input_shape[input_shape.rank() - 1];
     return input_shape;
 }

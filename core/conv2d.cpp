@@ -37,16 +37,22 @@ constexpr Index kInPlaceBlock = 8;
 
 Conv2D::Conv2D(const LayerSpec& spec)
     : filters_(spec.units), k_(spec.kernel), stride_(spec.stride), padding_(spec.padding), l2_(static_cast<Scalar>(spec.l2)) {
-    if (filters_ <= 0) throw ConfigError("Conv2D: filters must be positive, got " + std::to_string(filters_));
-    if (k_ <= 0) throw ConfigError("Conv2D: kernel size must be positive, got " + std::to_string(k_));
-    if (stride_ <= 0) throw ConfigError("Conv2D: stride must be positive, got " + std::to_string(stride_));
-    if (spec.l2 < 0) throw ConfigError("Conv2D: L2 factor must not be negative");
+    if (filters_ <= 0 || filters_ > kMaxDimension)
+        throw ConfigError("Conv2D: filters must be from 1 to " + std::to_string(kMaxDimension) + ", got " + std::to_string(filters_));
+    if (k_ <= 0 || k_ > kMaxWindow)
+        throw ConfigError("Conv2D: kernel size must be from 1 to " + std::to_string(kMaxWindow) + ", got " + std::to_string(k_));
+    if (stride_ <= 0 || stride_ > kMaxWindow)
+        throw ConfigError("Conv2D: stride must be from 1 to " + std::to_string(kMaxWindow) + ", got " + std::to_string(stride_));
+    if (!(spec.l2 >= 0) || !std::isfinite(spec.l2)) throw ConfigError("Conv2D: L2 factor must be a finite number >= 0");
 }
 
 Shape Conv2D::build(const Shape& in) {
     if (in.rank() != 3)
         throw ConfigError("Conv2D expects an image (height, width, channels) but gets " + in.to_string() +
                           (in.rank() == 1 ? ": a Conv2D cannot follow a Dense or Flatten layer" : ""));
+    // The sizes are bounded (kMaxDimension, kMaxWindow), so no sum or product below overflows an
+    // int, and the output is checked before anything is sized by it.
+    check_shape(in, "Conv2D: the input");
     h_ = in[0];
     w_ = in[1];
     cin_ = in[2];
@@ -63,6 +69,7 @@ Shape Conv2D::build(const Shape& in) {
         pad_top_ = std::max((ho_ - 1) * stride_ + k_ - h_, 0) / 2;
         pad_left_ = std::max((wo_ - 1) * stride_ + k_ - w_, 0) / 2;
     }
+    check_shape(Shape{ho_, wo_, filters_}, "Conv2D: the output");
     patch_ = static_cast<Index>(k_) * k_ * cin_;
     cols_are_input_ = k_ == 1 && stride_ == 1;
 
@@ -94,7 +101,7 @@ void Conv2D::bind(Scalar* params, Scalar* grads) {
 }
 
 void Conv2D::initialize(Rng& rng) {
-    const float fan_in = static_cast<float>(k_ * k_ * cin_), fan_out = static_cast<float>(k_ * k_ * filters_);
+    const float fan_in = static_cast<float>(patch_), fan_out = static_cast<float>(static_cast<Index>(k_) * k_ * filters_);
     const float limit = std::sqrt(6.0f / (fan_in + fan_out));
     const std::size_t nk = static_cast<std::size_t>(patch_) * static_cast<std::size_t>(filters_);
     for (std::size_t i = 0; i < nk; ++i) kernel_[i] = static_cast<Scalar>(rng.uniform(-limit, limit));

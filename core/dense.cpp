@@ -8,8 +8,9 @@
 namespace digit {
 
 Dense::Dense(const LayerSpec& spec) : units_(spec.units), l2_(static_cast<Scalar>(spec.l2)) {
-    if (units_ <= 0) throw ConfigError("Dense: units must be positive, got " + std::to_string(units_));
-    if (spec.l2 < 0) throw ConfigError("Dense: L2 factor must not be negative");
+    if (units_ <= 0 || units_ > kMaxDimension)
+        throw ConfigError("Dense: units must be from 1 to " + std::to_string(kMaxDimension) + ", got " + std::to_string(units_));
+    if (!(spec.l2 >= 0) || !std::isfinite(spec.l2)) throw ConfigError("Dense: L2 factor must be a finite number >= 0");
 }
 
 Shape Dense::build(const Shape& input_shape) {
@@ -17,6 +18,7 @@ Shape Dense::build(const Shape& input_shape) {
         throw ConfigError("Dense expects a flat input but gets " + input_shape.to_string() +
                           ": add a Flatten layer before it");
     in_ = input_shape[0];
+    if (in_ <= 0) throw ConfigError("Dense: the input has no values: " + input_shape.to_string());
     return Shape{units_};
 }
 

@@ -8,7 +8,8 @@
 namespace digit {
 
 // A file (data set, model, image) that cannot be read or does not hold what it should.
-// offset is the byte position of the problem, or -1 when it concerns the whole file.
+// offset is the byte position of the problem, or -1 when it concerns the whole file. In what(),
+// bytes of the path that are not valid UTF-8 appear as \xNN (path() keeps the real bytes).
 class FileError : public std::runtime_error {
 public:
     FileError(std::string path, std::int64_t offset, const std::string& what_was_wrong);

@@ -2,7 +2,10 @@
 
 namespace digit {
 
-Shape Flatten::build(const Shape& input_shape) { return Shape{static_cast<int>(input_shape.size())}; }
+Shape Flatten::build(const Shape& input_shape) {
+    check_shape(input_shape, "Flatten: the input");  // also keeps the product within an int
+    return Shape{static_cast<int>(input_shape.size())};
+}
 
 void Flatten::forward(const Matrix& x, Matrix& y, bool, Rng&) { y = x; }
 

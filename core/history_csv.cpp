@@ -1,11 +1,8 @@
 #include "history_csv.h"
 
-#include "errors.h"
+#include "file_io.h"
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <unistd.h>
 
 namespace digit {
 
@@ -41,24 +38,7 @@ std::string history_csv(const History& history) {
 }
 
 void save_history_csv(const std::string& path, const History& history) {
-    const std::string text = history_csv(history);
-    const std::string tmp = path + ".tmp";
-    std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (!f) throw FileError(path, -1, std::string("cannot create a temporary file: ") + std::strerror(errno));
-    bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-    ok = std::fflush(f) == 0 && ok;
-    ok = ::fsync(fileno(f)) == 0 && ok;
-    const int err = errno;
-    ok = std::fclose(f) == 0 && ok;
-    if (!ok) {
-        std::remove(tmp.c_str());
-        throw FileError(path, -1, std::string("could not write the history: ") + std::strerror(err));
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        const int rerr = errno;
-        std::remove(tmp.c_str());
-        throw FileError(path, -1, std::string("could not move the history into place: ") + std::strerror(rerr));
-    }
+    write_file_atomically(path, history_csv(history));  // file_io.h: the same rules as a model's save
 }
 
 }  // namespace digit

@@ -69,6 +69,18 @@ LayerSpec LayerSpec::batch_normalization() {
     return s;
 }
 
+void check_shape(const Shape& s, const std::string& what) {
+    if (s.rank() < 1 || s.rank() > 3) throw ConfigError(what + " must have 1 to 3 dimensions, not " + std::to_string(s.rank()));
+    std::int64_t values = 1;
+    for (int d : s.dims) {
+        if (d < 1) throw ConfigError(what + " " + s.to_string() + " has a dimension of " + std::to_string(d) + ", expected >= 1");
+        values *= d;  // both factors <= 2^31 and the product checked at once: no overflow
+        if (values > kMaxValuesPerSample)
+            throw ConfigError(what + " " + s.to_string() + " holds more than the " + std::to_string(kMaxValuesPerSample) +
+                              " values per sample a layer may have");
+    }
+}
+
 std::string layer_kind_name(LayerKind k) {
     switch (k) {
         case LayerKind::Dense: return "Dense";

@@ -14,13 +14,18 @@ using Index = Eigen::Index;
 
 MaxPooling2D::MaxPooling2D(const LayerSpec& spec)
     : pool_(spec.pool), stride_(spec.stride > 0 ? spec.stride : spec.pool), padding_(spec.padding) {
-    if (pool_ <= 0) throw ConfigError("MaxPooling2D: pool size must be positive, got " + std::to_string(pool_));
-    if (spec.stride < 0) throw ConfigError("MaxPooling2D: stride must not be negative");
+    if (pool_ <= 0 || pool_ > kMaxWindow)
+        throw ConfigError("MaxPooling2D: pool size must be from 1 to " + std::to_string(kMaxWindow) + ", got " + std::to_string(pool_));
+    if (spec.stride < 0 || spec.stride > kMaxWindow)
+        throw ConfigError("MaxPooling2D: stride must be from 0 (the pool size) to " + std::to_string(kMaxWindow) + ", got " +
+                          std::to_string(spec.stride));
 }
 
 Shape MaxPooling2D::build(const Shape& in) {
     if (in.rank() != 3)
         throw ConfigError("MaxPooling2D expects an image (height, width, channels) but gets " + in.to_string());
+    // Bounded sizes (kMaxDimension, kMaxWindow): the arithmetic below cannot overflow an int.
+    check_shape(in, "MaxPooling2D: the input");
     h_ = in[0];
     w_ = in[1];
     c_ = in[2];

@@ -1,18 +1,21 @@
 #include "model_io.h"
 
 #include "errors.h"
+#include "file_io.h"
 #include "network.h"
 
 #include <zlib.h>
 
+#include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
-#include <fstream>
+#include <limits>
 #include <map>
+#include <new>
 #include <sstream>
-#include <unistd.h>
 
 namespace digit {
 
@@ -21,7 +24,8 @@ namespace {
 constexpr char kMagic[8] = {'D', 'G', 'T', 'M', 'O', 'D', 'E', 'L'};
 constexpr std::size_t kFixedHeader = 16;                   // magic + version + header length
 constexpr std::uint64_t kMaxHeader = 1u << 20;             // 1 MiB of text is far more than any model needs
-constexpr std::uint64_t kMaxParameters = 1ull << 30;       // 4 GiB of weights
+constexpr std::uint64_t kMaxParameters = kMaxParameterCount;  // 4 GiB of weights
+constexpr std::uint64_t kMaxFileBytes = kFixedHeader + kMaxHeader + 12 + kMaxParameters * 4;
 
 std::string fmt(double v) {
     char buf[32];
@@ -148,20 +152,46 @@ public:
         if (it == values_.end()) fail("missing '" + key + "'");
         return it->second;
     }
-    double num(const std::string& key, double fallback) const {
+    // A header is untrusted: every number is parsed strictly (the whole text, no spaces or '+'),
+    // must be finite and within [lo, hi] before it is converted, so no cast can overflow.
+    double real(const std::string& key, double fallback, double lo, double hi) const {
         auto it = values_.find(key);
-        if (it == values_.end()) return fallback;
-        return parse_number(key, it->second);
+        return it == values_.end() ? fallback : parse_real(key, it->second, lo, hi);
     }
-    double parse_number(const std::string& key, const std::string& v) const {
-        try {
-            std::size_t used = 0;
-            double d = std::stod(v, &used);
-            if (used != v.size()) throw std::invalid_argument(v);
-            return d;
-        } catch (const std::exception&) {
-            fail("'" + key + "' should be a number, found \"" + v + "\"");
-        }
+    float real32(const std::string& key, float fallback, double lo, double hi) const {
+        return static_cast<float>(real(key, fallback, lo, hi));
+    }
+    std::int64_t integer(const std::string& key, std::int64_t fallback, std::int64_t lo, std::int64_t hi) const {
+        auto it = values_.find(key);
+        return it == values_.end() ? fallback : parse_integer(key, it->second, lo, hi);
+    }
+    bool flag(const std::string& key, bool fallback) const { return integer(key, fallback ? 1 : 0, 0, 1) != 0; }
+    double parse_real(const std::string& key, const std::string& v, double lo, double hi) const {
+        double d = 0;
+        const char* end = v.data() + v.size();
+        const auto r = std::from_chars(v.data(), end, d);
+        if (v.empty() || r.ec != std::errc() || r.ptr != end) fail("'" + key + "' should be a number, found \"" + v + "\"");
+        if (!std::isfinite(d) || d < lo || d > hi)
+            fail("'" + key + "' = " + v + " is out of range (expected " + fmt(lo) + " to " + fmt(hi) + ")");
+        return d;
+    }
+    std::int64_t parse_integer(const std::string& key, const std::string& v, std::int64_t lo, std::int64_t hi) const {
+        std::int64_t n = 0;
+        const char* end = v.data() + v.size();
+        const auto r = std::from_chars(v.data(), end, n);
+        if (v.empty() || r.ptr != end || (r.ec != std::errc() && r.ec != std::errc::result_out_of_range))
+            fail("'" + key + "' should be a whole number, found \"" + v + "\"");
+        if (r.ec == std::errc::result_out_of_range || n < lo || n > hi)
+            fail("'" + key + "' = " + v + " is out of range (expected " + std::to_string(lo) + " to " + std::to_string(hi) + ")");
+        return n;
+    }
+    std::uint64_t parse_unsigned(const std::string& key, const std::string& v) const {
+        std::uint64_t n = 0;
+        const char* end = v.data() + v.size();
+        const auto r = std::from_chars(v.data(), end, n);
+        if (v.empty() || r.ec != std::errc() || r.ptr != end)
+            fail("'" + key + "' should be a whole number from 0 to 2^64-1, found \"" + v + "\"");
+        return n;
     }
 
 private:
@@ -186,7 +216,12 @@ LayerSpec parse_layer(const HeaderReader& h, const std::string& key, const std::
         if (it == kv.end()) h.fail(key + " (" + type + "): missing " + name);
         return it->second;
     };
-    auto num = [&](const std::string& name) { return h.parse_number(key + "." + name, get(name)); };
+    auto count = [&](const std::string& name, int hi) {
+        return static_cast<int>(h.parse_integer(key + "." + name, get(name), 1, hi));
+    };
+    auto real = [&](const std::string& name, double lo, double hi) {
+        return static_cast<float>(h.parse_real(key + "." + name, get(name), lo, hi));
+    };
     auto act = [&]() {
         auto a = activation_from_name(get("activation"));
         if (!a) h.fail(key + ": unknown activation \"" + get("activation") + "\"");
@@ -197,15 +232,16 @@ LayerSpec parse_layer(const HeaderReader& h, const std::string& key, const std::
         if (p != "same" && p != "valid") h.fail(key + ": padding must be same or valid, found \"" + p + "\"");
         return p == "same" ? Padding::Same : Padding::Valid;
     };
-    if (type == "Dense") return LayerSpec::dense(static_cast<int>(num("units")), act(), static_cast<float>(num("l2")));
+    if (type == "Dense") return LayerSpec::dense(count("units", kMaxDimension), act(), real("l2", 0, 1e6));
     if (type == "Conv2D")
-        return LayerSpec::conv2d(static_cast<int>(num("filters")), static_cast<int>(num("kernel")), act(),
-                                 static_cast<int>(num("stride")), pad(), static_cast<float>(num("l2")));
-    if (type == "Dropout") return LayerSpec::dropout(static_cast<float>(num("rate")));
+        return LayerSpec::conv2d(count("filters", kMaxDimension), count("kernel", kMaxWindow), act(), count("stride", kMaxWindow),
+                                 pad(), real("l2", 0, 1e6));
+    if (type == "Dropout") return LayerSpec::dropout(real("rate", 0, 0.999999));
     if (type == "Flatten") return LayerSpec::flatten();
     if (type == "Activation") return LayerSpec::activation_layer(act());
     if (type == "MaxPooling2D") {
-        LayerSpec s = LayerSpec::max_pooling2d(static_cast<int>(num("pool")), static_cast<int>(num("stride")));
+        LayerSpec s = LayerSpec::max_pooling2d(count("pool", kMaxWindow),
+                                               static_cast<int>(h.parse_integer(key + ".stride", get("stride"), 0, kMaxWindow)));
         s.padding = pad();
         return s;
     }
@@ -220,13 +256,13 @@ ModelFile parse_header(const std::string& path, const std::string& text, std::in
         std::vector<int> dims;
         std::istringstream in(h.required("input"));
         std::string part;
-        while (std::getline(in, part, ',')) dims.push_back(static_cast<int>(h.parse_number("input", part)));
-        if (dims.empty()) h.fail("empty input shape");
+        while (std::getline(in, part, ','))
+            dims.push_back(static_cast<int>(h.parse_integer("input", part, 1, kMaxValuesPerSample)));
+        if (dims.empty() || dims.size() > 3) h.fail("the input shape must have 1 to 3 dimensions");
         m.spec.input = Shape(dims);
     }
-    const double n_layers = h.parse_number("layers", h.required("layers"));
-    if (n_layers < 1 || n_layers > 1000) h.fail("layer count " + fmt(n_layers) + " is out of range");
-    for (int i = 0; i < static_cast<int>(n_layers); ++i) {
+    const auto n_layers = h.parse_integer("layers", h.required("layers"), 1, 1000);
+    for (std::int64_t i = 0; i < n_layers; ++i) {
         std::string key = "layer." + std::to_string(i);
         m.spec.layers.push_back(parse_layer(h, key, h.required(key)));
     }
@@ -234,37 +270,40 @@ ModelFile parse_header(const std::string& path, const std::string& text, std::in
     auto opt = optimizer_from_name(h.str("optimizer", "adam"));
     if (!opt) h.fail("unknown optimizer \"" + h.str("optimizer", "") + "\"");
     t.optimizer = OptimizerConfig::defaults(*opt);
-    t.optimizer.learning_rate = static_cast<float>(h.num("optimizer.learning_rate", t.optimizer.learning_rate));
-    t.optimizer.momentum = static_cast<float>(h.num("optimizer.momentum", 0));
-    t.optimizer.nesterov = h.num("optimizer.nesterov", 0) != 0;
-    t.optimizer.decay = static_cast<float>(h.num("optimizer.decay", 0));
-    t.optimizer.beta_1 = static_cast<float>(h.num("optimizer.beta_1", t.optimizer.beta_1));
-    t.optimizer.beta_2 = static_cast<float>(h.num("optimizer.beta_2", t.optimizer.beta_2));
-    t.optimizer.rho = static_cast<float>(h.num("optimizer.rho", t.optimizer.rho));
-    t.optimizer.epsilon = static_cast<float>(h.num("optimizer.epsilon", t.optimizer.epsilon));
+    // Ranges: what the trainer and the optimisers accept, with room; floats stay far inside
+    // float's range so the conversions are exact enough and never overflow.
+    constexpr double kBig = 1e30;
+    t.optimizer.learning_rate = h.real32("optimizer.learning_rate", t.optimizer.learning_rate, 0, kBig);
+    t.optimizer.momentum = h.real32("optimizer.momentum", 0, 0, kBig);
+    t.optimizer.nesterov = h.flag("optimizer.nesterov", false);
+    t.optimizer.decay = h.real32("optimizer.decay", 0, 0, kBig);
+    t.optimizer.beta_1 = h.real32("optimizer.beta_1", t.optimizer.beta_1, 0, 1);
+    t.optimizer.beta_2 = h.real32("optimizer.beta_2", t.optimizer.beta_2, 0, 1);
+    t.optimizer.rho = h.real32("optimizer.rho", t.optimizer.rho, 0, 1);
+    t.optimizer.epsilon = h.real32("optimizer.epsilon", t.optimizer.epsilon, 0, kBig);
     auto loss = loss_from_name(h.str("loss", "sparse_categorical_crossentropy"));
     if (!loss) h.fail("unknown loss \"" + h.str("loss", "") + "\"");
     t.loss.kind = *loss;
-    t.loss.from_logits = h.num("loss.from_logits", 0) != 0;
-    t.batch_size = static_cast<int>(h.num("batch_size", 32));
-    t.epochs = static_cast<int>(h.num("epochs", 1));
-    t.validation_split = static_cast<float>(h.num("validation_split", 0));
-    t.shuffle = h.num("shuffle", 1) != 0;
-    t.seed = static_cast<std::uint64_t>(h.num("seed", 1));
-    t.early_stopping.enabled = h.num("early_stopping", 0) != 0;
+    t.loss.from_logits = h.flag("loss.from_logits", false);
+    t.batch_size = static_cast<int>(h.integer("batch_size", 32, 1, kMaxBatchSize));
+    t.epochs = static_cast<int>(h.integer("epochs", 1, 1, kMaxEpochs));
+    t.validation_split = h.real32("validation_split", 0, 0, 0.999999);
+    t.shuffle = h.flag("shuffle", true);
+    t.seed = h.parse_unsigned("seed", h.str("seed", "1"));  // all 64 bits, exactly (not through a double)
+    t.early_stopping.enabled = h.flag("early_stopping", false);
     t.early_stopping.monitor = h.str("early_stopping.monitor", "val_loss");
-    t.early_stopping.patience = static_cast<int>(h.num("early_stopping.patience", 0));
-    t.early_stopping.min_delta = static_cast<float>(h.num("early_stopping.min_delta", 0));
-    t.early_stopping.restore_best_weights = h.num("early_stopping.restore_best_weights", 0) != 0;
-    t.augmentation.max_shift = static_cast<float>(h.num("augmentation.max_shift", 0));
-    t.augmentation.max_rotation = static_cast<float>(h.num("augmentation.max_rotation", 0));
-    t.augmentation.max_scale = static_cast<float>(h.num("augmentation.max_scale", 0));
-    t.augmentation.stroke_probability = static_cast<float>(h.num("augmentation.stroke_probability", 0));
+    t.early_stopping.patience = static_cast<int>(h.integer("early_stopping.patience", 0, 0, kMaxEpochs));
+    t.early_stopping.min_delta = h.real32("early_stopping.min_delta", 0, -kBig, kBig);
+    t.early_stopping.restore_best_weights = h.flag("early_stopping.restore_best_weights", false);
+    t.augmentation.max_shift = h.real32("augmentation.max_shift", 0, 0, 1e6);
+    t.augmentation.max_rotation = h.real32("augmentation.max_rotation", 0, 0, 360);
+    t.augmentation.max_scale = h.real32("augmentation.max_scale", 0, 0, 0.99);
+    t.augmentation.stroke_probability = h.real32("augmentation.stroke_probability", 0, 0, 1);
     m.info.name = h.str("info.name", "");
     m.info.preprocessing = h.str("info.preprocessing", "mnist-20x20-com");
-    m.info.test_accuracy = h.num("info.test_accuracy", -1);
-    m.info.test_loss = h.num("info.test_loss", -1);
-    m.info.epochs_trained = static_cast<int>(h.num("info.epochs_trained", 0));
+    m.info.test_accuracy = h.real("info.test_accuracy", -1, -1, 1);
+    m.info.test_loss = h.real("info.test_loss", -1, -1, kBig);
+    m.info.epochs_trained = static_cast<int>(h.integer("info.epochs_trained", 0, 0, std::numeric_limits<int>::max()));
     m.info.created = h.str("info.created", "");
     return m;
 }
@@ -281,8 +320,15 @@ std::string now_iso8601() {
 }  // namespace
 
 void save_model(const std::string& path, const ModelFile& model) {
+    // A model this program writes must load again: non-finite weights never reach the disk.
+    for (std::size_t i = 0; i < model.parameters.size(); ++i)
+        if (!std::isfinite(model.parameters[i]))
+            throw FileError(path, -1, "not saved: weight " + std::to_string(i) + " is " +
+                                          (std::isnan(model.parameters[i]) ? "NaN" : "infinite"));
     ModelFile m = model;
     if (m.info.created.empty()) m.info.created = now_iso8601();
+    if (!std::isfinite(m.info.test_accuracy)) m.info.test_accuracy = -1;
+    if (!std::isfinite(m.info.test_loss) || m.info.test_loss < -1) m.info.test_loss = -1;
     const std::string header = header_text(m);
     std::string bytes;
     bytes.reserve(kFixedHeader + header.size() + 12 + m.parameters.size() * 4);
@@ -298,39 +344,18 @@ void save_model(const std::string& path, const ModelFile& model) {
         put_u32(bytes, u);
     }
     put_u32(bytes, crc_of(bytes, bytes.size()));
-
-    // Write a temporary file next to the target, flush it to disk, then rename it into place:
-    // the target is either the old file or the complete new one, never a half-written one.
-    const std::string tmp = path + ".tmp";
-    std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (!f) throw FileError(path, -1, std::string("cannot create a temporary file: ") + std::strerror(errno));
-    bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-    ok = std::fflush(f) == 0 && ok;
-    ok = ::fsync(fileno(f)) == 0 && ok;
-    const int err = errno;
-    ok = std::fclose(f) == 0 && ok;
-    if (!ok) {
-        std::remove(tmp.c_str());
-        throw FileError(path, -1, std::string("could not write the model: ") + std::strerror(err));
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        const int rerr = errno;
-        std::remove(tmp.c_str());
-        throw FileError(path, -1, std::string("could not move the new model into place: ") + std::strerror(rerr));
-    }
+    // A temporary file, flushed and renamed over the target: the target is either the old model
+    // or the complete new one (file_io.h also refuses to replace devices and FIFOs).
+    write_file_atomically(path, bytes);
 }
 
-ModelFile load_model(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw FileError(path, -1, std::string("cannot open: ") + std::strerror(errno));
-    in.seekg(0, std::ios::end);
-    const std::streamoff size = in.tellg();
-    in.seekg(0);
-    if (size < 0) throw FileError(path, -1, "cannot read the file size");
-    const auto usize = static_cast<std::uint64_t>(size);
-    if (usize > kFixedHeader + kMaxHeader + 12 + kMaxParameters * 4) throw FileError(path, -1, "file is too large to be a model");
-    std::string bytes(static_cast<std::size_t>(usize), '\0');
-    if (!in.read(bytes.data(), size)) throw FileError(path, -1, "read error");
+namespace {
+
+ModelFile load_model_bytes(const std::string& path) {
+    // The size is checked before anything is read or allocated; a FIFO or folder is refused
+    // without being opened for a blocking read.
+    const std::string bytes = read_regular_file(path, kMaxFileBytes, "a model file (.dsm)");
+    const std::uint64_t usize = bytes.size();
 
     if (usize < 8 || std::memcmp(bytes.data(), kMagic, 8) != 0)
         throw FileError(path, 0, "not a Digit Studio model (expected the magic bytes \"DGTMODEL\")");
@@ -359,22 +384,48 @@ ModelFile load_model(const std::string& path) {
     if (stored != actual)
         throw FileError(path, static_cast<std::int64_t>(expected - 4), "checksum mismatch: the file is corrupt");
 
+    // The checksum guards against accidents, not against a crafted file: from here on the
+    // header is hostile until proven otherwise. The whole architecture is checked, and the
+    // parameters it implies counted, before any weight is allocated.
     ModelFile m = parse_header(path, bytes.substr(kFixedHeader, hlen), static_cast<std::int64_t>(kFixedHeader));
-    m.parameters.resize(static_cast<std::size_t>(n));
-    for (std::size_t i = 0; i < n; ++i) {
-        std::uint32_t u = get_u32(bytes, count_at + 8 + 4 * i);
-        std::memcpy(&m.parameters[i], &u, 4);
-    }
-    // The architecture must account for exactly these weights.
+    ModelPlan plan;
     try {
-        Network probe(m.spec);
-        if (probe.parameter_count() != n)
-            throw FileError(path, static_cast<std::int64_t>(count_at), "the architecture needs " + std::to_string(probe.parameter_count()) +
-                                                                     " parameters but the file holds " + std::to_string(n));
+        plan = plan_model(m.spec);
     } catch (const ConfigError& e) {
         throw FileError(path, static_cast<std::int64_t>(kFixedHeader), std::string("the architecture is invalid: ") + e.what());
     }
+    if (plan.parameters != n)
+        throw FileError(path, static_cast<std::int64_t>(count_at), "the architecture needs " + std::to_string(plan.parameters) +
+                                                                 " parameters but the file holds " + std::to_string(n));
+    m.parameters.resize(static_cast<std::size_t>(n));
+    std::size_t layer = 0, layer_end = plan.layer_parameters.empty() ? 0 : plan.layer_parameters[0];
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::uint32_t u = get_u32(bytes, count_at + 8 + 4 * i);
+        std::memcpy(&m.parameters[i], &u, 4);
+        if (!std::isfinite(m.parameters[i])) {
+            while (i >= layer_end && layer + 1 < plan.layer_parameters.size()) layer_end += plan.layer_parameters[++layer];
+            throw FileError(path, static_cast<std::int64_t>(count_at + 8 + 4 * i),
+                            "weight " + std::to_string(i) + " (in layer " + std::to_string(layer + 1) + ", " +
+                                layer_kind_name(m.spec.layers[layer].kind) + ") is " +
+                                (std::isnan(m.parameters[i]) ? "NaN" : "infinite") + ": the model is broken");
+        }
+    }
+    m.source = path;
     return m;
+}
+
+}  // namespace
+
+ModelFile load_model(const std::string& path) {
+    // Whatever allocation is left after the checks (the file's bytes, the weights) may still
+    // fail on a small machine: that is reported as this file's problem, with the cause.
+    try {
+        return load_model_bytes(path);
+    } catch (const std::bad_alloc&) {
+        throw FileError(path, -1, "not enough memory to load this model");
+    } catch (const std::length_error& e) {
+        throw FileError(path, -1, std::string("too large to load: ") + e.what());
+    }
 }
 
 ModelFile make_model_file(const Network& net, const TrainConfig& training, const ModelInfo& info) {
@@ -387,10 +438,20 @@ ModelFile make_model_file(const Network& net, const TrainConfig& training, const
 }
 
 std::unique_ptr<Network> network_from_file(const ModelFile& model) {
-    auto net = std::make_unique<Network>(model.spec);
-    std::vector<Scalar> p(model.parameters.begin(), model.parameters.end());
-    net->set_parameters(p);
-    return net;
+    const std::string& name = model.source.empty() ? model.info.name : model.source;
+    try {
+        auto net = std::make_unique<Network>(model.spec);
+        std::vector<Scalar> p(model.parameters.begin(), model.parameters.end());
+        net->set_parameters(p);
+        return net;
+    } catch (const ConfigError& e) {
+        throw FileError(name, -1, std::string("cannot build the network: ") + e.what());
+    } catch (const std::bad_alloc&) {
+        throw FileError(name, -1, "not enough memory to build the network (" + std::to_string(model.parameters.size()) +
+                                      " parameters)");
+    } catch (const std::length_error& e) {
+        throw FileError(name, -1, std::string("the network is too large to build: ") + e.what());
+    }
 }
 
 }  // namespace digit

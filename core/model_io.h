@@ -10,8 +10,13 @@
 //   ..  u64      parameter count N
 //   ..  N * f32  parameters, in the network's flat order
 //   ..  u32      CRC-32 (zlib) of every byte before it
-// Saving writes <path>.tmp, flushes it and renames it over <path>, so a crash never leaves a
-// half-written model.
+// Saving writes a temporary file, flushes it and renames it over <path>, so a crash never leaves
+// a half-written model (file_io.h: write_file_atomically, which also refuses to replace a device,
+// a FIFO or a folder, writes through symbolic links and removes temporaries of killed saves).
+// Loading treats the file as hostile: the checksum guards against accidents only, so the whole
+// architecture is validated (every size positive and bounded, the parameter count it implies
+// computed with overflow checks and compared with the file's) before anything is allocated, and
+// non-finite weights are refused with the layer they are in.
 #include "layer_spec.h"
 #include "network.h"
 #include "train_config.h"
@@ -39,14 +44,19 @@ struct ModelFile {
     TrainConfig training;
     ModelInfo info;
     std::vector<float> parameters;
+    std::string source;  // the path load_model read it from (empty for a model made in memory), for messages
 };
 
+// Throws FileError naming the path and the cause (also for non-finite weights: never saved).
 void save_model(const std::string& path, const ModelFile& model);
-ModelFile load_model(const std::string& path);  // throws FileError
+// Throws FileError naming the path, the byte offset and what was expected; an allocation that
+// still fails is a FileError too, never a bare std::bad_alloc.
+ModelFile load_model(const std::string& path);
 
 // Convenience: the network's current weights with its spec.
 ModelFile make_model_file(const Network& net, const TrainConfig& training, const ModelInfo& info);
-// Builds a network from a loaded file and copies its weights in.
+// Builds a network from a loaded file and copies its weights in. Throws FileError naming
+// model.source (or the model's name) when it cannot be built, also for lack of memory.
 std::unique_ptr<Network> network_from_file(const ModelFile& model);
 
 }  // namespace digit

@@ -16,43 +16,82 @@ bool has_own_activation(const LayerSpec& s) {
 }
 }  // namespace
 
-Network::Network(ModelSpec spec, std::uint64_t seed) : spec_(std::move(spec)), rng_(seed) {
-    if (spec_.layers.empty()) throw ConfigError("the network has no layers");
-    if (spec_.input.size() <= 0) throw ConfigError("the input shape is empty");
-    Shape shape = spec_.input;
-    std::vector<std::size_t> counts;
-    for (std::size_t i = 0; i < spec_.layers.size(); ++i) {
-        const LayerSpec& s = spec_.layers[i];
+namespace {
+
+// The compute layers of a spec, built (shapes fixed) but not bound: each layer's build() checks
+// its input and output sizes, so nothing here allocates more than a few small tables.
+struct BuiltLayers {
+    std::vector<std::unique_ptr<Layer>> layers;  // activations split out
+    std::vector<std::size_t> counts;             // per compute layer
+    std::vector<std::size_t> spec_end;           // per spec layer: one past its last compute layer
+    ModelPlan plan;
+    std::size_t trainable = 0;
+};
+
+BuiltLayers build_layers(const ModelSpec& spec) {
+    if (spec.layers.empty()) throw ConfigError("the network has no layers");
+    check_shape(spec.input, "the input shape");
+    BuiltLayers b;
+    Shape shape = spec.input;
+    for (std::size_t i = 0; i < spec.layers.size(); ++i) {
+        const LayerSpec& s = spec.layers[i];
         std::size_t spec_params = 0;
         try {
             auto layer = make_layer(s);
             shape = layer->build(shape);
-            spec_params += layer->parameter_count();
-            trainable_ += layer->trainable_count();
-            counts.push_back(layer->parameter_count());
+            check_shape(shape, "the output shape");
+            spec_params = layer->parameter_count();
+            // Each layer's count is below 2^53 (bounded sizes); the running total is checked
+            // against the limit after every layer, so it cannot wrap either.
+            if (spec_params > kMaxParameterCount || b.plan.parameters + spec_params > kMaxParameterCount)
+                throw ConfigError("needs " + std::to_string(b.plan.parameters + spec_params) + " parameters in all, more than the " +
+                                  std::to_string(kMaxParameterCount) + " a model may have");
+            b.plan.parameters += spec_params;
+            b.trainable += layer->trainable_count();
+            b.counts.push_back(spec_params);
             // A Conv2D applies its own relu while each block is in cache; no separate layer then.
             const bool fused_relu = s.kind == LayerKind::Conv2D && s.activation == Activation::Relu;
             if (fused_relu) static_cast<Conv2D&>(*layer).fuse_relu();
-            layers_.push_back(std::move(layer));
+            b.layers.push_back(std::move(layer));
             if (has_own_activation(s) && !fused_relu) {
                 auto act = std::make_unique<ActivationLayer>(s.activation);
                 shape = act->build(shape);
-                counts.push_back(0);
-                layers_.push_back(std::move(act));
+                b.counts.push_back(0);
+                b.layers.push_back(std::move(act));
             }
         } catch (const ConfigError& e) {
             throw ConfigError("layer " + std::to_string(i + 1) + " (" + layer_kind_name(s.kind) + "): " + e.what());
         }
-        if (shape.size() <= 0)
-            throw ConfigError("layer " + std::to_string(i + 1) + " (" + layer_kind_name(s.kind) +
-                              ") leaves nothing: output shape " + shape.to_string());
-        spec_shapes_.push_back(shape);
-        spec_params_.push_back(spec_params);
-        spec_end_.push_back(layers_.size());
+        b.plan.shapes.push_back(shape);
+        b.plan.layer_parameters.push_back(spec_params);
+        b.spec_end.push_back(b.layers.size());
     }
-    output_shape_ = shape;
-    if (output_shape_.rank() != 1)
-        throw ConfigError("the network must end with a flat output (a Dense layer), not " + output_shape_.to_string());
+    if (shape.rank() != 1) throw ConfigError("the network must end with a flat output (a Dense layer), not " + shape.to_string());
+    return b;
+}
+
+}  // namespace
+
+ModelPlan plan_model(const ModelSpec& spec) { return build_layers(spec).plan; }
+
+std::uint64_t estimate_training_bytes(const ModelSpec& spec, std::uint64_t batch) {
+    const ModelPlan plan = plan_model(spec);
+    // Every shape holds at most 2^22 values and there are at most 1000 layers: no overflow
+    // below for any batch up to 2^20.
+    std::uint64_t per_sample = static_cast<std::uint64_t>(spec.input.size());
+    for (const Shape& s : plan.shapes) per_sample += 3 * static_cast<std::uint64_t>(s.size());
+    return sizeof(Scalar) * (batch * per_sample + 5 * static_cast<std::uint64_t>(plan.parameters));
+}
+
+Network::Network(ModelSpec spec, std::uint64_t seed) : spec_(std::move(spec)), rng_(seed) {
+    BuiltLayers built = build_layers(spec_);
+    layers_ = std::move(built.layers);
+    const std::vector<std::size_t>& counts = built.counts;
+    spec_shapes_ = built.plan.shapes;
+    spec_params_ = built.plan.layer_parameters;
+    spec_end_ = built.spec_end;
+    trainable_ = built.trainable;
+    output_shape_ = spec_shapes_.back();
 
     const LayerSpec& last = spec_.layers.back();
     final_softmax_ = (last.kind == LayerKind::Dense || last.kind == LayerKind::Conv2D || last.kind == LayerKind::Activation) &&
@@ -60,8 +99,7 @@ Network::Network(ModelSpec spec, std::uint64_t seed) : spec_(std::move(spec)), r
     scored_layers_ = final_softmax_ ? layers_.size() - 1 : layers_.size();
     for (auto& end : spec_end_) end = std::min(end, scored_layers_);
 
-    std::size_t total = 0;
-    for (std::size_t c : counts) total += c;
+    const std::size_t total = built.plan.parameters;
     params_.assign(total, Scalar(0));
     grads_.assign(total, Scalar(0));
     std::size_t offset = 0;

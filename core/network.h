@@ -13,6 +13,24 @@
 
 namespace digit {
 
+// What a spec needs, worked out without allocating anything proportional to its sizes: each spec
+// layer's output shape and parameter count, and their total (overflow-checked, at most
+// kMaxParameterCount). Throws ConfigError naming the layer for an impossible or oversized spec.
+// The model loader compares `parameters` with the file's count before it allocates the weights.
+struct ModelPlan {
+    std::vector<Shape> shapes;               // per spec layer
+    std::vector<std::size_t> layer_parameters;  // per spec layer
+    std::size_t parameters = 0;
+};
+ModelPlan plan_model(const ModelSpec& spec);
+
+// A rough upper estimate of the memory training `spec` with mini-batches of `batch` samples
+// takes: per sample the input and, for every layer, its output, a separate activation and the
+// backward pass's delta (3 tensors), plus the weights, their gradients and up to three optimiser
+// state buffers. Used to refuse a batch size the machine cannot hold, with a message, instead of
+// dying in std::bad_alloc. Throws ConfigError for an impossible spec.
+std::uint64_t estimate_training_bytes(const ModelSpec& spec, std::uint64_t batch);
+
 class Network {
 public:
     // Builds the layers (throws ConfigError for an impossible spec) and initialises the

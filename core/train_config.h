@@ -30,6 +30,11 @@ struct AugmentationConfig {
     bool operator==(const AugmentationConfig&) const = default;
 };
 
+// Bounds on a configuration: validate() checks them, and so do the command line and the model
+// loader before they convert a number.
+inline constexpr int kMaxBatchSize = 1 << 20;
+inline constexpr int kMaxEpochs = 1000000;
+
 struct TrainConfig {
     OptimizerConfig optimizer;
     LossSpec loss;

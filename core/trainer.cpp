@@ -277,7 +277,21 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, TrainingOb
         if (history.diverged()) net_.set_parameters(epoch_start);
         if (history.diverged() || samples == 0) break;
 
-        if (val) {
+        // A run can fail without a NaN or a runaway loss: mlp-500x2-tanh with batch size 1 sits
+        // at a loss of 30-70 and chance accuracy for ever. An epoch that long (100 batches or
+        // more) that ends no lower than the first batch's loss and below 1.5 times chance
+        // stops the run as a divergence does.
+        const double chance = 1.0 / std::max(1, net_.classes());
+        if (history.stop_reason == StopReason::Completed && batches >= 100 && stats.loss >= run.monitor.first_loss() &&
+            stats.accuracy < 1.5 * chance) {
+            history.stop_reason = StopReason::Diverged;
+            history.divergence = {Divergence::Kind::DidNotLearn, epoch, -1, stats.loss, run.monitor.first_loss(), stats.accuracy, chance};
+            net_.set_parameters(epoch_start);
+            break;
+        }
+
+        // A cancel must take effect within one batch: the partial epoch is not validated.
+        if (val && history.stop_reason != StopReason::Cancelled) {
             const EvalResult v = evaluate_order(net_, *val, val_order, c.loss, 500);
             stats.has_validation = true;
             stats.val_loss = v.loss;
@@ -317,6 +331,14 @@ std::string describe(const History& h) {
             what = std::string("the loss rose to ") + loss;
             break;
         case Divergence::Kind::NonFiniteWeights: what = "the weights became infinite"; break;
+        case Divergence::Kind::DidNotLearn: {
+            char text[512];
+            std::snprintf(text, sizeof text,
+                          "did not learn in epoch %d: the loss went from %.3g to %.3g and the accuracy stayed at %.1f%% (chance is "
+                          "%.0f%%); the weights from the start of that epoch were kept. Try a smaller learning rate or a larger batch.",
+                          d.epoch + 1, d.first_loss, d.loss, 100 * d.accuracy, 100 * d.chance);
+            return text;
+        }
     }
     return "diverged: " + what + " in epoch " + std::to_string(d.epoch + 1) +
            (d.batch >= 0 ? ", batch " + std::to_string(d.batch + 1) : std::string()) +

@@ -62,11 +62,14 @@ struct Divergence {
         NonFiniteLoss,     // loss: NaN or infinite
         LossRanAway,      // loss: the smoothed loss, above 100 and 20 x first_loss
         NonFiniteWeights,  // an update overflowed (batch: -1, checked at the end of the epoch)
+        DidNotLearn,       // loss: the epoch's, no lower than first_loss; accuracy below 1.5 x chance (batch: -1)
     } kind = Kind::NonFiniteLoss;
     int epoch = 0;          // 0-based
     int batch = -1;         // 0-based within the epoch
     double loss = 0;
     double first_loss = 0;  // the untrained model's first batch
+    double accuracy = 0;    // DidNotLearn: the epoch's training accuracy
+    double chance = 0;      // DidNotLearn: 1 / classes
 };
 
 struct History {
@@ -97,10 +100,13 @@ public:
 
     // Trains on `train` (minus the validation split, if any). validation, if not null, is used
     // instead of a split. Throws ConfigError on the first problem validate() finds. Stops early
-    // when the observer says so or *cancel becomes true. A NaN or infinite loss, a smoothed loss
-    // above both 100 and 20 times the first batch's, or weights that overflow stop the run with
-    // StopReason::Diverged and history.divergence, the weights restored to the start of that
-    // epoch. Divergence is an outcome, not an exception.
+    // when the observer says so or *cancel becomes true (checked before every batch; the partial
+    // epoch is then not validated, so a cancel takes effect within one batch). A NaN or infinite
+    // loss, a smoothed loss above both 100 and 20 times the first batch's, weights that overflow,
+    // or an epoch of 100 batches or more that did not learn at all (its loss no lower than the
+    // first batch's, its accuracy below 1.5 times chance) stop the run with StopReason::Diverged
+    // and history.divergence, the weights restored to the start of that epoch. Divergence is an
+    // outcome, not an exception.
     History fit(const Dataset& train, const Dataset* validation = nullptr,
                 TrainingObserver* observer = nullptr, const std::atomic<bool>* cancel = nullptr);
 

@@ -72,8 +72,8 @@ std::vector<Problem> validate(const ModelSpec& spec, const TrainConfig& c, const
     add_model_problems(spec, c.loss, out);
     add_optimizer_problems(c.optimizer, out);
 
-    if (c.batch_size < 1) out.push_back({ProblemCode::BatchSize, -1, double(c.batch_size)});
-    if (c.epochs < 1) out.push_back({ProblemCode::Epochs, -1, double(c.epochs)});
+    if (c.batch_size < 1 || c.batch_size > kMaxBatchSize) out.push_back({ProblemCode::BatchSize, -1, double(c.batch_size)});
+    if (c.epochs < 1 || c.epochs > kMaxEpochs) out.push_back({ProblemCode::Epochs, -1, double(c.epochs)});
     const bool split_ok = in_unit_interval(c.validation_split);
     if (!split_ok) out.push_back({ProblemCode::ValidationSplit, -1, c.validation_split});
     const auto& es = c.early_stopping;
@@ -132,8 +132,8 @@ std::string describe(const Problem& p, const ModelSpec* spec) {
         case ProblemCode::Rho: return "rho must be in [0, 1), got " + num(p.value);
         case ProblemCode::Epsilon: return "epsilon must be positive, got " + num(p.value);
         case ProblemCode::Decay: return "learning-rate decay must not be negative, got " + num(p.value);
-        case ProblemCode::BatchSize: return "batch size must be positive, got " + num(p.value);
-        case ProblemCode::Epochs: return "epochs must be positive, got " + num(p.value);
+        case ProblemCode::BatchSize: return "batch size must be from 1 to " + std::to_string(kMaxBatchSize) + ", got " + num(p.value);
+        case ProblemCode::Epochs: return "epochs must be from 1 to " + std::to_string(kMaxEpochs) + ", got " + num(p.value);
         case ProblemCode::ValidationSplit: return "validation split must be in [0, 1), got " + num(p.value);
         case ProblemCode::EarlyStoppingMonitor:
             return "early stopping can monitor loss, accuracy, val_loss or val_accuracy, not '" + p.name + "'";

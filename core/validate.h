@@ -27,8 +27,8 @@ enum class ProblemCode {
     Rho,                       // value: not in [0, 1)
     Epsilon,                   // value: not positive
     Decay,                     // value: negative
-    BatchSize,                 // value: below 1
-    Epochs,                    // value: below 1
+    BatchSize,                 // value: below 1 or above kMaxBatchSize
+    Epochs,                    // value: below 1 or above kMaxEpochs
     ValidationSplit,           // value: not in [0, 1)
     EarlyStoppingMonitor,      // name: not loss, accuracy, val_loss or val_accuracy
     EarlyStoppingPatience,     // value: negative

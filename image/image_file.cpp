@@ -1,41 +1,74 @@
 #include "image_file.h"
 
 #include "errors.h"
+#include "file_io.h"
 
+#include <QBuffer>
 #include <QFile>
-#include <QFileInfo>
 #include <QImage>
 #include <QImageReader>
 
 namespace digit {
 
-ImageFile read_image_file(const QString& path) {
+ImageFile read_image_file(const std::string& native_path) {
     ImageFile out;
-    const QFileInfo info(path);
     // QImageReader's own reasons for these are vague ("Unsupported image format" for an empty
-    // file), so they are told apart first.
-    if (!info.exists()) out.error = ImageFileError::NoSuchFile;
-    else if (info.isDir()) out.error = ImageFileError::IsFolder;
-    else if (info.size() == 0) out.error = ImageFileError::EmptyFile;
-    if (out.error != ImageFileError::None) return out;
-
-    QImageReader reader(path);
+    // file, nothing useful for a FIFO, on which it would block), so they are told apart first.
+    const FileBytes file = try_read_regular_file(native_path, kMaxImageFileBytes);
+    switch (file.problem) {
+        case FileProblem::None: break;
+        case FileProblem::NotFound: out.error = ImageFileError::NoSuchFile; return out;
+        case FileProblem::PermissionDenied: out.error = ImageFileError::PermissionDenied; return out;
+        case FileProblem::IsFolder: out.error = ImageFileError::IsFolder; return out;
+        case FileProblem::NotRegular: out.error = ImageFileError::NotRegularFile, out.reason = file.detail; return out;
+        case FileProblem::TooLarge: out.error = ImageFileError::FileTooLarge; return out;
+        case FileProblem::ReadError: out.error = ImageFileError::NotAnImage, out.reason = file.detail; return out;
+    }
+    if (file.bytes.empty()) {
+        out.error = ImageFileError::EmptyFile;
+        return out;
+    }
+    QByteArray data = QByteArray::fromRawData(file.bytes.data(), static_cast<qsizetype>(file.bytes.size()));
+    QBuffer buffer(&data);
+    buffer.open(QIODevice::ReadOnly);
+    QImageReader reader(&buffer);
     reader.setAutoTransform(true);
+    const QSize declared = reader.size();
+    auto too_many = [](QSize s) { return s.isValid() && static_cast<qint64>(s.width()) * s.height() > kMaxImagePixels; };
+    if (too_many(declared)) {
+        out.error = ImageFileError::TooManyPixels;
+        out.size = declared;
+        return out;
+    }
     out.image = reader.read();
     if (out.image.isNull()) {
         out.error = ImageFileError::NotAnImage;
         out.reason = reader.errorString().toStdString();
+    } else if (too_many(out.image.size())) {
+        out.error = ImageFileError::TooManyPixels;
+        out.size = out.image.size();
+        out.image = QImage();
     }
     return out;
 }
 
+ImageFile read_image_file(const QString& path) { return read_image_file(QFile::encodeName(path).toStdString()); }
+
 GrayImage load_gray_image(const std::string& path) {
-    const ImageFile f = read_image_file(QFile::decodeName(QByteArray::fromStdString(path)));
+    const ImageFile f = read_image_file(path);
+    const std::string megapixels = std::to_string(kMaxImagePixels / 1000000);
     switch (f.error) {
         case ImageFileError::None: break;
-        case ImageFileError::NoSuchFile: throw FileError(path, -1, "no such file");
-        case ImageFileError::IsFolder: throw FileError(path, -1, "is a folder, not an image file");
+        case ImageFileError::NoSuchFile: throw FileError(path, -1, "file not found");
+        case ImageFileError::PermissionDenied: throw FileError(path, -1, "permission denied");
+        case ImageFileError::IsFolder: throw FileError(path, -1, "is a folder, expected an image file");
+        case ImageFileError::NotRegularFile: throw FileError(path, -1, "is " + f.reason + ", expected an image file");
+        case ImageFileError::FileTooLarge:
+            throw FileError(path, -1, "is larger than the " + std::to_string(kMaxImageFileBytes >> 20) + " MiB accepted for an image");
         case ImageFileError::EmptyFile: throw FileError(path, -1, "the file is empty, expected an image");
+        case ImageFileError::TooManyPixels:
+            throw FileError(path, -1, "declares " + std::to_string(f.size.width()) + "x" + std::to_string(f.size.height()) +
+                                          " pixels, more than the " + megapixels + " megapixels accepted");
         case ImageFileError::NotAnImage: throw FileError(path, -1, "not a readable image (PNG, JPEG, BMP, ...): " + f.reason);
     }
     return gray_from_qimage(f.image);

@@ -4,30 +4,52 @@
 #include "preprocess.h"
 
 #include <QImage>
+#include <QSize>
 #include <QString>
 
+#include <cstdint>
 #include <string>
 
 namespace digit {
 
+// Limits on an image file: its size on disk and the pixels it may declare (checked before they
+// are decoded: a few KB of PNG can declare 30000x30000), so a hostile file cannot make the
+// program allocate without bound.
+inline constexpr std::uint64_t kMaxImageFileBytes = 64ull << 20;
+inline constexpr std::int64_t kMaxImagePixels = 40'000'000;
+
 // Why an image file could not be read; the callers word it (digit-cli in English, the Draw page
 // in the reader's language).
-enum class ImageFileError { None, NoSuchFile, IsFolder, EmptyFile, NotAnImage };
+enum class ImageFileError {
+    None,
+    NoSuchFile,
+    PermissionDenied,
+    IsFolder,
+    NotRegularFile,  // a FIFO, device or socket: never opened for a blocking read
+    FileTooLarge,    // more than kMaxImageFileBytes
+    EmptyFile,
+    TooManyPixels,   // declares more than kMaxImagePixels (size)
+    NotAnImage,
+};
 
 struct ImageFile {
     QImage image;                              // null unless error == None
     ImageFileError error = ImageFileError::None;
-    std::string reason;                        // QImageReader's words, for NotAnImage
+    std::string reason;                        // QImageReader's words (NotAnImage), what the file is (NotRegularFile)
+    QSize size;                                // TooManyPixels: the size it declares
 };
 
 // The one image-file reader: any format QImageReader supports, EXIF orientation honoured (phone
-// photos store their rotation there). Never throws.
+// photos store their rotation there). The bytes are read by the core's file_io (regular files
+// only, bounded) and decoded from memory. Never throws.
 ImageFile read_image_file(const QString& path);
+// The same for a path given as the system's bytes (a command-line argument that need not be UTF-8).
+ImageFile read_image_file(const std::string& native_path);
 
 // Reads any format QImageReader supports (PNG, JPEG, BMP, GIF, ...) of any size, honouring EXIF
 // orientation, and returns its luminance (0 = black, 1 = white; see gray_from_qimage).
-// Throws FileError naming the path when the file is missing, empty, not an image, or cannot be
-// decoded (with QImageReader's reason).
+// Throws FileError naming the path when the file is missing, unreadable, not a regular file,
+// too large, empty, not an image, or cannot be decoded (with QImageReader's reason).
 GrayImage load_gray_image(const std::string& path);
 
 // Luminance (Rec. 601 weights) of every pixel, width x height, row-major. Transparency is

@@ -327,8 +327,16 @@ bool DrawPage::loadImageFile(const QString& path) {
     const QString name = QFileInfo(path).fileName();
     switch (f.error) {
         case ImageFileError::None: loadImage(f.image); return true;
-        case ImageFileError::NoSuchFile:
-        case ImageFileError::IsFolder: showError(tr("Could not open %1: the file does not exist.").arg(name)); return false;
+        case ImageFileError::NoSuchFile: showError(tr("Could not open %1: the file does not exist.").arg(name)); return false;
+        case ImageFileError::PermissionDenied: showError(tr("Could not open %1: permission denied.").arg(name)); return false;
+        case ImageFileError::IsFolder: showError(tr("Could not open %1: it is a folder, not an image file.").arg(name)); return false;
+        case ImageFileError::NotRegularFile:
+            showError(tr("Could not open %1: it is not a regular file (a device or a pipe).").arg(name));
+            return false;
+        case ImageFileError::FileTooLarge: showError(tr("Could not open %1: the file is too large for an image.").arg(name)); return false;
+        case ImageFileError::TooManyPixels:
+            showError(tr("Could not open %1: it has %2 x %3 pixels, too many to read.").arg(name).arg(f.size.width()).arg(f.size.height()));
+            return false;
         case ImageFileError::EmptyFile:
         case ImageFileError::NotAnImage: break;
     }

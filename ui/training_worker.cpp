@@ -239,6 +239,14 @@ QString describeDivergence(const Divergence& d) {
             what = TrainingWorker::tr("the loss rose to %1 (it started at %2)").arg(d.loss, 0, 'g', 3).arg(d.first_loss, 0, 'g', 3);
             break;
         case Divergence::Kind::NonFiniteWeights: what = TrainingWorker::tr("the weights became infinite"); break;
+        case Divergence::Kind::DidNotLearn:
+            return TrainingWorker::tr("did not learn in epoch %1: the loss went from %2 to %3 and the accuracy stayed at %4% "
+                                      "(chance is %5%)")
+                .arg(d.epoch + 1)
+                .arg(d.first_loss, 0, 'g', 3)
+                .arg(d.loss, 0, 'g', 3)
+                .arg(100 * d.accuracy, 0, 'f', 1)
+                .arg(100 * d.chance, 0, 'f', 0);
     }
     return d.batch >= 0 ? TrainingWorker::tr("diverged: %1 in epoch %2, batch %3").arg(what).arg(d.epoch + 1).arg(d.batch + 1)
                         : TrainingWorker::tr("diverged: %1 in epoch %2").arg(what).arg(d.epoch + 1);

@@ -3,6 +3,7 @@
 // forward-only decoder for stored and gzip bytes (zlib), and the little helpers that
 // make their error messages (hex numbers, byte counts, big- and little-endian words).
 #include "errors.h"
+#include "file_io.h"
 
 #include <zlib.h>
 
@@ -46,10 +47,7 @@ inline std::int64_t off(std::uint64_t at) { return static_cast<std::int64_t>(at)
 
 // Opens a file for binary reading; size receives its length in bytes.
 inline std::ifstream open_file(const std::string& path, std::uint64_t& size) {
-    std::error_code ec;
-    const std::filesystem::file_status st = std::filesystem::status(path, ec);
-    if (!std::filesystem::exists(st)) throw FileError(path, -1, "file not found");
-    if (std::filesystem::is_directory(st)) throw FileError(path, -1, "is a folder, expected a file");
+    check_readable_file(path, "a data file");  // the real cause: missing, permission denied, a folder, a FIFO
     std::ifstream in(path, std::ios::binary);
     if (!in) throw FileError(path, -1, std::string("cannot open: ") + std::strerror(errno));
     in.seekg(0, std::ios::end);

@@ -232,6 +232,26 @@
         <translation>无法打开 %1：文件不存在。</translation>
     </message>
     <message>
+        <source>Could not open %1: permission denied.</source>
+        <translation>无法打开 %1：权限不足。</translation>
+    </message>
+    <message>
+        <source>Could not open %1: it is a folder, not an image file.</source>
+        <translation>无法打开 %1：这是一个文件夹，不是图像文件。</translation>
+    </message>
+    <message>
+        <source>Could not open %1: it is not a regular file (a device or a pipe).</source>
+        <translation>无法打开 %1：这不是普通文件（而是设备或管道）。</translation>
+    </message>
+    <message>
+        <source>Could not open %1: the file is too large for an image.</source>
+        <translation>无法打开 %1：文件太大，不是图像。</translation>
+    </message>
+    <message>
+        <source>Could not open %1: it has %2 x %3 pixels, too many to read.</source>
+        <translation>无法打开 %1：它有 %2 x %3 个像素，太多，无法读取。</translation>
+    </message>
+    <message>
         <source>%1 is not an image that can be read (%2). Open a PNG, JPEG or BMP picture of a digit.</source>
         <translation>%1 不是可读取的图像（%2）。请打开一张数字的 PNG、JPEG 或 BMP 图片。</translation>
     </message>
@@ -1814,6 +1834,10 @@ you %2, model %3</source>
     <message>
         <source>the weights became infinite</source>
         <translation>权重变成了无穷大</translation>
+    </message>
+    <message>
+        <source>did not learn in epoch %1: the loss went from %2 to %3 and the accuracy stayed at %4% (chance is %5%)</source>
+        <translation>第 %1 轮没有学到东西：损失从 %2 变为 %3，准确率停留在 %4%（随机猜测为 %5%）</translation>
     </message>
     <message>
         <source>diverged: %1 in epoch %2, batch %3</source>

@@ -226,8 +226,37 @@ private slots:
             Trainer trainer(net, t);
             QFAIL("expected ConfigError");
         } catch (const ConfigError& e) {
-            QCOMPARE(std::string(e.what()), std::string("batch size must be positive, got 0"));
+            QCOMPARE(std::string(e.what()), std::string("batch size must be from 1 to 1048576, got 0"));
         }
+    }
+
+    // mlp-500x2-tanh with batch size 1 (SGD with momentum .9 on single samples) does not learn:
+    // its loss climbs from about 2 to 30-70 and stays finite, its accuracy stays at chance. That
+    // ends the run like a divergence, so digit-cli saves nothing and exits 1.
+    void runThatDoesNotLearnIsStopped() {
+        const Preset* p = find_preset("mlp-500x2-tanh");
+        Network net(p->model, p->training.seed);
+        TrainConfig t = p->training;
+        t.batch_size = 1;
+        t.epochs = 3;
+        const std::vector<Scalar> initial = net.parameters();
+        Trainer trainer(net, t);
+        History h = trainer.fit(data_.train.head(430));  // 301 batches after the .3 validation split
+        QVERIFY(h.diverged());
+        QCOMPARE(h.divergence.kind, Divergence::Kind::DidNotLearn);
+        const std::string said = describe(h);
+        QVERIFY2(said.find("did not learn in epoch 1: the loss went from") == 0, said.c_str());
+        QVERIFY2(said.find("(chance is 10%)") != std::string::npos, said.c_str());
+        QVERIFY(h.divergence.accuracy < 0.15);
+        QCOMPARE(h.divergence.epoch, 0);
+        QVERIFY(h.divergence.loss > 5 * h.divergence.first_loss);
+        QCOMPARE(h.divergence.first_loss, h.batches.front().loss);
+        QVERIFY(net.parameters() == initial);
+        // A run that learns, with as many batches, is left alone.
+        Network calm(small_mlp(), 4);
+        Trainer ordinary(calm, adam(1));
+        const History fine = ordinary.fit(data_.train.head(3200));  // 100 batches
+        QVERIFY2(!fine.diverged(), describe(fine).c_str());
     }
 
     void badSettingsAreExplained() {

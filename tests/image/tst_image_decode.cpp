@@ -182,7 +182,7 @@ private slots:
         }
         QTest::newRow("text renamed .png") << "notes.png" << QByteArray("shopping list: eggs, milk\n") << "not a readable image";
         QTest::newRow("empty file") << "empty.png" << QByteArray("") << "empty";
-        QTest::newRow("missing file") << "missing.png" << QByteArray() << "no such file";
+        QTest::newRow("missing file") << "missing.png" << QByteArray() << "file not found";
         QTest::newRow("truncated PNG") << "truncated.png" << png.left(png.size() / 2) << "not a readable image";
         QTest::newRow("JPEG header only") << "header.jpg" << QByteArray("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00", 11) << "not a readable image";
     }
