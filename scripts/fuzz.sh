@@ -140,7 +140,7 @@ done
 
 # Totals over the project's life, from the table (goal: 10 million executions per target).
 if [ -f "$readme" ]; then
-  awk -F'|' '$2 ~ /fuzz_/ { gsub(/ /, "", $2); gsub(/ /, "", $5); gsub(/ /, "", $6); n[$2] += $5; c[$2] += $6 }
+  awk -F'|' '$2 ~ /fuzz_/ && $3 ~ /[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]/ { gsub(/ /, "", $2); gsub(/ /, "", $5); gsub(/ /, "", $6); n[$2] += $5; c[$2] += $6 }
              END { for (t in n) printf "[fuzz] %s: %d executions in total, %d crashes recorded (goal: 10,000,000 and 0)\n", t, n[t], c[t] }' \
     "$readme" | sort >&2
 fi
