@@ -1,10 +1,10 @@
-// libFuzzer target: IDX files (core/mnist.h, load_idx). Built twice (tests/fuzz/CMakeLists.txt):
+// libFuzzer target: IDX files (core/formats/idx.h, load_idx). Built twice (tests/fuzz/CMakeLists.txt):
 // fuzz_idx_raw takes inputs that are not gzip, fuzz_idx_gzip only gzip streams (magic 1f 8b), so
 // each keeps its own corpus. Every input is read once as the images file, beside a valid labels
 // file, and once as the labels file, beside a valid images file; the fuzzed file is parsed to the
 // end either way before the two counts are compared.
 #include "fuzz_support.h"
-#include "mnist.h"
+#include "formats/idx.h"
 
 #include <string>
 

@@ -1,5 +1,5 @@
 // libFuzzer target: image files through the Draw page's and `digit-cli predict`'s path: QtGui's
-// decoders (ui/image_file.h, load_gray_image) and then the digit preprocessing
+// decoders (image/image_file.h, load_gray_image) and then the digit preprocessing
 // (core/preprocess.h). Qt and its codecs (libpng, libjpeg) are not instrumented, so coverage
 // guides the fuzzer only through our code; the decoders get the mutated real images of the seed
 // corpus and run under ASan's allocator, which still catches what they allocate past the cap.

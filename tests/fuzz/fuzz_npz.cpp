@@ -1,7 +1,7 @@
-// libFuzzer target: Keras's mnist.npz (core/mnist.h, load_npz): the zip directory, stored and
+// libFuzzer target: Keras's mnist.npz (core/formats/npz.h, load_npz): the zip directory, stored and
 // deflated entries, the .npy headers and the arrays behind them.
 #include "fuzz_support.h"
-#include "mnist.h"
+#include "formats/npz.h"
 
 using namespace digit;
 
