@@ -114,8 +114,7 @@ NpyArray read_array(ZipReader& zip, const std::string& name) {
     a.start = s.position();
     std::uint64_t total = 1;
     for (std::size_t d : a.shape) total *= d;  // checked against the cap by npy_header
-    a.data.resize(static_cast<std::size_t>(total));
-    const std::size_t n = s.read(a.data.data(), a.data.size());
+    const std::size_t n = s.read_up_to(a.data, total);
     if (n < total)
         throw fail(a.start + n, "truncated: the shape needs " + std::to_string(total) + " data bytes, found " + std::to_string(n));
     if (!s.at_end()) throw fail(a.start + total, "unexpected data after the " + std::to_string(total) + " bytes the shape needs");

@@ -62,7 +62,7 @@ private slots:
         worker.join();
 
         QVERIFY2(seen >= 3, "training did not start within 60 s");
-        QCOMPARE(history.stop_reason, std::string("cancelled"));
+        QCOMPARE(history.stop_reason, StopReason::Cancelled);
         QVERIFY2(progress.batches.load() <= seen + 2, "the run went on after the cancel flag was set");
         QCOMPARE(int(history.batches.size()), progress.batches.load());
         for (Scalar w : net.parameters()) QVERIFY(std::isfinite(w));
@@ -76,7 +76,7 @@ private slots:
         History history;
         std::thread worker([&] { history = trainer.fit(data, nullptr, nullptr, &cancel); });
         worker.join();
-        QCOMPARE(history.stop_reason, std::string("cancelled"));
+        QCOMPARE(history.stop_reason, StopReason::Cancelled);
         QVERIFY(history.batches.empty());
     }
 };
