@@ -59,6 +59,7 @@ export QT_QPA_PLATFORM=offscreen
 # halt_on_error: the first report ends the test (and fails it); LeakSanitizer runs at exit.
 export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:check_initialization_order=1:strict_init_order=1:detect_stack_use_after_return=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
+# Qt is not built with TSan: tests/sanitizers/tsan.supp ignores the threading calls Qt itself makes.
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$here/tests/sanitizers/tsan.supp"
 cd "$build_dir"
 ctest --output-on-failure -j2 "${tests[@]}" "$@"
