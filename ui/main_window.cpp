@@ -4,6 +4,8 @@
 #include "data_page.h"
 #include "draw_page.h"
 #include "errors_page.h"
+#include "inside_page.h"
+#include "keras_interop.h"
 #include "model_io.h"
 #include "quiz_page.h"
 #include "session.h"
@@ -36,7 +38,7 @@ namespace digit::ui {
 namespace {
 
 const char* const kDefaultModel = ":/models/default.dsm";
-const char* const kPageNames[] = {"train", "draw", "errors", "data", "quiz"};
+const char* const kPageNames[] = {"train", "draw", "errors", "data", "quiz", "inside"};
 
 // Lets queued signals, layouts and repaints happen (the screenshot mode has no event loop yet).
 void settle(int ms) {
@@ -73,8 +75,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     errors_ = new ErrorsPage(session_);
     data_ = new DataPage(session_);
     quiz_ = new QuizPage(session_);
-    const AppIcon icons[] = {AppIcon::Train, AppIcon::Draw, AppIcon::Errors, AppIcon::Data, AppIcon::Quiz};
-    QWidget* pages[] = {train_, draw_, errors_, data_, quiz_};
+    inside_ = new InsidePage(session_);
+    const AppIcon icons[] = {AppIcon::Train, AppIcon::Draw, AppIcon::Errors, AppIcon::Data, AppIcon::Quiz, AppIcon::Inside};
+    QWidget* pages[] = {train_, draw_, errors_, data_, quiz_, inside_};
     for (int i = 0; i < PageCount; ++i) {
         stack_->addWidget(pages[i]);
         auto* item = new QListWidgetItem(appIcon(icons[i]), QString(), pageList_);
@@ -125,6 +128,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     };
     connect(train_, &TrainPage::trainingStarted, this, syncTrainActions);
     connect(train_, &TrainPage::trainingEnded, this, syncTrainActions);
+    connect(errors_, &ErrorsPage::lookInside, this, [this](int testIndex) {
+        showPage(InsidePageIndex);
+        inside_->setTestImage(testIndex);
+    });
     connect(errors_, &ErrorsPage::sendToCanvas, this, [this](const QImage& image) {
         showPage(DrawPageIndex);
         draw_->loadImage(image);
@@ -165,6 +172,10 @@ void MainWindow::createActions() {
     fileMenu_->addAction(saveModel_);
     fileMenu_->addAction(saveModelAs_);
     fileMenu_->addSeparator();
+    // Keras/ONNX: Import Keras Model..., Export >, Keras Code..., and drops of .h5/.keras files.
+    QAction* afterKeras = fileMenu_->addSeparator();
+    keras_ = new KerasInterop(this, session_, train_, fileMenu_, afterKeras);
+    connect(keras_, &KerasInterop::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
     fileMenu_->addAction(openImage_);
     fileMenu_->addAction(chooseData_);
     fileMenu_->addSeparator();
@@ -217,10 +228,10 @@ void MainWindow::createActions() {
 
 void MainWindow::retranslate() {
     setWindowTitle(tr("Digit Studio"));
-    const QString pageNames[] = {tr("Train"), tr("Draw"), tr("Errors"), tr("Data"), tr("Quiz")};
+    const QString pageNames[] = {tr("Train"), tr("Draw"), tr("Errors"), tr("Data"), tr("Quiz"), tr("Inside")};
     const QString pageTips[] = {tr("Build a network and train it on MNIST"), tr("Draw a digit and see what the model thinks"),
                                 tr("What the model gets wrong on the test set"), tr("Browse the MNIST images"),
-                                tr("You against the model")};
+                                tr("You against the model"), tr("Look inside the network: layers, weights, saliency, embedding")};
     int widest = 0;
     for (int i = 0; i < PageCount; ++i) {
         pageList_->item(i)->setText(pageNames[i]);
@@ -288,6 +299,8 @@ QWidget* MainWindow::page(int index) const { return stack_->widget(index); }
 
 void MainWindow::showPage(int index) {
     if (index < 0 || index >= PageCount) return;
+    // The Inside page looks at the drawing as it is when the page opens.
+    if (index == InsidePageIndex && draw_->predictedDigit() >= 0) inside_->setImage(draw_->modelInput(), tr("your drawing"));
     stack_->setCurrentIndex(index);
     if (pageList_->currentRow() != index) {
         const QSignalBlocker block(pageList_);
@@ -533,7 +546,12 @@ bool MainWindow::saveScreenshots(const QString& dir, const QSize& size, QStringL
     if (!shoot(DataPageIndex)) return false;
     showPage(QuizPageIndex);
     quiz_->prepareScreenshot();
-    return shoot(QuizPageIndex);
+    if (!shoot(QuizPageIndex)) return false;
+    showPage(DrawPageIndex);
+    draw_->prepareScreenshot();
+    showPage(InsidePageIndex);
+    inside_->prepareScreenshot();
+    return shoot(InsidePageIndex);
 }
 
 }  // namespace digit::ui

@@ -1,5 +1,5 @@
 #pragma once
-// Digit Studio's main window: a page list on the left (Train, Draw, Errors, Data, Quiz), the pages
+// Digit Studio's main window: a page list on the left (Train, Draw, Errors, Data, Quiz, Inside), the pages
 // in a stack, the File / View / Train / Help menus, and a status bar with the data and model state.
 //
 // It owns the Session the pages share. Window geometry, the last page, the last model file and the
@@ -22,6 +22,8 @@ namespace digit::ui {
 class DataPage;
 class DrawPage;
 class ErrorsPage;
+class InsidePage;
+class KerasInterop;
 class QuizPage;
 class Session;
 class TrainPage;
@@ -29,7 +31,7 @@ class TrainPage;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    enum Page { TrainPageIndex, DrawPageIndex, ErrorsPageIndex, DataPageIndex, QuizPageIndex, PageCount };
+    enum Page { TrainPageIndex, DrawPageIndex, ErrorsPageIndex, DataPageIndex, QuizPageIndex, InsidePageIndex, PageCount };
 
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
@@ -44,6 +46,8 @@ public:
     QWidget* page(int index) const;
     TrainPage* trainPage() const { return train_; }
     DrawPage* drawPage() const { return draw_; }
+    InsidePage* insidePage() const { return inside_; }
+    KerasInterop* kerasInterop() const { return keras_; }  // Keras/ONNX import, export, code
 
     // Opens a model file; on failure the current model stays and an error is shown (non-modal).
     bool openModelFile(const QString& path);
@@ -93,6 +97,8 @@ private:
     ErrorsPage* errors_ = nullptr;
     DataPage* data_ = nullptr;
     QuizPage* quiz_ = nullptr;
+    InsidePage* inside_ = nullptr;
+    KerasInterop* keras_ = nullptr;
 
     QLabel* dataStatus_ = nullptr;
     QLabel* modelStatus_ = nullptr;

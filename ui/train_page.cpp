@@ -1,5 +1,6 @@
 #include "train_page.h"
 
+#include "history_csv.h"
 #include "network_editor.h"
 #include "presets.h"
 #include "session.h"
@@ -84,6 +85,8 @@ TrainPage::TrainPage(Session* session, QWidget* parent) : QWidget(parent), sessi
     presetLabel_->setBuddy(preset_);
     presetRow->addWidget(presetLabel_);
     presetRow->addWidget(preset_, 1);
+    currentModel_ = new QPushButton;
+    presetRow->addWidget(currentModel_);
     leftLayout->addLayout(presetRow);
     presetDescription_ = new QLabel;
     presetDescription_->setWordWrap(true);
@@ -95,6 +98,9 @@ TrainPage::TrainPage(Session* session, QWidget* parent) : QWidget(parent), sessi
     tabs_->addTab(scrolled(network_), QString());
     tabs_->addTab(scrolled(config_), QString());
     leftLayout->addWidget(tabs_, 1);
+    fromModel_ = new QCheckBox;
+    leftLayout->addWidget(fromModel_);
+    connect(currentModel_, &QPushButton::clicked, this, &TrainPage::loadCurrentModel);
 
     // Right: the run.
     auto* right = new QWidget;
@@ -166,8 +172,10 @@ TrainPage::TrainPage(Session* session, QWidget* parent) : QWidget(parent), sessi
     auto* runButtons = new QHBoxLayout;
     useRun_ = new QPushButton;
     saveRun_ = new QPushButton;
+    exportRun_ = new QPushButton;
     runButtons->addWidget(useRun_);
     runButtons->addWidget(saveRun_);
+    runButtons->addWidget(exportRun_);
     runButtons->addStretch(1);
     runsLayout->addWidget(runsLabel_);
     runsLayout->addWidget(runsView_, 1);
@@ -213,11 +221,14 @@ TrainPage::TrainPage(Session* session, QWidget* parent) : QWidget(parent), sessi
     connect(runsView_, &QTreeWidget::itemSelectionChanged, this, [this] {
         useRun_->setEnabled(selectedRun() >= 0);
         saveRun_->setEnabled(selectedRun() >= 0);
+        exportRun_->setEnabled(selectedRun() >= 0);
     });
     connect(runsView_, &QTreeWidget::itemDoubleClicked, this, &TrainPage::useSelectedRun);
     connect(useRun_, &QPushButton::clicked, this, &TrainPage::useSelectedRun);
     connect(saveRun_, &QPushButton::clicked, this, &TrainPage::saveSelectedRun);
+    connect(exportRun_, &QPushButton::clicked, this, &TrainPage::exportSelectedHistory);
     if (session_) connect(session_, &Session::dataLoaded, this, &TrainPage::onSpecOrConfigChanged);
+    if (session_) connect(session_, &Session::modelChanged, this, &TrainPage::onSpecOrConfigChanged);
 
     // The worker object on its own thread, as in the QThread documentation.
     thread_ = new QThread(this);
@@ -269,9 +280,14 @@ void TrainPage::retranslate() {
     summaryLabel_->setText(tr("Model summary"));
     runsLabel_->setText(tr("Runs of this session"));
     runsView_->setHeaderLabels({tr("Run"), tr("Validation"), tr("Test")});
+    currentModel_->setText(tr("Current model"));
+    currentModel_->setToolTip(tr("Take the network and training settings of the model in use (for example one imported from Keras) to train it further"));
+    fromModel_->setText(tr("Start from the current model's weights"));
     useRun_->setText(tr("&Use for predictions"));
     useRun_->setToolTip(tr("Make this run's model the one the Draw, Errors and Quiz pages use"));
     saveRun_->setText(tr("Save &as..."));
+    exportRun_->setText(tr("&History as CSV..."));
+    exportRun_->setToolTip(tr("Export the loss and accuracy of every batch and epoch of the selected run"));
     setState(state_);
     onSpecOrConfigChanged();
     refreshRuns();
@@ -305,6 +321,23 @@ void TrainPage::onPresetChosen(int index) {
     onSpecOrConfigChanged();
 }
 
+bool TrainPage::loadCurrentModel() {
+    if (!session_ || !session_->modelFile() || state_ != State::Idle) return false;
+    const ModelFile& m = *session_->modelFile();
+    const std::size_t limit = config_->trainLimit();
+    network_->setSpec(m.spec);
+    config_->setConfig(m.training);
+    config_->setTrainLimit(limit);
+    const Preset* p = nullptr;
+    for (const Preset& candidate : presets())
+        if (candidate.model == m.spec) p = &candidate;
+    const QSignalBlocker block(preset_);
+    preset_->setCurrentIndex(p ? preset_->findData(QString::fromStdString(p->name)) : preset_->count() - 1);
+    onSpecOrConfigChanged();
+    fromModel_->setChecked(true);
+    return true;
+}
+
 const Preset* TrainPage::matchingPreset() const {
     const Preset* p = find_preset(preset_->currentData().toString().toStdString());
     return p && p->model == network_->spec() ? p : nullptr;
@@ -325,6 +358,12 @@ void TrainPage::onSpecOrConfigChanged() {
         presetDescription_->setText(tr("Your own network: edit the layers and the training settings below."));
     QSettings().setValue(QStringLiteral("train/limit"), qulonglong(config_->trainLimit()));
     summaryTimer_->start();
+    // Starting from the current model's weights needs its network, unchanged.
+    if (!fromModel_) return;  // still being built
+    const bool fits = session_ && session_->modelFile() && session_->modelFile()->spec == network_->spec();
+    fromModel_->setEnabled(fits);
+    if (!fits) fromModel_->setChecked(false);
+    currentModel_->setEnabled(session_ && session_->modelFile());
 }
 
 TrainingJob TrainPage::makeJob() const {
@@ -336,6 +375,11 @@ TrainingJob TrainPage::makeJob() const {
     const Preset* p = matchingPreset();
     const QString base = p ? QString::fromStdString(p->name) : tr("custom");
     job.name = QStringLiteral("%1 #%2").arg(base).arg(runCounter_ + 1).toStdString();
+    if (fromModel_->isEnabled() && fromModel_->isChecked()) {
+        const auto& p = session_->model()->parameters();
+        job.start_weights.assign(p.begin(), p.end());
+        job.name = QStringLiteral("%1 #%2").arg(session_->modelName()).arg(runCounter_ + 1).toStdString();
+    }
     return job;
 }
 
@@ -561,6 +605,7 @@ void TrainPage::refreshRuns() {
     }
     useRun_->setEnabled(selectedRun() >= 0);
     saveRun_->setEnabled(selectedRun() >= 0);
+    exportRun_->setEnabled(selectedRun() >= 0);
 }
 
 int TrainPage::selectedRun() const {
@@ -597,6 +642,34 @@ void TrainPage::saveSelectedRun() {
         showMessage(tr("Could not save the model to %1: %2").arg(path.toHtmlEscaped(), QString::fromUtf8(e.what()).toHtmlEscaped()), true);
     }
     refreshRuns();
+}
+
+bool TrainPage::exportHistory(int index, const QString& path, QString* error) {
+    if (index < 0 || index >= static_cast<int>(runs_.size())) return false;
+    try {
+        save_history_csv(path.toStdString(), runs_[static_cast<std::size_t>(index)].result.history);
+        return true;
+    } catch (const std::exception& e) {
+        if (error) *error = tr("Could not write the history to %1: %2").arg(path, QString::fromUtf8(e.what()));
+        return false;
+    }
+}
+
+void TrainPage::exportSelectedHistory() {
+    const int i = selectedRun();
+    if (i < 0) return;
+    QSettings settings;
+    QString dir = settings.value(QStringLiteral("paths/models")).toString();
+    if (dir.isEmpty()) dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    QString file = runs_[static_cast<std::size_t>(i)].name;
+    file.replace(QStringLiteral(" #"), QStringLiteral("-run"));
+    file.replace(QLatin1Char(' '), QLatin1Char('-'));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export History"), QDir(dir).filePath(file + QStringLiteral("-history.csv")),
+                                                      tr("CSV files (*.csv)"));
+    if (path.isEmpty()) return;
+    QString error;
+    if (exportHistory(i, path, &error)) emit statusMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
+    else showMessage(error.toHtmlEscaped(), true);
 }
 
 void TrainPage::prepareScreenshot() {

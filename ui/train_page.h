@@ -51,6 +51,10 @@ public:
 
     // Selects a preset by name (fills the editors); false if there is none of that name.
     bool selectPreset(const QString& name);
+    // Fills the editors with the current model's network and training settings (e.g. a model
+    // imported from Keras) and ticks "start from its weights", so Start trains it further.
+    bool loadCurrentModel();
+    QCheckBox* startFromModelBox() const { return fromModel_; }
 
     struct Run {
         QString name;
@@ -58,6 +62,8 @@ public:
         QString path;  // where it was saved, or empty
     };
     const std::vector<Run>& runs() const { return runs_; }
+    // Writes run `index`'s history as CSV (core/history_csv.h); false + *error on failure.
+    bool exportHistory(int index, const QString& path, QString* error);
 
     // For tests and the main window.
     NetworkEditor* networkEditor() const { return network_; }
@@ -112,6 +118,7 @@ private:
     void refreshRuns();
     void useSelectedRun();
     void saveSelectedRun();
+    void exportSelectedHistory();
     int selectedRun() const;
 
     Session* session_;
@@ -141,6 +148,8 @@ private:
     QLabel* epochLine_ = nullptr;
     TrainingChart* chart_ = nullptr;
     QCheckBox* overlay_ = nullptr;
+    QPushButton* currentModel_ = nullptr;  // "Current model": loadCurrentModel()
+    QCheckBox* fromModel_ = nullptr;       // start from the current model's weights
     QLabel* summaryLabel_ = nullptr;
     QPlainTextEdit* summary_ = nullptr;
     QTimer* summaryTimer_ = nullptr;
@@ -148,6 +157,7 @@ private:
     QTreeWidget* runsView_ = nullptr;
     QPushButton* useRun_ = nullptr;
     QPushButton* saveRun_ = nullptr;
+    QPushButton* exportRun_ = nullptr;
 
     std::vector<Run> runs_;
     QString testResult_;
