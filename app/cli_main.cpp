@@ -567,7 +567,7 @@ int cmd_predict(const Args& a) {
 int cmd_bench(const Args& a) {
     a.no_positional("bench");
     const Preset& p = preset_arg(a);
-    TrainConfig t = training_from_args(p, a);
+    TrainConfig t = training_from_args(p.training, a);
     const double peak = a.real("peak-gflops", 1e-3, 1e9).value_or(0);  // checked before 15 s of training, not after
     if (!a.has("epochs")) t.epochs = 2;
     t.early_stopping.enabled = false;

@@ -70,7 +70,7 @@ inline bool read_at(std::ifstream& in, std::uint64_t at, std::uint8_t* dst, std:
 // stored as they are, or a gzip stream (one or more members); zip entries go through libzip
 // (zip_reader.h). Headers
 // are read first and payloads then go straight into their final buffer, so no array is ever held
-// twice and nothing is allocated on a header's word alone. position() counts decoded bytes: the
+// twice and nothing is allocated on a header's word alone (read_up_to). position() counts decoded bytes: the
 // offsets IDX and .npy headers speak of.
 class Stream {
 public:
@@ -100,6 +100,25 @@ public:
         pos_ += got;
         return got;
     }
+    // Reads up to n bytes into out, resized to what was read. A header's count is only a claim:
+    // stored data is never allocated past what the file holds, and compressed data (whose size
+    // is known only by decoding it) grows the buffer with what arrives, doubling from 1 MiB. So a
+    // 40-byte gzip file whose header claims 256 MiB allocates 1 MiB, not 256 (fuzz_idx_gzip).
+    std::size_t read_up_to(std::vector<std::uint8_t>& out, std::uint64_t n) {
+        if (coding_ == Coding::stored) n = std::min<std::uint64_t>(n, length_ - consumed_);
+        out.clear();
+        std::size_t have = 0;
+        while (have < n) {
+            const auto want = static_cast<std::size_t>(
+                coding_ == Coding::stored ? n : std::min<std::uint64_t>(n, std::max<std::size_t>(2 * have, kGrowFrom)));
+            out.resize(want);
+            const std::size_t got = read(out.data() + have, want - have);
+            have += got;
+            if (have < want) break;  // the data ended early
+        }
+        out.resize(have);
+        return have;
+    }
     // True if no byte is left. Consumes at most one byte: ask only once everything expected is read.
     bool at_end() {
         std::uint8_t b;
@@ -113,6 +132,8 @@ public:
     }
 
 private:
+    static constexpr std::size_t kGrowFrom = std::size_t(1) << 20;
+
     std::size_t read_stored(std::uint8_t* dst, std::size_t n) {
         n = static_cast<std::size_t>(std::min<std::uint64_t>(n, length_ - consumed_));
         if (n > 0 && !read_at(in_, begin_ + consumed_, dst, n))

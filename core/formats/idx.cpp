@@ -85,8 +85,7 @@ IdxArray read_idx(const std::string& path, bool images) {
                                              bytes_text(*size - header - payload) + " too many");
     }
 
-    a.data.resize(static_cast<std::size_t>(payload));
-    const std::size_t n = s.read(a.data.data(), a.data.size());
+    const std::size_t n = s.read_up_to(a.data, payload);
     if (n < payload)
         throw fail(header + n, "truncated: the header promises " + promise + ", the data ends after " +
                                    std::to_string(header + n) + " bytes");
