@@ -386,6 +386,10 @@ ModelFile make_model_file(const Network& net, const TrainConfig& training, const
     return m;
 }
 
+std::string model_setup_text(const ModelFile& model) { return header_text(model); }
+
+ModelFile parse_model_setup(const std::string& text) { return parse_header("setup", text, 0); }
+
 std::unique_ptr<Network> network_from_file(const ModelFile& model) {
     auto net = std::make_unique<Network>(model.spec);
     std::vector<Scalar> p(model.parameters.begin(), model.parameters.end());

@@ -296,11 +296,18 @@ int QuizPage::personScore() const {
 
 int QuizPage::modelScore() const {
     int n = 0;
-    for (std::size_t i = 0; i < answers_.size(); ++i) n += modelAnswers_[i] == labels_[i];
+    for (std::size_t i = 0; i < answers_.size(); ++i) n += answers_[i] != kAmbiguous && modelAnswers_[i] == labels_[i];
     return n;
 }
 
 int QuizPage::ambiguousCount() const { return int(std::count(answers_.begin(), answers_.end(), kAmbiguous)); }
+
+int QuizPage::scoredCount() const { return currentIndex() - ambiguousCount(); }
+
+QString QuizPage::scoringRule() {
+    return tr("Images you call ambiguous are left out of both scores: each score is right answers out of the "
+              "images you answered with a digit.");
+}
 
 int QuizPage::modelAnswer(int question) const {
     return question >= 0 && question < int(modelAnswers_.size()) ? modelAnswers_[std::size_t(question)] : -1;
@@ -351,12 +358,17 @@ void QuizPage::showQuestion() {
     progress_->setValue(i);
     const Dataset& test = session_->data()->test;
     image_->setImage(mnistToImage(test.image(std::size_t(round_[std::size_t(i)]))));
-    const int answered = currentIndex();
-    personScore_->setText(tr("<b>You:</b> %1").arg(scoreText(personScore(), answered)));
-    ambiguous_->setText(ambiguousCount() > 0 ? tr("%1 called ambiguous").arg(ambiguousCount()) : QString());
+    showScores();
+}
+
+void QuizPage::showScores() {
+    const int scored = scoredCount();
+    personScore_->setText(tr("<b>You:</b> %1").arg(scoreText(personScore(), scored)));
+    ambiguous_->setText(ambiguousCount() > 0 ? tr("%1 called ambiguous (not scored)").arg(ambiguousCount()) : QString());
     modelScore_->setText(modelName_.isEmpty() ? tr("<b>Model:</b> no model")
-                                              : tr("<b>Model:</b> %1").arg(scoreText(modelScore(), answered)));
-    modelScore_->setToolTip(modelName_);
+                                              : tr("<b>Model:</b> %1").arg(scoreText(modelScore(), scored)));
+    for (QLabel* l : {personScore_, modelScore_, ambiguous_}) l->setToolTip(scoringRule());
+    if (!modelName_.isEmpty()) modelScore_->setToolTip(tr("Model: %1").arg(modelName_) + QStringLiteral("\n") + scoringRule());
 }
 
 void QuizPage::finishRound() {
@@ -374,25 +386,16 @@ void QuizPage::finishRound() {
 }
 
 void QuizPage::showResults() {
-    const int n = currentIndex();
+    const int scored = scoredCount();
     const int amb = ambiguousCount();
     QString text = tr("You: <b>%1</b> &nbsp;&nbsp; Model%2: <b>%3</b>")
-                       .arg(scoreText(personScore(), n),
+                       .arg(scoreText(personScore(), scored),
                             modelName_.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(modelName_.toHtmlEscaped()),
-                            modelName_.isEmpty() ? tr("no model") : scoreText(modelScore(), n));
-    if (amb > 0) {
-        // The fair comparison leaves out the images the person would not call.
-        int you = 0, model = 0;
-        for (std::size_t i = 0; i < answers_.size(); ++i) {
-            if (answers_[i] == kAmbiguous) continue;
-            you += answers_[i] == labels_[i];
-            model += modelAnswers_[i] == labels_[i];
-        }
-        text += QStringLiteral("<br>") +
-                tr("Leaving out the images you called ambiguous (%1): you %2, the model %3.")
-                    .arg(QString::number(amb), scoreText(you, n - amb), scoreText(model, n - amb));
-    }
+                            modelName_.isEmpty() ? tr("no model") : scoreText(modelScore(), scored));
+    if (amb > 0)
+        text += QStringLiteral("<br>") + tr("%n image(s) you called ambiguous are not scored, for you or the model.", nullptr, amb);
     summary_->setText(text);
+    summary_->setToolTip(scoringRule());
 
     std::vector<DigitGridItem> items;
     const Dataset& test = session_->data()->test;
@@ -445,7 +448,8 @@ void QuizPage::fillHistory() {
             const int you = r.value(QStringLiteral("person")).toInt();
             const int model = r.value(QStringLiteral("model")).toInt();
             const int amb = r.value(QStringLiteral("ambiguous")).toInt();
-            const auto pct = [n](int k) { return n > 0 ? QStringLiteral("%1%").arg(100.0 * k / n, 0, 'f', 1) : QString(); };
+            const int scored = n - amb;  // the same rule as the round's own scores
+            const auto pct = [scored](int k) { return scored > 0 ? QStringLiteral("%1%").arg(100.0 * k / scored, 0, 'f', 1) : QString(); };
             const QString when = locale.toString(r.value(QStringLiteral("when")).toDateTime(), QLocale::ShortFormat);
             const QStringList cells = {when, QString::number(n), pct(you), model < 0 ? QStringLiteral("-") : pct(model),
                                        QString::number(amb)};
@@ -454,7 +458,7 @@ void QuizPage::fillHistory() {
                 if (c > 0) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
                 table->setItem(row, c, item);
             }
-            table->item(row, 2)->setToolTip(tr("%1 of %2 right").arg(you).arg(n));
+            table->item(row, 2)->setToolTip(tr("%1 of %2 right").arg(you).arg(scored) + QStringLiteral("\n") + scoringRule());
             table->item(row, 3)->setToolTip(r.value(QStringLiteral("modelName")).toString());
         }
     }

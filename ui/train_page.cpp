@@ -1,5 +1,7 @@
 #include "train_page.h"
 
+#include "model_library.h"
+#include "model_picker.h"
 #include "network_editor.h"
 #include "presets.h"
 #include "session.h"
@@ -124,7 +126,12 @@ TrainPage::TrainPage(Session* session, QWidget* parent) : QWidget(parent), sessi
     message_->setWordWrap(true);
     message_->setTextFormat(Qt::RichText);
     message_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    rightLayout->addWidget(message_);
+    useLast_ = new QPushButton;
+    useLast_->hide();
+    auto* messageRow = new QHBoxLayout;
+    messageRow->addWidget(message_, 1);
+    messageRow->addWidget(useLast_, 0, Qt::AlignTop);
+    rightLayout->addLayout(messageRow);
 
     auto* chartBox = new QWidget;
     auto* chartLayout = new QVBoxLayout(chartBox);
@@ -216,6 +223,13 @@ TrainPage::TrainPage(Session* session, QWidget* parent) : QWidget(parent), sessi
     });
     connect(runsView_, &QTreeWidget::itemDoubleClicked, this, &TrainPage::useSelectedRun);
     connect(useRun_, &QPushButton::clicked, this, &TrainPage::useSelectedRun);
+    connect(useLast_, &QPushButton::clicked, this, [this] {
+        if (!runs_.empty()) useRun(runs_.size() - 1);
+    });
+    if (session_) {
+        connect(session_->library(), &ModelLibrary::entriesChanged, this, &TrainPage::refreshRuns);
+        connect(session_->library(), &ModelLibrary::currentChanged, this, &TrainPage::refreshRuns);
+    }
     connect(saveRun_, &QPushButton::clicked, this, &TrainPage::saveSelectedRun);
     if (session_) connect(session_, &Session::dataLoaded, this, &TrainPage::onSpecOrConfigChanged);
 
@@ -231,11 +245,37 @@ TrainPage::TrainPage(Session* session, QWidget* parent) : QWidget(parent), sessi
 
     retranslate();
     setState(State::Idle);
+    restoreSetup();
+}
+
+void TrainPage::restoreSetup() {
     QSettings settings;
+    // The network and settings as they were left, edits included (the model file's text header);
+    // read before selecting the preset, which saves its own.
+    const QString setup = settings.value(QStringLiteral("train/setup")).toString();
+    const auto limit = settings.value(QStringLiteral("train/limit"), 0).toULongLong();
     const QString name = settings.value(QStringLiteral("train/preset"), QStringLiteral("mlp-128-32")).toString();
     if (!selectPreset(name)) selectPreset(QStringLiteral("mlp-128-32"));
-    const auto limit = settings.value(QStringLiteral("train/limit"), 0).toULongLong();
+    if (!setup.isEmpty()) {
+        try {
+            const ModelFile m = parse_model_setup(setup.toStdString());
+            network_->setSpec(m.spec);
+            config_->setConfig(m.training);
+        } catch (const std::exception&) {
+            // A setup from another version that no longer parses: the preset's stands.
+        }
+    }
     config_->setTrainLimit(static_cast<std::size_t>(limit));
+    onSpecOrConfigChanged();
+}
+
+void TrainPage::saveSetup() const {
+    ModelFile m;
+    m.spec = network_->spec();
+    m.training = config_->config();
+    QSettings settings;
+    settings.setValue(QStringLiteral("train/setup"), QString::fromStdString(model_setup_text(m)));
+    settings.setValue(QStringLiteral("train/limit"), qulonglong(config_->trainLimit()));
 }
 
 TrainPage::~TrainPage() {
@@ -270,6 +310,8 @@ void TrainPage::retranslate() {
     runsLabel_->setText(tr("Runs of this session"));
     runsView_->setHeaderLabels({tr("Run"), tr("Validation"), tr("Test")});
     useRun_->setText(tr("&Use for predictions"));
+    useLast_->setText(tr("Use This Model"));
+    useLast_->setToolTip(tr("Let this run predict on the Draw, Errors and Quiz pages"));
     useRun_->setToolTip(tr("Make this run's model the one the Draw, Errors and Quiz pages use"));
     saveRun_->setText(tr("Save &as..."));
     setState(state_);
@@ -323,7 +365,7 @@ void TrainPage::onSpecOrConfigChanged() {
                                         .arg(QString::fromStdString(p->description), percent(p->tutorial_accuracy)));
     else
         presetDescription_->setText(tr("Your own network: edit the layers and the training settings below."));
-    QSettings().setValue(QStringLiteral("train/limit"), qulonglong(config_->trainLimit()));
+    saveSetup();
     summaryTimer_->start();
 }
 
@@ -404,6 +446,7 @@ void TrainPage::beginRun(const TrainingJob& job) {
     speed_->clear();
     epochLine_->clear();
     testResult_.clear();
+    useLast_->hide();
     message_->setProperty("problems", false);
     showMessage(tr("Training %1...").arg(runName_.toHtmlEscaped()), false);
     setState(State::Running);
@@ -493,7 +536,15 @@ void TrainPage::onFinished(const TrainingResult& result) {
     setState(State::Idle);
     progress_->setValue(progress_->maximum());
     speed_->setText(tr("%1 in total").arg(duration(result.seconds)));
-    runs_.push_back({runName_, result, QString()});
+    // Every run joins the model library; one that diverged is not offered on quit.
+    quint64 libraryId = 0;
+    if (session_) {
+        ModelLibrary* library = session_->library();
+        const int index = library->addRun(result.model, runName_, /*unsaved=*/!h.diverged);
+        libraryId = library->entry(index).id;
+    }
+    runs_.push_back({runName_, result, libraryId});
+    const bool useAtOnce = QSettings().value(ModelMenu::useFinishedRunsKey(), false).toBool();
 
     QString reason;
     if (h.stop_reason == "completed") reason = tr("finished all %n epoch(s)", nullptr, static_cast<int>(h.epochs.size()));
@@ -519,12 +570,15 @@ void TrainPage::onFinished(const TrainingResult& result) {
                     true);
         emit statusMessage(tr("Training diverged: try a smaller learning rate"));
     } else {
-        if (session_) session_->setModel(result.model);
+        if (useAtOnce) useRun(runs_.size() - 1);
         QString html = tr("<b>%1</b>: %2. %3.").arg(runName_.toHtmlEscaped(), reason.toHtmlEscaped(), testResult_.toHtmlEscaped());
         if (runReference_ > 0 && result.tested)
             html += QStringLiteral(" ") + tr("The tutorial reports %1 with the full data set and all epochs.").arg(percent(runReference_));
-        html += QStringLiteral("<br>") + tr("It now predicts on the other pages; save it with File > Save Model.");
+        html += QStringLiteral("<br>") +
+                (useAtOnce ? tr("It now predicts on the other pages (Models > Use Each Finished Run at Once).")
+                           : tr("The model in use stays until you choose this one; it is in the Models menu, not saved yet."));
         showMessage(html, false);
+        useLast_->setVisible(!useAtOnce && session_ != nullptr);
         emit statusMessage(tr("%1 trained: %2").arg(runName_, testResult_));
     }
     refreshRuns();
@@ -543,21 +597,36 @@ void TrainPage::onFailed(const QString& message) {
 }
 
 void TrainPage::refreshRuns() {
+    const int selected = selectedRun();
+    const QSignalBlocker block(runsView_);
     runsView_->clear();
+    const ModelLibrary* library = session_ ? session_->library() : nullptr;
+    const int current = library ? library->currentIndex() : -1;
     for (const Run& r : runs_) {
         const History& h = r.result.history;
+        const int entry = library ? library->indexOfId(r.libraryId) : -1;
         auto* item = new QTreeWidgetItem(runsView_);
         item->setText(0, h.diverged ? tr("%1 (diverged)").arg(r.name) : r.name);
         item->setText(1, !h.epochs.empty() && h.epochs.back().has_validation ? percent(h.epochs.back().val_accuracy)
                                                                             : QStringLiteral("–"));
         item->setText(2, r.result.tested ? percent(r.result.test.accuracy) : QStringLiteral("–"));
-        const QString saved = r.path.isEmpty() ? tr("Not saved") : QDir::toNativeSeparators(r.path);
+        const QString path = entry >= 0 ? library->entry(entry).path : QString();
+        const QString saved = path.isEmpty() ? tr("Not saved") : QDir::toNativeSeparators(path);
         item->setToolTip(0, tr("%n epoch(s) in %1", nullptr, static_cast<int>(h.epochs.size())).arg(duration(r.result.seconds)) +
                                 QStringLiteral("\n") + saved);
         for (int c = 1; c < 3; ++c) item->setTextAlignment(c, Qt::AlignRight | Qt::AlignVCenter);
+        if (entry >= 0 && entry == current) {
+            // The run that predicts now.
+            QFont bold = item->font(0);
+            bold.setBold(true);
+            for (int c = 0; c < 3; ++c) item->setFont(c, bold);
+            item->setToolTip(0, item->toolTip(0) + QStringLiteral("\n") + tr("Predicts on the other pages now"));
+        }
     }
+    if (selected >= 0 && selected < runsView_->topLevelItemCount()) runsView_->setCurrentItem(runsView_->topLevelItem(selected));
     useRun_->setEnabled(selectedRun() >= 0);
     saveRun_->setEnabled(selectedRun() >= 0);
+    if (!runs_.empty() && library && library->indexOfId(runs_.back().libraryId) == current) useLast_->hide();
 }
 
 int TrainPage::selectedRun() const {
@@ -567,34 +636,24 @@ int TrainPage::selectedRun() const {
 
 void TrainPage::useSelectedRun() {
     const int i = selectedRun();
-    if (i < 0 || !session_) return;
-    session_->setModel(runs_[static_cast<std::size_t>(i)].result.model, runs_[static_cast<std::size_t>(i)].path);
-    emit statusMessage(tr("%1 now predicts on the other pages").arg(runs_[static_cast<std::size_t>(i)].name));
+    if (i >= 0) useRun(std::size_t(i));
+}
+
+void TrainPage::useRun(std::size_t run) {
+    if (run >= runs_.size() || !session_) return;
+    ModelLibrary* library = session_->library();
+    const int index = library->indexOfId(runs_[run].libraryId);
+    if (index >= 0 && library->use(index)) emit statusMessage(tr("%1 now predicts on the other pages").arg(runs_[run].name));
 }
 
 void TrainPage::saveSelectedRun() {
     const int i = selectedRun();
-    if (i < 0) return;
-    Run& run = runs_[static_cast<std::size_t>(i)];
-    QSettings settings;
-    QString dir = settings.value(QStringLiteral("paths/models")).toString();
-    if (dir.isEmpty()) dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    QString file = run.name;
-    file.replace(QStringLiteral(" #"), QStringLiteral("-run"));
-    file.replace(QLatin1Char(' '), QLatin1Char('-'));
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save Model"), QDir(dir).filePath(file + QStringLiteral(".dsm")),
-                                                      tr("Digit Studio models (*.dsm)"));
-    if (path.isEmpty()) return;
-    try {
-        save_model(path.toStdString(), run.result.model);
-        run.path = path;
-        settings.setValue(QStringLiteral("paths/models"), QFileInfo(path).absolutePath());
-        emit statusMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
-    } catch (const std::exception& e) {
-        showMessage(tr("Could not save the model to %1: %2").arg(path.toHtmlEscaped(), QString::fromUtf8(e.what()).toHtmlEscaped()), true);
-    }
-    refreshRuns();
+    if (i < 0 || !session_) return;
+    const int index = session_->library()->indexOfId(runs_[std::size_t(i)].libraryId);
+    if (index >= 0) emit saveRequested(index);
 }
+
+QString TrainPage::speedText() const { return speed_->text(); }
 
 void TrainPage::prepareScreenshot() {
     // A short real run, synchronously on this thread: the page's own slots receive the worker's

@@ -3,6 +3,7 @@
 // keeping the model it had, and remembers the page, geometry, last model and language.
 #include "main_window.h"
 #include "session.h"
+#include "model_library.h"
 
 #include "model_io.h"
 #include "network.h"
@@ -170,7 +171,7 @@ private slots:
             geometry = w.geometry();
             QVERIFY(w.close());  // saves the settings
         }
-        QCOMPARE(QSettings().value(QStringLiteral("model/last")).toString(), goodModel_);
+        QCOMPARE(QSettings().value(ModelLibrary::currentKey()).toString(), goodModel_);
         {
             MainWindow w;
             w.startUp(QString(), /*loadData=*/false);

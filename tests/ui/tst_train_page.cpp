@@ -2,6 +2,7 @@
 // trains on a worker thread, the charts get points, the test accuracy is shown and the session
 // gets the model; pause/resume and stop work; impossible set-ups are explained and do not start;
 // a diverging run ends with a message and the page keeps working.
+#include "model_library.h"
 #include "network_editor.h"
 #include "session.h"
 #include "train_page.h"
@@ -101,12 +102,54 @@ private slots:
         QVERIFY(page->testResultText().contains(QStringLiteral("Test accuracy")));
         QVERIFY(page->messageText().contains(QStringLiteral("Test accuracy")));
 
-        // The session predicts with the trained weights now.
+        // The finished run joins the library but does not take over: the model in use stays
+        // until the person chooses the run.
+        QCOMPARE(modelChanged.count(), 0);
+        QVERIFY(!session_.modelFile() || session_.modelFile()->parameters != r.model.parameters);
+        ModelLibrary* library = session_.library();
+        const int entry = library->indexOfId(page->runs().front().libraryId);
+        QVERIFY(entry >= 0);
+        QVERIFY(library->entry(entry).unsaved);
+        QVERIFY(library->currentIndex() != entry);
+        QVERIFY(page->useLastRunButton()->isVisible());
+        QVERIFY(page->messageText().contains(QStringLiteral("until you choose")));
+
+        click(page->useLastRunButton());
         QCOMPARE(modelChanged.count(), 1);
+        QCOMPARE(library->currentIndex(), entry);
         QVERIFY(session_.modelFile());
         QVERIFY(session_.modelFile()->parameters == r.model.parameters);
         QVERIFY(session_.modelFile()->spec == mlp32());
         QVERIFY(session_.modelPath().isEmpty());
+        QVERIFY(!page->useLastRunButton()->isVisible());
+    }
+
+    void finishedRunTakesOverWhenTheSettingSaysSo() {
+        QSettings().setValue(QStringLiteral("models/useFinishedRuns"), true);
+        auto page = makePage(mlp32(), adam(1), 1000);
+        QSignalSpy ended(page.get(), &TrainPage::trainingEnded);
+        click(page->startButton());
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 120000);
+        QSettings().remove(QStringLiteral("models/useFinishedRuns"));
+        QVERIFY(session_.modelFile());
+        QVERIFY(session_.modelFile()->parameters == page->runs().back().result.model.parameters);
+        QVERIFY(!page->useLastRunButton()->isVisible());
+    }
+
+    void networkAndSettingsSurviveARestart() {
+        ModelSpec spec = mlp32();
+        spec.layers.insert(spec.layers.begin() + 1, LayerSpec::dropout(0.25f));
+        TrainConfig config = adam(7);
+        config.batch_size = 64;
+        config.early_stopping.enabled = true;
+        config.early_stopping.restore_best_weights = true;
+        {
+            auto page = makePage(spec, config, 1234);
+        }
+        auto again = std::make_unique<TrainPage>(&session_);
+        QVERIFY(again->networkEditor()->spec() == spec);
+        QVERIFY(again->configEditor()->config() == config);
+        QCOMPARE(again->configEditor()->trainLimit(), std::size_t(1234));
     }
 
     void pauseKeepsStateAndResumeContinues() {
