@@ -58,7 +58,7 @@ DrawPage::DrawPage(Session* session, QWidget* parent) : QWidget(parent), session
     clear_ = new QPushButton(tr("Clear"), this);
     clear_->setToolTip(tr("Clear the pad (Undo brings the drawing back)"));
     undo_ = new QPushButton(tr("Undo"), this);
-    undo_->setToolTip(tr("Remove the last stroke (%1)").arg(QKeySequence(QKeySequence::Undo).toString(QKeySequence::NativeText)));
+    undo_->setToolTip(tr("Take back the last stroke or Clear (%1)").arg(QKeySequence(QKeySequence::Undo).toString(QKeySequence::NativeText)));
     undo_->setEnabled(false);
     auto* brushLabel = new QLabel(tr("Brush:"), this);
     brush_ = new QSlider(Qt::Horizontal, this);

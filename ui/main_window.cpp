@@ -102,6 +102,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
     dataStatus_ = new QLabel;
     modelStatus_ = new QToolButton;
+    modelStatus_->setObjectName(QStringLiteral("modelButton"));
     modelStatus_->setAutoRaise(true);
     modelStatus_->setPopupMode(QToolButton::InstantPopup);
     modelStatus_->setToolButtonStyle(Qt::ToolButtonTextOnly);

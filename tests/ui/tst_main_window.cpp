@@ -9,6 +9,12 @@
 #include "network.h"
 
 #include <QAction>
+#include <QApplication>
+#include <QDir>
+#include <QScreen>
+#include <QStatusBar>
+#include <QTimer>
+#include <QToolButton>
 #include <QCoreApplication>
 #include <QDialog>
 #include <QElapsedTimer>
@@ -165,7 +171,7 @@ private slots:
             MainWindow w;
             w.show();
             QVERIFY(QTest::qWaitForWindowExposed(&w));
-            w.resize(1000, 700);
+            w.resize(760, 560);  // inside the offscreen screen (800x600)
             w.showPage(MainWindow::DataPageIndex);
             QVERIFY(w.openModelFile(goodModel_));
             geometry = w.geometry();
@@ -176,7 +182,8 @@ private slots:
             MainWindow w;
             w.startUp(QString(), /*loadData=*/false);
             QCOMPARE(w.currentPage(), int(MainWindow::DataPageIndex));
-            QCOMPARE(w.size(), geometry.size());
+            // (As large as it was, as far as the offscreen screen allows.)
+            QCOMPARE(w.size(), geometry.size().boundedTo(w.screen()->availableGeometry().size()));
             // The last model comes back.
             QCOMPARE(w.session()->modelPath(), goodModel_);
             QCOMPARE(w.session()->modelName(), QStringLiteral("good one"));
@@ -190,6 +197,107 @@ private slots:
         // No crash, no error box: the default model (if this build ships one) or none.
         QVERIFY(!w.findChild<QMessageBox*>());
         QVERIFY(w.session()->modelPath().isEmpty());
+    }
+
+    void bundledModelIsThereAfterARestartWithAnotherModelOpen() {
+        {
+            MainWindow w;
+            w.startUp(QString(), /*loadData=*/false);
+            ModelLibrary* library = w.session()->library();
+            QCOMPARE(library->count(), 1);
+            QCOMPARE(library->entry(0).kind, ModelLibrary::Kind::Bundled);
+            QCOMPARE(w.session()->modelName(), QStringLiteral("best"));
+            QVERIFY(w.openModelFile(goodModel_));
+            // Opening it again (another spelling of the path) adds nothing.
+            QVERIFY(w.openModelFile(QDir(dir_.path()).filePath(QStringLiteral("./good.dsm"))));
+            QCOMPARE(library->count(), 2);
+            QVERIFY(w.close());
+        }
+        MainWindow w;
+        w.startUp(QString(), /*loadData=*/false);
+        ModelLibrary* library = w.session()->library();
+        QCOMPARE(library->count(), 2);
+        QCOMPARE(library->entry(0).kind, ModelLibrary::Kind::Bundled);
+        QCOMPARE(w.session()->modelName(), QStringLiteral("good one"));
+        QVERIFY(library->use(0));
+        QCOMPARE(w.session()->modelName(), QStringLiteral("best"));
+        QVERIFY(w.session()->model());
+    }
+
+    void quittingWithAnUnsavedRunAsks_data() {
+        QTest::addColumn<int>("answer");
+        QTest::addColumn<bool>("closes");
+        QTest::newRow("cancel") << int(QMessageBox::Cancel) << false;
+        QTest::newRow("discard") << int(QMessageBox::Discard) << true;
+    }
+
+    void quittingWithAnUnsavedRunAsks() {
+        QFETCH(int, answer);
+        QFETCH(bool, closes);
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.session()->library()->addRun(tinyModel("mlp-128-32 #1"), QStringLiteral("mlp-128-32 #1"));
+        // Answer the modal question when it comes up.
+        QString asked;
+        QTimer::singleShot(0, &w, [&] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            if (!box) return;
+            asked = box->text();
+            box->button(QMessageBox::StandardButton(answer))->click();
+        });
+        QCOMPARE(w.close(), closes);
+        QVERIFY2(asked.contains(QStringLiteral("mlp-128-32 #1")), qPrintable(asked));
+        QCOMPARE(w.isVisible(), !closes);
+    }
+
+    void quittingWithoutUnsavedRunsDoesNotAsk() {
+        MainWindow w;
+        w.show();
+        w.session()->library()->addRun(tinyModel("loaded"), QStringLiteral("loaded"), /*unsaved=*/false);
+        QVERIFY(w.close());
+    }
+
+    void statusMessagesAreElidedAndNameAPathOnce() {
+        MainWindow w;
+        w.resize(900, 600);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.startUp(QString(), /*loadData=*/false);
+        const QString bad = dir_.filePath(QStringLiteral("a-rather-long-folder-name/another-long-folder/not-there.dsm"));
+        QVERIFY(!w.openModelFile(bad));
+        closeMessageBoxes(&w);
+        QCOMPARE(w.lastError().count(QStringLiteral("not-there.dsm")), 1);
+        // The message fits left of the model and data labels.
+        const QString shown = w.statusText();
+        QVERIFY(!shown.isEmpty());
+        auto* bar = w.statusBar();
+        const int textWidth = bar->fontMetrics().horizontalAdvance(shown);
+        QWidget* model = w.findChild<QToolButton*>(QStringLiteral("modelButton"));
+        QVERIFY(model);
+        QVERIFY(model->isVisible());
+        QVERIFY2(textWidth < model->geometry().left(), qPrintable(QStringLiteral("%1 >= %2").arg(textWidth).arg(model->geometry().left())));
+    }
+
+    void saveAsHasAShortcut() {
+        MainWindow w;
+        bool found = false;
+        for (QAction* a : w.findChildren<QAction*>())
+            if (a->shortcut() == QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S)) found = true;
+        QVERIFY(found);
+    }
+
+    void savedGeometryIsKeptOnScreen() {
+        QSettings().setValue(QStringLiteral("window/geometry"), QByteArray());
+        {
+            MainWindow w;
+            w.setGeometry(5000, 4000, 1400, 900);  // far off any screen
+            w.saveSettings();
+        }
+        MainWindow w;
+        const QRect available = w.screen()->availableGeometry();
+        QVERIFY2(available.contains(w.geometry()),
+                 qPrintable(QStringLiteral("%1,%2 %3x%4").arg(w.x()).arg(w.y()).arg(w.width()).arg(w.height())));
     }
 
     void languageChoiceIsRemembered() {
