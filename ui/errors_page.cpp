@@ -13,6 +13,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QThread>
 #include <QVBoxLayout>
@@ -56,6 +57,9 @@ ErrorsPage::ErrorsPage(Session* session, QWidget* parent) : QWidget(parent), ses
     QFont statusFont = status_->font();
     statusFont.setPointSizeF(statusFont.pointSizeF() * 1.1);
     status_->setFont(statusFont);
+    progress_ = new QProgressBar(this);
+    progress_->setTextVisible(true);
+    progress_->hide();
 
     mistakesButton_ = new QPushButton(tr("Mistakes"), this);
     correctButton_ = new QPushButton(tr("Correct"), this);
@@ -111,6 +115,7 @@ ErrorsPage::ErrorsPage(Session* session, QWidget* parent) : QWidget(parent), ses
 
     auto* left = new QVBoxLayout;
     left->addWidget(status_);
+    left->addWidget(progress_);
     left->addLayout(filters);
     left->addWidget(grid_, 1);
 
@@ -209,11 +214,21 @@ void ErrorsPage::refresh() {
     dirty_ = false;
     failure_.clear();
     const int generation = ++generation_;
+    checked_ = 0;
     if (!session_->data() || !session_->model() || !session_->modelFile()) {
         results_.reset();
         matrix_->clear();
         rebuildGrid();
         return;
+    }
+    const std::shared_ptr<const MnistData> data = session_->sharedData();
+    const std::shared_ptr<const Dataset> test(data, &data->test);  // keeps the whole data set alive
+    const std::shared_ptr<const void> key = session_->sharedModelFile();
+    for (const auto& [model, results] : cache_) {
+        if (model == key && results->test == test) {
+            applyResults(results);
+            return;
+        }
     }
     // The worker gets its own network (same weights) and shares the read-only test set.
     std::shared_ptr<Network> net;
@@ -225,31 +240,53 @@ void ErrorsPage::refresh() {
         updateStatus();
         return;
     }
-    const std::shared_ptr<const MnistData> data = session_->sharedData();
-    const std::shared_ptr<const Dataset> test(data, &data->test);  // keeps the whole data set alive
     const QString name = session_->modelName();
     QPointer<ErrorsPage> self(this);
-    QThread* worker = QThread::create([self, generation, net, test, name] {
+    QThread* worker = QThread::create([self, generation, net, test, name, key] {
         auto results = std::make_shared<Results>();
         results->test = test;
         results->modelName = name;
         QString error;
         try {
-            results->probabilities = predict_dataset(*net, *test);
+            // Batch by batch, so the page can show how far it is; each batch runs on all cores.
+            const std::size_t n = test->size();
+            results->probabilities.resize(Eigen::Index(n), net->classes());
+            std::vector<std::size_t> order(n);
+            std::iota(order.begin(), order.end(), std::size_t(0));
+            Matrix x, p;
+            std::vector<int> labels;
+            for (std::size_t first = 0; first < n; first += kBatch) {
+                const std::size_t count = std::min<std::size_t>(kBatch, n - first);
+                to_batch(*test, order, first, count, x, labels);
+                net->predict(x, p, kBatch);
+                results->probabilities.middleRows(Eigen::Index(first), Eigen::Index(count)) = p;
+                const int done = int(first + count);
+                QMetaObject::invokeMethod(
+                    QCoreApplication::instance(),
+                    [self, generation, done] {
+                        if (!self || generation != self->generation_) return;
+                        self->checked_ = done;
+                        self->updateStatus();
+                    },
+                    Qt::QueuedConnection);
+            }
             results->tally();
         } catch (const std::exception& e) {
             error = QString::fromUtf8(e.what());
         }
         QMetaObject::invokeMethod(
             QCoreApplication::instance(),
-            [self, generation, results, error] {
-                if (!self || generation != self->generation_) return;
+            [self, generation, results, error, key] {
+                if (!self) return;
                 if (!error.isEmpty()) {
+                    if (generation != self->generation_) return;
                     self->failure_ = ErrorsPage::tr("Evaluating the model failed: %1").arg(error);
                     self->updateStatus();
                     return;
                 }
-                self->applyResults(results);
+                self->cache_.emplace_back(key, results);
+                if (self->cache_.size() > kCacheSize) self->cache_.erase(self->cache_.begin());
+                if (generation == self->generation_) self->applyResults(results);
             },
             Qt::QueuedConnection);
     });
@@ -257,7 +294,8 @@ void ErrorsPage::refresh() {
                    workers_.end());
     workers_.emplace_back(worker);
     connect(worker, &QThread::finished, worker, &QObject::deleteLater);
-    worker->start(QThread::LowPriority);
+    // Normal priority: a person is waiting for it (on a busy machine a low-priority thread starved).
+    worker->start();
     updateStatus();
 }
 
@@ -441,8 +479,11 @@ void ErrorsPage::updateStatus() {
     } else if (!session_->model()) {
         text = tr("No model yet: open one (File > Open Model) or train one on the Train page.");
     } else if (!results_) {
-        text = tr("Checking \u201c%1\u201d on the %2 test images...")
-                   .arg(session_->modelName(), locale.toString(qulonglong(session_->data()->test.size())));
+        const int n = int(session_->data()->test.size());
+        text = tr("Checking \u201c%1\u201d on the %2 test images...").arg(session_->modelName(), locale.toString(n));
+        progress_->setRange(0, n);
+        progress_->setValue(checked_);
+        progress_->setFormat(tr("%1 of %2 images checked").arg(locale.toString(checked_), locale.toString(n)));
     } else {
         const int n = int(results_->test->size());
         const int right = n - results_->mistakes;
@@ -456,6 +497,7 @@ void ErrorsPage::updateStatus() {
                                                       "model's confidence."));
     }
     status_->setText(text);
+    progress_->setVisible(!results_ && failure_.isEmpty() && session_->data() && session_->model());
     if (!results_) grid_->setEmptyText(text);
 }
 

@@ -75,6 +75,7 @@ QString ModelLibrary::restore() {
         Entry e;
         e.kind = Kind::File;
         e.path = canonicalPath(p);
+        e.modified = QFileInfo(e.path).lastModified();
         e.file = load(e.path, &e.problem);
         e.name = e.file && !e.file->info.name.empty() ? QString::fromStdString(e.file->info.name)
                                                       : QFileInfo(e.path).completeBaseName();
@@ -139,6 +140,7 @@ int ModelLibrary::addFile(const QString& path, QString* error) {
     }
     Entry& e = entries_[std::size_t(index)];
     e.file = std::move(file);
+    e.modified = QFileInfo(canonical).lastModified();
     e.problem.clear();
     e.unsaved = false;
     e.name = e.file->info.name.empty() ? QFileInfo(canonical).completeBaseName() : QString::fromStdString(e.file->info.name);
@@ -198,6 +200,7 @@ int ModelLibrary::saveEntry(int index, const QString& path, QString* error) {
     int result = index;
     if (source.kind == Kind::Run) {
         source.path = canonical;
+        source.modified = QFileInfo(canonical).lastModified();
         source.unsaved = false;
         if (current_ < 0) current_ = index;
     } else {
@@ -205,6 +208,7 @@ int ModelLibrary::saveEntry(int index, const QString& path, QString* error) {
         copy.kind = Kind::File;
         copy.path = canonical;
         copy.file = file;
+        copy.modified = QFileInfo(canonical).lastModified();
         copy.name = QFileInfo(canonical).completeBaseName();
         if (!file->info.name.empty() && source.kind == Kind::File) copy.name = QString::fromStdString(file->info.name);
         result = insertFile(std::move(copy));
@@ -231,8 +235,9 @@ bool ModelLibrary::remove(int index) {
 bool ModelLibrary::use(int index, QString* error) {
     if (index < 0 || index >= count()) return false;
     Entry& e = entries_[std::size_t(index)];
-    if (e.kind == Kind::File) {
-        // Read the file again: it may have changed or gone since it was remembered.
+    const QFileInfo info(e.path);
+    if (e.kind == Kind::File && !(e.file && info.isFile() && info.lastModified() == e.modified)) {
+        // Read the file again: it changed or went since it was read.
         QString problem;
         auto file = load(e.path, &problem);
         if (!file) {
@@ -243,6 +248,7 @@ bool ModelLibrary::use(int index, QString* error) {
             return false;
         }
         e.file = std::move(file);
+        e.modified = info.lastModified();
         e.problem.clear();
     }
     if (!e.file) return false;

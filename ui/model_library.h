@@ -15,6 +15,7 @@
 // Pure logic over QSettings and the core's model files: no widgets, GUI thread only.
 #include "model_io.h"
 
+#include <QDateTime>
 #include <QObject>
 #include <QString>
 
@@ -36,6 +37,7 @@ public:
         QString problem;      // why a remembered file cannot be used (missing, unreadable); empty if fine
         bool unsaved = false; // a run of this session that was never saved
         std::shared_ptr<const ModelFile> file;  // null only for a file with a problem
+        QDateTime modified;   // of the file when it was read: use() reads it again only if it changed
         bool usable() const { return file != nullptr; }
         bool missing() const { return !problem.isEmpty(); }
     };

@@ -266,10 +266,12 @@ void TrainPage::restoreSetup() {
         }
     }
     config_->setTrainLimit(static_cast<std::size_t>(limit));
+    setupRestored_ = true;
     onSpecOrConfigChanged();
 }
 
 void TrainPage::saveSetup() const {
+    if (!setupRestored_) return;  // the editors' state while the page is being built
     ModelFile m;
     m.spec = network_->spec();
     m.training = config_->config();
@@ -279,6 +281,9 @@ void TrainPage::saveSetup() const {
 }
 
 TrainPage::~TrainPage() {
+    // The editors are torn down with the page: what they say then is not the user's set-up.
+    network_->disconnect(this);
+    config_->disconnect(this);
     // The worker may be in the middle of a batch: let it stop there, skip the test evaluation,
     // and wait for its thread before the page (which its queued signals target) goes away.
     worker_->stop(/*abandon=*/true);

@@ -132,6 +132,7 @@ private:
     TrainingWorker* worker_ = nullptr;  // lives on thread_
     State state_ = State::Idle;
     bool stopRequested_ = false;
+    bool setupRestored_ = false;
     QString runName_;
     int runCounter_ = 0;
     int epochsPlanned_ = 0;

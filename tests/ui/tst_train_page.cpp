@@ -2,6 +2,7 @@
 // trains on a worker thread, the charts get points, the test accuracy is shown and the session
 // gets the model; pause/resume and stop work; impossible set-ups are explained and do not start;
 // a diverging run ends with a message and the page keeps working.
+#include "model_io.h"
 #include "model_library.h"
 #include "network_editor.h"
 #include "session.h"
@@ -147,6 +148,12 @@ private slots:
             auto page = makePage(spec, config, 1234);
         }
         auto again = std::make_unique<TrainPage>(&session_);
+        auto text = [](const ModelSpec& m) {
+            ModelFile f;
+            f.spec = m;
+            return QString::fromStdString(model_setup_text(f)).section(QStringLiteral("optimizer ="), 0, 0);
+        };
+        QCOMPARE(text(again->networkEditor()->spec()), text(spec));
         QVERIFY(again->networkEditor()->spec() == spec);
         QVERIFY(again->configEditor()->config() == config);
         QCOMPARE(again->configEditor()->trainLimit(), std::size_t(1234));
