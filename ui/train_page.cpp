@@ -462,6 +462,7 @@ void TrainPage::togglePause() {
     if (state_ == State::Running) {
         worker_->pause();
         setState(State::Paused);
+        speed_->setText(tr("Paused"));
         emit statusMessage(tr("Training paused"));
     } else if (state_ == State::Paused) {
         worker_->resume();
@@ -498,9 +499,11 @@ void TrainPage::onStarted(qint64 trainSamples, int epochs) {
 
 void TrainPage::onBatch(const BatchPoint& p) {
     if (state_ == State::Idle) return;
+    const bool paused = state_ == State::Paused;  // a point queued before the pause: no new ETA
     chart_->addBatchPoint(p.x, p.smoothed_loss, p.smoothed_accuracy);
     progress_->setValue(static_cast<int>(std::lround(p.progress * 1000)));
     progress_->setFormat(tr("epoch %1 of %2").arg(p.stats.epoch + 1).arg(epochsPlanned_) + QStringLiteral(" · %p%"));
+    if (paused) return;
     QStringList parts;
     if (p.eta_seconds >= 0) parts << tr("ETA %1").arg(duration(p.eta_seconds));
     parts << tr("%1 samples/s").arg(QLocale().toString(p.samples_per_second, 'f', 0));
@@ -524,6 +527,8 @@ void TrainPage::onEpoch(const EpochPoint& p) {
 
 void TrainPage::onPausedChanged(bool paused) {
     if (state_ == State::Idle || stopRequested_) return;
+    // No ETA while nothing moves; the next batch after Resume brings a fresh one.
+    if (paused) speed_->setText(tr("Paused"));
     if (paused) showMessage(tr("Paused: the optimiser keeps its state; Resume continues where it stopped."), false);
     else showMessage(tr("Training %1...").arg(runName_.toHtmlEscaped()), false);
 }

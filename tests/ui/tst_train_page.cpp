@@ -170,6 +170,7 @@ private slots:
         QCOMPARE(page->state(), TrainPage::State::Paused);
         QTRY_VERIFY_WITH_TIMEOUT(page->messageText().contains(QStringLiteral("Paused")), 10000);
         QTest::qWait(300);  // points queued before the pause drain
+        QVERIFY2(!page->speedText().contains(QStringLiteral("ETA")), qPrintable(page->speedText()));  // no stale ETA
         const int pointsWhilePaused = page->chart()->batchPointCount();
         const double xAtPause = page->chart()->lastBatchX();
         QTest::qWait(600);
@@ -190,6 +191,14 @@ private slots:
         QVERIFY(page->runs().back().result.tested);
         QVERIFY(page->messageText().contains(QStringLiteral("stopped by you")));
         QVERIFY(page->startButton()->isEnabled());
+
+        // The stopped run's curves stay on the chart as an earlier run when the next one starts.
+        QCOMPARE(page->chart()->earlierRunCount(), 0);
+        page->configEditor()->setConfig(adam(1));
+        page->configEditor()->setTrainLimit(500);
+        click(page->startButton());
+        QCOMPARE(page->chart()->earlierRunCount(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 2, 60000);
     }
 
     void invalidSetUpIsExplainedAndDoesNotStart_data() {
