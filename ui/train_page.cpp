@@ -36,6 +36,7 @@
 #include <QThread>
 #include <QTimer>
 #include <QTreeWidget>
+#include <QAbstractItemView>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -59,6 +60,39 @@ QString duration(double seconds) {
     return QStringLiteral("%1:%2:%3").arg(s / 3600).arg(s / 60 % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 
+// What the README measured for each preset on the project's 2-core machine: the test accuracy of
+// one run with the default seed (the "Presets" table) and the seconds per epoch of
+// `scripts/bench.sh --rounds 2` (the "Speed" table; `best`: "about 23 s per epoch"). Presets the
+// speed table does not cover show no time: no number here that a command did not produce.
+struct PresetFacts {
+    const char* name;
+    double accuracy;          // fraction
+    double secondsPerEpoch;   // -1: not measured
+};
+constexpr PresetFacts kPresetFacts[] = {
+    {"mlp-512", 0.9807, 0.591},           {"mlp-392x2", 0.9824, 1.564},         {"mlp-500x2-tanh", 0.9738, -1},
+    {"mlp-512x2-dropout", 0.9826, -1},    {"mlp-128-32", 0.9816, -1},           {"mlp-256-128-64", 0.9844, -1},
+    {"mlp-128-64-dropout", 0.9809, -1},   {"mlp-256-128-64-dropout", 0.9847, -1}, {"cnn-32-64", 0.9919, 23.355},
+    {"cnn-small", 0.9908, 5.566},         {"best", 0.9959, 23.0},
+};
+
+const PresetFacts* factsOf(const std::string& name) {
+    for (const PresetFacts& f : kPresetFacts)
+        if (name == f.name) return &f;
+    return nullptr;
+}
+
+// "2 dense layers" or "4 conv + 2 dense layers": the layers with weights, as a learner counts them.
+QString layerCount(const ModelSpec& spec) {
+    int conv = 0, dense = 0;
+    for (const LayerSpec& l : spec.layers) {
+        if (l.kind == LayerKind::Conv2D) ++conv;
+        if (l.kind == LayerKind::Dense) ++dense;
+    }
+    if (conv == 0) return dense == 1 ? TrainPage::tr("1 dense layer") : TrainPage::tr("%1 dense layers").arg(dense);
+    return TrainPage::tr("%1 conv + %2 dense layers").arg(conv).arg(dense);
+}
+
 QScrollArea* scrolled(QWidget* w) {
     auto* area = new QScrollArea;
     area->setWidget(w);
@@ -78,10 +112,9 @@ TrainPage::TrainPage(Session* session, QWidget* parent) : QWidget(parent), sessi
     auto* presetRow = new QHBoxLayout;
     presetLabel_ = new QLabel;
     preset_ = new QComboBox;
-    for (const Preset& p : presets()) {
-        preset_->addItem(QString::fromStdString(p.name), QString::fromStdString(p.name));
-        preset_->setItemData(preset_->count() - 1, QString::fromStdString(p.description), Qt::ToolTipRole);
-    }
+    preset_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    preset_->setMinimumContentsLength(18);
+    for (const Preset& p : presets()) preset_->addItem(QString::fromStdString(p.name), QString::fromStdString(p.name));
     preset_->addItem(QString(), QString());  // "Custom network"
     presetLabel_->setBuddy(preset_);
     presetRow->addWidget(presetLabel_);
@@ -303,6 +336,21 @@ void TrainPage::connectWorker(TrainingWorker* worker, Qt::ConnectionType type) {
 
 void TrainPage::retranslate() {
     presetLabel_->setText(tr("&Preset:"));
+    // Each preset says in the list what it is: its layers, our accuracy and time per epoch.
+    int widest = 0;
+    for (int i = 0; i < preset_->count() - 1; ++i) {
+        const Preset* p = find_preset(preset_->itemData(i).toString().toStdString());
+        if (!p) continue;
+        QStringList facts{layerCount(p->model)};
+        const PresetFacts* f = factsOf(p->name);
+        if (f) facts << percent(f->accuracy);
+        if (f && f->secondsPerEpoch > 0) facts << tr("%1 s/epoch").arg(QLocale().toString(f->secondsPerEpoch, 'f', f->secondsPerEpoch < 10 ? 1 : 0));
+        const QString text = QStringLiteral("%1 \u2014 %2").arg(QString::fromStdString(p->name), facts.join(QStringLiteral(" \u00b7 ")));
+        preset_->setItemText(i, text);
+        preset_->setItemData(i, QString::fromStdString(p->description), Qt::ToolTipRole);
+        widest = std::max(widest, preset_->fontMetrics().horizontalAdvance(text));
+    }
+    preset_->view()->setMinimumWidth(widest + 40);
     preset_->setItemText(preset_->count() - 1, tr("Custom network"));
     tabs_->setTabText(0, tr("Network"));
     tabs_->setTabText(1, tr("Training"));
@@ -365,9 +413,16 @@ void TrainPage::onSpecOrConfigChanged() {
         preset_->setCurrentIndex(preset_->count() - 1);
         p = nullptr;
     }
-    if (p)
-        presetDescription_->setText(tr("%1. The tutorial reports %2 test accuracy.")
-                                        .arg(QString::fromStdString(p->description), percent(p->tutorial_accuracy)));
+    if (p) {
+        QString text = tr("%1. The tutorial reports %2 test accuracy.").arg(QString::fromStdString(p->description), percent(p->tutorial_accuracy));
+        if (const PresetFacts* f = factsOf(p->name)) {
+            text += QLatin1Char(' ') + tr("Here: %1 with the default seed").arg(percent(f->accuracy));
+            if (f->secondsPerEpoch > 0)
+                text += tr(", about %1 s per epoch on a 2-core PC").arg(QLocale().toString(f->secondsPerEpoch, 'f', f->secondsPerEpoch < 10 ? 1 : 0));
+            text += QLatin1Char('.');
+        }
+        presetDescription_->setText(text);
+    }
     else
         presetDescription_->setText(tr("Your own network: edit the layers and the training settings below."));
     saveSetup();

@@ -137,6 +137,20 @@ private slots:
         QVERIFY(!page->useLastRunButton()->isVisible());
     }
 
+    void presetListSaysWhatEachIs() {
+        TrainPage page(&session_);
+        QComboBox* box = page.presetBox();
+        const int i = box->findData(QStringLiteral("mlp-392x2"));
+        QVERIFY(i >= 0);
+        // Layers, our measured accuracy and time per epoch (README's tables).
+        QVERIFY2(box->itemText(i).contains(QStringLiteral("3 dense layers")), qPrintable(box->itemText(i)));
+        QVERIFY(box->itemText(i).contains(QStringLiteral("98.24%")));
+        QVERIFY(box->itemText(i).contains(QStringLiteral("1.6 s/epoch")));
+        const int cnn = box->findData(QStringLiteral("cnn-32-64"));
+        QVERIFY2(box->itemText(cnn).contains(QStringLiteral("2 conv + 2 dense layers")), qPrintable(box->itemText(cnn)));
+        QVERIFY(!box->itemData(i, Qt::ToolTipRole).toString().isEmpty());
+    }
+
     void networkAndSettingsSurviveARestart() {
         ModelSpec spec = mlp32();
         spec.layers.insert(spec.layers.begin() + 1, LayerSpec::dropout(0.25f));
