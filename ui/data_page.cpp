@@ -1,5 +1,6 @@
 #include "data_page.h"
 
+#include "digit_detail.h"
 #include "digit_grid.h"
 #include "mnist.h"
 #include "session.h"
@@ -61,6 +62,7 @@ DataPage::DataPage(Session* session, QWidget* parent) : QWidget(parent), session
         rebuild();
     });
     connect(digit_, &QComboBox::activated, this, [this] { rebuild(); });
+    connect(grid_, &DigitGrid::itemDoubleClicked, this, &DataPage::showDetail);
     connect(shuffle_, &QPushButton::clicked, this, qOverload<>(&DataPage::reshuffle));
     connect(session_, &Session::dataLoaded, this, [this] {
         updateCounts();
@@ -74,6 +76,24 @@ DataPage::DataPage(Session* session, QWidget* parent) : QWidget(parent), session
     seed_ = QRandomGenerator::global()->generate64();
     updateCounts();
     rebuild();
+}
+
+void DataPage::showDetail(int index) {
+    const MnistData* data = session_->data();
+    if (!data) return;
+    const bool training = set() == Set::Training;
+    const Dataset& ds = training ? data->train : data->test;
+    if (index < 0 || index >= int(ds.size())) return;
+    if (!detail_) {
+        detail_ = new DigitDetailDialog(session_, this);
+        connect(detail_, &DigitDetailDialog::sendToCanvas, this, &DataPage::sendToCanvas);
+    }
+    const QString title = training ? tr("Training image #%1").arg(QLocale().toString(index))
+                                   : tr("Test image #%1").arg(QLocale().toString(index));
+    detail_->showDigit(ds.image(std::size_t(index)), ds.labels[std::size_t(index)], title);
+    detail_->show();
+    detail_->raise();
+    detail_->activateWindow();
 }
 
 void DataPage::prepareScreenshot() {

@@ -164,6 +164,12 @@ protected:
         emit grid_->itemClicked(id);
     }
 
+    void mouseDoubleClickEvent(QMouseEvent* event) override {
+        const int index = itemIndexAt(event->position().toPoint());
+        if (index < 0 || event->button() != Qt::LeftButton) return;
+        emit grid_->itemDoubleClicked(grid_->items_[std::size_t(index)].id);
+    }
+
     void mouseMoveEvent(QMouseEvent* event) override {
         const int index = itemIndexAt(event->position().toPoint());
         const int hover = index < 0 ? -1 : index;

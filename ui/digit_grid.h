@@ -90,6 +90,7 @@ public:
 
 signals:
     void itemClicked(int id);
+    void itemDoubleClicked(int id);
     void pageChanged(int page);
 
 protected:

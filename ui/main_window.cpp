@@ -141,10 +141,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     };
     connect(train_, &TrainPage::trainingStarted, this, syncTrainActions);
     connect(train_, &TrainPage::trainingEnded, this, syncTrainActions);
-    connect(errors_, &ErrorsPage::sendToCanvas, this, [this](const QImage& image) {
-        showPage(DrawPageIndex);
-        draw_->loadImage(image);
-    });
+    for (auto* page : std::initializer_list<QObject*>{errors_, data_}) {
+        auto send = [this](const QImage& image) {
+            showPage(DrawPageIndex);
+            draw_->loadImage(image);
+        };
+        if (page == errors_) connect(errors_, &ErrorsPage::sendToCanvas, this, send);
+        else connect(data_, &DataPage::sendToCanvas, this, send);
+    }
 
     retranslate();
     syncTrainActions();
