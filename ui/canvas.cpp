@@ -1,5 +1,6 @@
 #include "canvas.h"
 
+#include <QEvent>
 #include <QMouseEvent>
 #include <QPaintEvent>
 #include <QPainter>
@@ -26,7 +27,7 @@ DigitCanvas::DigitCanvas(QWidget* parent) : QWidget(parent) {
     setAttribute(Qt::WA_OpaquePaintEvent);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     setCursor(Qt::CrossCursor);
-    setToolTip(tr("Draw a digit here with the mouse or a pen"));
+    texts_.add([=, this] { setToolTip(tr("Draw a digit here with the mouse or a pen")); });
     throttle_.setSingleShot(true);
     throttle_.setInterval(kThrottleMs);
     connect(&throttle_, &QTimer::timeout, this, [this] {
@@ -267,6 +268,14 @@ void DigitCanvas::resizeEvent(QResizeEvent* event) {
     }
     redraw();
     update();
+}
+
+void DigitCanvas::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) {
+        texts_.apply();
+        update();  // the placeholder text
+    }
+    QWidget::changeEvent(event);
 }
 
 }  // namespace digit::ui

@@ -7,6 +7,7 @@
 // and a resize keeps the drawing (centred). A picture (an opened image file) can sit under the strokes.
 // Undo steps back through strokes and through clear() and setPicture(), which keep what they
 // replaced: nothing drawn is lost to a misclick.
+#include "retranslator.h"
 #include "preprocess.h"
 
 #include <QImage>
@@ -65,6 +66,7 @@ signals:
     void undoAvailable(bool available);
 
 protected:
+    void changeEvent(QEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
@@ -109,6 +111,7 @@ private:
     qreal brushSize_ = kDefaultBrushSize;
     QTimer throttle_;
     bool pending_ = false;
+    Retranslator texts_;  // the texts that follow the language
 };
 
 }  // namespace digit::ui

@@ -5,6 +5,7 @@
 #include "mnist.h"
 #include "session.h"
 
+#include <QEvent>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -21,16 +22,22 @@ namespace digit::ui {
 
 DataPage::DataPage(Session* session, QWidget* parent) : QWidget(parent), session_(session) {
     set_ = new QComboBox(this);
-    set_->addItem(tr("Training set"), int(Set::Training));
-    set_->addItem(tr("Test set"), int(Set::Test));
+    set_->addItem(QString(), int(Set::Training));
+    texts_.add([=, this, i = set_->count() - 1] { set_->setItemText(i, tr("Training set")); });
+    set_->addItem(QString(), int(Set::Test));
+    texts_.add([=, this, i = set_->count() - 1] { set_->setItemText(i, tr("Test set")); });
     digit_ = new QComboBox(this);
-    digit_->addItem(tr("All digits"), -1);
+    digit_->addItem(QString(), -1);
+    texts_.add([=, this, i = digit_->count() - 1] { digit_->setItemText(i, tr("All digits")); });
     for (int d = 0; d < 10; ++d) digit_->addItem(QString::number(d), d);
-    shuffle_ = new QPushButton(tr("Reshuffle"), this);
-    shuffle_->setToolTip(tr("Show the images in a new random order"));
-    auto* setLabel = new QLabel(tr("Images:"), this);
+    shuffle_ = new QPushButton(this);
+    texts_.add([=, this] { shuffle_->setText(tr("Reshuffle")); });
+    texts_.add([=, this] { shuffle_->setToolTip(tr("Show the images in a new random order")); });
+    auto* setLabel = new QLabel(this);
+    texts_.add([=, this] { setLabel->setText(tr("Images:")); });
     setLabel->setBuddy(set_);
-    auto* digitLabel = new QLabel(tr("Digit:"), this);
+    auto* digitLabel = new QLabel(this);
+    texts_.add([=, this] { digitLabel->setText(tr("Digit:")); });
     digitLabel->setBuddy(digit_);
     status_ = new QLabel(this);
     status_->setWordWrap(true);
@@ -180,6 +187,14 @@ void DataPage::rebuild() {
     else
         status_->setText(training ? tr("%1 training images of %2 in random order.").arg(count).arg(digit)
                                   : tr("%1 test images of %2 in random order.").arg(count).arg(digit));
+}
+
+void DataPage::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) {
+        texts_.apply();
+        rebuild();
+    }
+    QWidget::changeEvent(event);
 }
 
 }  // namespace digit::ui

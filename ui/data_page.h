@@ -3,6 +3,7 @@
 // labels, optionally only one digit, reshuffled on request; how many images each digit has.
 // A double-click opens the image up close (DigitDetailDialog) with the model's prediction and
 // "Send to Canvas".
+#include "retranslator.h"
 #include <QWidget>
 
 #include <cstdint>
@@ -47,6 +48,9 @@ signals:
     // An image (28x28, white ink on black) for the Draw page.
     void sendToCanvas(const QImage& image);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     void rebuild();
     void updateCounts();
@@ -61,6 +65,7 @@ private:
     DigitDetailDialog* detail_ = nullptr;
     std::vector<int> order_;
     std::uint64_t seed_ = 1;
+    Retranslator texts_;  // the texts that follow the language
 };
 
 }  // namespace digit::ui

@@ -8,6 +8,7 @@
 #include "probability_bars.h"
 #include "session.h"
 
+#include <QEvent>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -55,22 +56,26 @@ DrawPage::DrawPage(Session* session, QWidget* parent) : QWidget(parent), session
     error_->hide();
 
     canvas_ = new DigitCanvas(this);
-    clear_ = new QPushButton(tr("Clear"), this);
-    clear_->setToolTip(tr("Clear the pad (Undo brings the drawing back)"));
-    undo_ = new QPushButton(tr("Undo"), this);
-    undo_->setToolTip(tr("Take back the last stroke or Clear (%1)").arg(QKeySequence(QKeySequence::Undo).toString(QKeySequence::NativeText)));
+    clear_ = new QPushButton(this);
+    texts_.add([=, this] { clear_->setText(tr("Clear")); });
+    texts_.add([=, this] { clear_->setToolTip(tr("Clear the pad (Undo brings the drawing back)")); });
+    undo_ = new QPushButton(this);
+    texts_.add([=, this] { undo_->setText(tr("Undo")); });
+    texts_.add([=, this] { undo_->setToolTip(tr("Take back the last stroke or Clear (%1)").arg(QKeySequence(QKeySequence::Undo).toString(QKeySequence::NativeText))); });
     undo_->setEnabled(false);
-    auto* brushLabel = new QLabel(tr("Brush:"), this);
+    auto* brushLabel = new QLabel(this);
+    texts_.add([=, this] { brushLabel->setText(tr("Brush:")); });
     brush_ = new QSlider(Qt::Horizontal, this);
     brush_->setRange(2, 16);  // percent of the pad's shorter side
     brush_->setValue(int(std::lround(DigitCanvas::kDefaultBrushSize * 100)));
     brush_->setMaximumWidth(160);
-    brush_->setToolTip(tr("Pen width"));
+    texts_.add([=, this] { brush_->setToolTip(tr("Pen width")); });
     brushLabel->setBuddy(brush_);
     brushSize_ = new QLabel(this);
     brushSize_->setMinimumWidth(brushSize_->fontMetrics().horizontalAdvance(QStringLiteral("00 px (00%)")));
-    auto* open = new QPushButton(tr("Open Image..."), this);
-    open->setToolTip(tr("Predict a PNG, JPEG or BMP picture of a digit. You can also drop a file on this page."));
+    auto* open = new QPushButton(this);
+    texts_.add([=, this] { open->setText(tr("Open Image...")); });
+    texts_.add([=, this] { open->setToolTip(tr("Predict a PNG, JPEG or BMP picture of a digit. You can also drop a file on this page.")); });
 
     auto* tools = new QHBoxLayout;
     tools->addWidget(clear_);
@@ -112,27 +117,32 @@ DrawPage::DrawPage(Session* session, QWidget* parent) : QWidget(parent), session
     preview_ = new PixelImageView(this);
     preview_->setPreferredScale(6);
     preview_->setShowGrid(true);
-    preview_->setPlaceholderText(tr("empty"));
+    texts_.add([=, this] { preview_->setPlaceholderText(tr("empty")); });
     preview_->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
     preview_->setFixedSize(preview_->sizeHint());
-    preview_->setToolTip(tr("The 28x28 image the model sees: the ink scaled to fit 20x20 and centred by its "
-                            "centre of mass, as in MNIST"));
+    texts_.add([=, this] { preview_->setToolTip(tr("The 28x28 image the model sees: the ink scaled to fit 20x20 and centred by its "
+                            "centre of mass, as in MNIST")); });
 
     bars_ = new ProbabilityBars(this);
 
     auto* right = new QVBoxLayout;
-    right->addWidget(sectionTitle(tr("Model"), this));
+    auto section = [this](const char* text) {
+        QLabel* label = sectionTitle(QString(), this);
+        texts_.add([=, this] { label->setText(tr(text)); });
+        return label;
+    };
+    right->addWidget(section(QT_TR_NOOP("Model")));
     right->addWidget(models_);
     right->addWidget(modelDetails_);
     right->addSpacing(10);
-    right->addWidget(sectionTitle(tr("Prediction"), this));
+    right->addWidget(section(QT_TR_NOOP("Prediction")));
     right->addWidget(digit_);
     right->addWidget(verdict_);
     right->addSpacing(10);
-    right->addWidget(sectionTitle(tr("What the model sees (28x28)"), this));
+    right->addWidget(section(QT_TR_NOOP("What the model sees (28x28)")));
     right->addWidget(preview_, 0, Qt::AlignHCenter);
     right->addSpacing(10);
-    right->addWidget(sectionTitle(tr("Probabilities"), this));
+    right->addWidget(section(QT_TR_NOOP("Probabilities")));
     right->addWidget(bars_);
     right->addStretch(1);
     auto* rightBox = new QWidget(this);
@@ -362,6 +372,15 @@ void DrawPage::prepareScreenshot() {
     }
     canvas_->setBrushSize(brush_->value() / 100.0);
     canvas_->addStroke(stroke);
+}
+
+void DrawPage::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) {
+        texts_.apply();
+        updateBrushText();
+        onModelChanged();  // the model's details and the prediction's words
+    }
+    QWidget::changeEvent(event);
 }
 
 }  // namespace digit::ui

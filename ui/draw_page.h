@@ -3,6 +3,7 @@
 // probabilities, the most likely digit in large type (or "not sure"), and the 28x28 image the
 // model sees, made by preprocess_digit exactly as `digit-cli predict` makes it.
 // An image file can be dropped on the page or opened; it is predicted and shown on the pad.
+#include "retranslator.h"
 #include "model_io.h"
 #include "preprocess.h"
 
@@ -66,6 +67,7 @@ public slots:
     void openImage();  // file dialog
 
 protected:
+    void changeEvent(QEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
@@ -99,6 +101,7 @@ private:
     int predicted_ = -1;
     bool unsure_ = false;
     bool empty_ = true;
+    Retranslator texts_;  // the texts that follow the language
 };
 
 }  // namespace digit::ui

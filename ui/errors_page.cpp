@@ -7,6 +7,7 @@
 #include "session.h"
 #include "trainer.h"
 
+#include <QEvent>
 #include <QButtonGroup>
 #include <QComboBox>
 #include <QCoreApplication>
@@ -61,10 +62,12 @@ ErrorsPage::ErrorsPage(Session* session, QWidget* parent) : QWidget(parent), ses
     progress_->setTextVisible(true);
     progress_->hide();
 
-    mistakesButton_ = new QPushButton(tr("Mistakes"), this);
-    correctButton_ = new QPushButton(tr("Correct"), this);
-    mistakesButton_->setToolTip(tr("Show the test images the model gets wrong"));
-    correctButton_->setToolTip(tr("Show the test images the model gets right"));
+    mistakesButton_ = new QPushButton(this);
+    texts_.add([=, this] { mistakesButton_->setText(tr("Mistakes")); });
+    correctButton_ = new QPushButton(this);
+    texts_.add([=, this] { correctButton_->setText(tr("Correct")); });
+    texts_.add([=, this] { mistakesButton_->setToolTip(tr("Show the test images the model gets wrong")); });
+    texts_.add([=, this] { correctButton_->setToolTip(tr("Show the test images the model gets right")); });
     auto* which = new QButtonGroup(this);
     for (QPushButton* b : {mistakesButton_, correctButton_}) {
         b->setCheckable(true);
@@ -74,24 +77,33 @@ ErrorsPage::ErrorsPage(Session* session, QWidget* parent) : QWidget(parent), ses
 
     truth_ = new QComboBox(this);
     predicted_ = new QComboBox(this);
-    truth_->addItem(tr("Any"), -1);
-    predicted_->addItem(tr("Any"), -1);
+    truth_->addItem(QString(), -1);
+    texts_.add([=, this, i = truth_->count() - 1] { truth_->setItemText(i, tr("Any")); });
+    predicted_->addItem(QString(), -1);
+    texts_.add([=, this, i = predicted_->count() - 1] { predicted_->setItemText(i, tr("Any")); });
     for (int d = 0; d < 10; ++d) {
         truth_->addItem(QString::number(d), d);
         predicted_->addItem(QString::number(d), d);
     }
     sort_ = new QComboBox(this);
-    sort_->addItem(tr("Most confident first"), int(Sort::MostConfidentFirst));
-    sort_->addItem(tr("Least confident first"), int(Sort::LeastConfidentFirst));
-    sort_->addItem(tr("Test set order"), int(Sort::TestOrder));
-    reset_ = new QPushButton(tr("Show All"), this);
-    reset_->setToolTip(tr("Clear the digit filters"));
+    sort_->addItem(QString(), int(Sort::MostConfidentFirst));
+    texts_.add([=, this, i = sort_->count() - 1] { sort_->setItemText(i, tr("Most confident first")); });
+    sort_->addItem(QString(), int(Sort::LeastConfidentFirst));
+    texts_.add([=, this, i = sort_->count() - 1] { sort_->setItemText(i, tr("Least confident first")); });
+    sort_->addItem(QString(), int(Sort::TestOrder));
+    texts_.add([=, this, i = sort_->count() - 1] { sort_->setItemText(i, tr("Test set order")); });
+    reset_ = new QPushButton(this);
+    texts_.add([=, this] { reset_->setText(tr("Show All")); });
+    texts_.add([=, this] { reset_->setToolTip(tr("Clear the digit filters")); });
 
-    auto* trueLabel = new QLabel(tr("True digit:"), this);
+    auto* trueLabel = new QLabel(this);
+    texts_.add([=, this] { trueLabel->setText(tr("True digit:")); });
     trueLabel->setBuddy(truth_);
-    auto* predLabel = new QLabel(tr("Predicted:"), this);
+    auto* predLabel = new QLabel(this);
+    texts_.add([=, this] { predLabel->setText(tr("Predicted:")); });
     predLabel->setBuddy(predicted_);
-    auto* sortLabel = new QLabel(tr("Sort:"), this);
+    auto* sortLabel = new QLabel(this);
+    texts_.add([=, this] { sortLabel->setText(tr("Sort:")); });
     sortLabel->setBuddy(sort_);
 
     auto* filters = new QHBoxLayout;
@@ -120,20 +132,22 @@ ErrorsPage::ErrorsPage(Session* session, QWidget* parent) : QWidget(parent), ses
     left->addWidget(grid_, 1);
 
     // Right: the confusion matrix and the clicked image.
-    auto* matrixTitle = new QLabel(tr("<b>Confusion matrix</b> (click a cell to see its images)"), this);
+    auto* matrixTitle = new QLabel(this);
+    texts_.add([=, this] { matrixTitle->setText(tr("<b>Confusion matrix</b> (click a cell to see its images)")); });
     matrixTitle->setWordWrap(true);
     matrix_ = new ConfusionMatrix(this);
 
     detailImage_ = new PixelImageView(this);
     detailImage_->setPreferredScale(4);
-    detailImage_->setPlaceholderText(tr("Click an image"));
+    texts_.add([=, this] { detailImage_->setPlaceholderText(tr("Click an image")); });
     detailImage_->setFixedSize(detailImage_->sizeHint());
     detailText_ = new QLabel(this);
     detailText_->setWordWrap(true);
     detailText_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     detailText_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    send_ = new QPushButton(tr("Send to Canvas"), this);
-    send_->setToolTip(tr("Open this image on the Draw page"));
+    send_ = new QPushButton(this);
+    texts_.add([=, this] { send_->setText(tr("Send to Canvas")); });
+    texts_.add([=, this] { send_->setToolTip(tr("Open this image on the Draw page")); });
     send_->setEnabled(false);
     auto* detailRight = new QVBoxLayout;
     detailRight->addWidget(detailText_, 1);
@@ -499,6 +513,15 @@ void ErrorsPage::updateStatus() {
     status_->setText(text);
     progress_->setVisible(!results_ && failure_.isEmpty() && session_->data() && session_->model());
     if (!results_) grid_->setEmptyText(text);
+}
+
+void ErrorsPage::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) {
+        texts_.apply();
+        rebuildGrid();  // captions, tooltips and the status line
+        selectTestImage(selected_);
+    }
+    QWidget::changeEvent(event);
 }
 
 }  // namespace digit::ui

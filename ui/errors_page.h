@@ -10,6 +10,7 @@
 // confidence and filterable by true and predicted digit, or the correct ones instead; a confusion
 // matrix whose cells filter the grid; and, for a clicked image, its ten probabilities with a
 // "Send to Canvas" action.
+#include "retranslator.h"
 #include "confusion_matrix.h"
 
 #include <QImage>
@@ -82,6 +83,7 @@ signals:
     void sendToCanvas(const QImage& image);
 
 protected:
+    void changeEvent(QEvent* event) override;
     void showEvent(QShowEvent* event) override;
 
 private:
@@ -119,6 +121,7 @@ private:
     int checked_ = 0;
     // Results of recent models, newest last; the ModelFile pointer is the key (kept alive here).
     std::vector<std::pair<std::shared_ptr<const void>, std::shared_ptr<const Results>>> cache_;
+    Retranslator texts_;  // the texts that follow the language
 };
 
 }  // namespace digit::ui

@@ -3,6 +3,7 @@
 #include "app_icons.h"
 #include "data_page.h"
 #include "draw_page.h"
+#include "language.h"
 #include "errors_page.h"
 #include "model_io.h"
 #include "model_library.h"
@@ -322,11 +323,8 @@ QString MainWindow::languageSetting() { return QSettings().value(QStringLiteral(
 void MainWindow::setLanguage(const QString& code) {
     if (code == languageSetting()) return;
     QSettings().setValue(QStringLiteral("ui/language"), code);
-    QMessageBox* box = new QMessageBox(QMessageBox::Information, tr("Language"),
-                                       tr("The language changes the next time Digit Studio starts."),
-                                       QMessageBox::Ok, this);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open();
+    // At once: every widget retranslates itself on the LanguageChange this sends.
+    if (!applyLanguage(code)) showStatus(tr("The Chinese translation is missing from this build."), 8000);
 }
 
 int MainWindow::currentPage() const { return stack_->currentIndex(); }

@@ -5,6 +5,7 @@
 #include "network.h"
 #include "session.h"
 
+#include <QEvent>
 #include <QDateTime>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -45,6 +46,11 @@ const QColor kWrong(198, 40, 40);
 }  // namespace
 
 QuizPage::QuizPage(Session* session, QWidget* parent) : QWidget(parent), session_(session) {
+    auto titled = [this](const char* text, QWidget* parent, double scale = 1.4) {
+        QLabel* label = title(QString(), parent, scale);
+        texts_.add([=, this] { label->setText(tr(text)); });
+        return label;
+    };
     setFocusPolicy(Qt::StrongFocus);
     stack_ = new QStackedWidget(this);
 
@@ -53,18 +59,22 @@ QuizPage::QuizPage(Session* session, QWidget* parent) : QWidget(parent), session
     size_ = new QSpinBox(start);
     size_->setRange(1, 1000);
     size_->setValue(kDefaultRoundSize);
-    size_->setSuffix(tr(" images"));
-    auto* sizeLabel = new QLabel(tr("Round of"), start);
+    texts_.add([=, this] { size_->setSuffix(tr(" images")); });
+    auto* sizeLabel = new QLabel(start);
+    texts_.add([=, this] { sizeLabel->setText(tr("Round of")); });
     sizeLabel->setBuddy(size_);
-    auto* startButton = new QPushButton(tr("Start Round"), start);
+    auto* startButton = new QPushButton(start);
+    texts_.add([=, this] { startButton->setText(tr("Start Round")); });
     startButton->setDefault(true);
     startMessage_ = new QLabel(start);
     startMessage_->setWordWrap(true);
-    auto* intro = new QLabel(tr("Can you read handwritten digits better than the model? You see random images "
-                                "from the MNIST test set; type the digit (0-9) or click it. Press A or ? when an "
-                                "image is too ambiguous to call: some MNIST labels are themselves doubtful. The "
-                                "model answers the same images."),
-                             start);
+    auto* intro = new QLabel(start);
+    texts_.add([=, this] {
+        intro->setText(tr("Can you read handwritten digits better than the model? You see random images "
+                          "from the MNIST test set; type the digit (0-9) or click it. Press A or ? when an "
+                          "image is too ambiguous to call: some MNIST labels are themselves doubtful. The "
+                          "model answers the same images."));
+    });
     intro->setWordWrap(true);
     auto* sizeRow = new QHBoxLayout;
     sizeRow->addWidget(sizeLabel);
@@ -73,13 +83,13 @@ QuizPage::QuizPage(Session* session, QWidget* parent) : QWidget(parent), session
     sizeRow->addWidget(startButton);
     sizeRow->addStretch(1);
     auto* startLayout = new QVBoxLayout(start);
-    startLayout->addWidget(title(tr("Human vs model"), start, 1.8));
+    startLayout->addWidget(titled(QT_TR_NOOP("Human vs model"), start, 1.8));
     startLayout->addWidget(intro);
     startLayout->addSpacing(12);
     startLayout->addLayout(sizeRow);
     startLayout->addWidget(startMessage_);
     startLayout->addSpacing(12);
-    startLayout->addWidget(title(tr("Past rounds"), start, 1.1));
+    startLayout->addWidget(titled(QT_TR_NOOP("Past rounds"), start, 1.1));
     historyTables_.push_back(makeHistoryTable(start));
     startLayout->addWidget(historyTables_.back(), 1);
 
@@ -103,23 +113,25 @@ QuizPage::QuizPage(Session* session, QWidget* parent) : QWidget(parent), session
         b->setFont(answerFont);
         b->setFixedSize(54, 48);
         b->setFocusPolicy(Qt::NoFocus);  // keys go to the page
-        b->setToolTip(tr("Answer %1 (key %1)").arg(d));
+        texts_.add([=, this] { b->setToolTip(tr("Answer %1 (key %1)").arg(d)); });
         connect(b, &QPushButton::clicked, this, [this, d] { answer(d); });
         buttons->addWidget(b);
         answerButtons_.push_back(b);
     }
-    auto* ambiguous = new QPushButton(tr("Ambiguous"), question);
+    auto* ambiguous = new QPushButton(question);
+    texts_.add([=, this] { ambiguous->setText(tr("Ambiguous")); });
     ambiguous->setFont(answerFont);
     ambiguous->setFixedHeight(48);
     ambiguous->setMinimumWidth(ambiguous->sizeHint().width() + 8);
     ambiguous->setFocusPolicy(Qt::NoFocus);
-    ambiguous->setToolTip(tr("The image could be more than one digit (key A or ?)"));
+    texts_.add([=, this] { ambiguous->setToolTip(tr("The image could be more than one digit (key A or ?)")); });
     connect(ambiguous, &QPushButton::clicked, this, [this] { answer(kAmbiguous); });
     buttons->addSpacing(10);
     buttons->addWidget(ambiguous);
     answerButtons_.push_back(ambiguous);
     buttons->addStretch(1);
-    auto* keysHint = new QLabel(tr("Keys: 0-9 to answer, A or ? for ambiguous."), question);
+    auto* keysHint = new QLabel(question);
+    texts_.add([=, this] { keysHint->setText(tr("Keys: 0-9 to answer, A or ? for ambiguous.")); });
     keysHint->setAlignment(Qt::AlignCenter);
     keysHint->setForegroundRole(QPalette::PlaceholderText);
 
@@ -137,18 +149,19 @@ QuizPage::QuizPage(Session* session, QWidget* parent) : QWidget(parent), session
     feedback_->setWordWrap(true);
     feedback_->setTextFormat(Qt::RichText);
     feedback_->setMinimumHeight(4 * fontMetrics().height());
-    auto* stop = new QPushButton(tr("End Round"), question);
+    auto* stop = new QPushButton(question);
+    texts_.add([=, this] { stop->setText(tr("End Round")); });
     stop->setFocusPolicy(Qt::NoFocus);
-    stop->setToolTip(tr("End the round now; the images answered so far count"));
+    texts_.add([=, this] { stop->setToolTip(tr("End the round now; the images answered so far count")); });
     connect(stop, &QPushButton::clicked, this, &QuizPage::finishRound);
 
     auto* scores = new QVBoxLayout;
-    scores->addWidget(title(tr("Score"), question, 1.1));
+    scores->addWidget(titled(QT_TR_NOOP("Score"), question, 1.1));
     scores->addWidget(personScore_);
     scores->addWidget(modelScore_);
     scores->addWidget(ambiguous_);
     scores->addSpacing(12);
-    scores->addWidget(title(tr("Last image"), question, 1.1));
+    scores->addWidget(titled(QT_TR_NOOP("Last image"), question, 1.1));
     scores->addWidget(feedback_);
     scores->addStretch(1);
     scores->addWidget(stop, 0, Qt::AlignLeft);
@@ -174,22 +187,23 @@ QuizPage::QuizPage(Session* session, QWidget* parent) : QWidget(parent), session
     summary_->setTextFormat(Qt::RichText);
     disagreementGrid_ = new DigitGrid(results);
     disagreementGrid_->setThumbnailScale(3);
-    disagreementGrid_->setEmptyText(tr("You and the model agreed on every image."));
-    auto* again = new QPushButton(tr("New Round"), results);
-    again->setToolTip(tr("Start another round (Enter)"));
+    texts_.add([=, this] { disagreementGrid_->setEmptyText(tr("You and the model agreed on every image.")); });
+    auto* again = new QPushButton(results);
+    texts_.add([=, this] { again->setText(tr("New Round")); });
+    texts_.add([=, this] { again->setToolTip(tr("Start another round (Enter)")); });
     connect(again, &QPushButton::clicked, this, [this] {
         state_ = State::Start;
         stack_->setCurrentIndex(0);
         setFocus();
     });
     auto* resultsLeft = new QVBoxLayout;
-    resultsLeft->addWidget(title(tr("Round over"), results));
+    resultsLeft->addWidget(titled(QT_TR_NOOP("Round over"), results));
     resultsLeft->addWidget(summary_);
-    resultsLeft->addWidget(title(tr("Where you and the model disagreed"), results, 1.1));
+    resultsLeft->addWidget(titled(QT_TR_NOOP("Where you and the model disagreed"), results, 1.1));
     resultsLeft->addWidget(disagreementGrid_, 1);
     resultsLeft->addWidget(again, 0, Qt::AlignLeft);
     auto* resultsRight = new QVBoxLayout;
-    resultsRight->addWidget(title(tr("Past rounds"), results, 1.1));
+    resultsRight->addWidget(titled(QT_TR_NOOP("Past rounds"), results, 1.1));
     historyTables_.push_back(makeHistoryTable(results));
     historyTables_.back()->setFixedWidth(360);
     resultsRight->addWidget(historyTables_.back(), 1);
@@ -214,7 +228,10 @@ QuizPage::QuizPage(Session* session, QWidget* parent) : QWidget(parent), session
 QTableWidget* QuizPage::makeHistoryTable(QWidget* parent) {
     auto* table = new QTableWidget(parent);
     table->setColumnCount(5);
-    table->setHorizontalHeaderLabels({tr("When"), tr("Images"), tr("You"), tr("Model"), tr("Ambiguous")});
+    texts_.add([=, this] {
+        table->setHorizontalHeaderLabels({tr("When"), tr("Images"), tr("You"), tr("Model"), tr("Ambiguous")});
+        table->horizontalHeaderItem(4)->setToolTip(scoringRule());
+    });
     table->verticalHeader()->hide();
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table->setSelectionMode(QAbstractItemView::NoSelection);
@@ -499,6 +516,16 @@ void QuizPage::prepareScreenshot() {
         else
             answer(label);
     }
+}
+
+void QuizPage::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) {
+        texts_.apply();
+        if (state_ == State::Question) showQuestion();
+        if (state_ == State::Finished) showResults();
+        fillHistory();
+    }
+    QWidget::changeEvent(event);
 }
 
 }  // namespace digit::ui

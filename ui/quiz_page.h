@@ -8,6 +8,7 @@
 //
 // The model's answers are computed once when the round starts, so a model changed mid-round
 // does not change the round.
+#include "retranslator.h"
 #include <QVariantMap>
 #include <QWidget>
 
@@ -72,6 +73,7 @@ signals:
     void roundFinished();
 
 protected:
+    void changeEvent(QEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
     void showEvent(QShowEvent* event) override;
 
@@ -111,6 +113,7 @@ private:
     std::vector<int> labels_;         // their labels
     std::vector<int> modelAnswers_;   // the model's argmax, or -1
     std::vector<int> answers_;        // the person's answers so far
+    Retranslator texts_;  // the texts that follow the language
 };
 
 }  // namespace digit::ui
