@@ -1,6 +1,8 @@
 // The main window on the offscreen platform: it opens quickly with all pages, switches pages by
 // list, menu shortcut and API, refuses a corrupt or truncated model file with a message while
 // keeping the model it had, and remembers the page, geometry, last model and language.
+#include "draw_page.h"
+#include "language.h"
 #include "main_window.h"
 #include "session.h"
 #include "model_library.h"
@@ -20,7 +22,9 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QListWidget>
+#include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -298,6 +302,27 @@ private slots:
         const QRect available = w.screen()->availableGeometry();
         QVERIFY2(available.contains(w.geometry()),
                  qPrintable(QStringLiteral("%1,%2 %3x%4").arg(w.x()).arg(w.y()).arg(w.width()).arg(w.height())));
+    }
+
+    void languageSwitchesWithoutARestart() {
+#ifndef DIGIT_QM_DIR
+        QSKIP("no compiled translations in this build");
+#else
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto* list = w.findChild<QListWidget*>();
+        QVERIFY(list);
+        QCOMPARE(list->item(MainWindow::DrawPageIndex)->text(), QStringLiteral("Draw"));
+        QVERIFY(applyLanguage(QStringLiteral("zh_CN"), {QStringLiteral(DIGIT_QM_DIR)}));
+        // Every page follows at once: the page list, the menus, the pages' own buttons.
+        QTRY_COMPARE(list->item(MainWindow::DrawPageIndex)->text(), QStringLiteral("手写"));  // (posted events)
+        QCOMPARE(w.drawPage()->clearButton()->text(), QStringLiteral("清除"));
+        QVERIFY(w.menuBar()->actions().front()->text().contains(QStringLiteral("文件")));
+        QVERIFY(applyLanguage(QStringLiteral("en"), {QStringLiteral(DIGIT_QM_DIR)}));
+        QTRY_COMPARE(list->item(MainWindow::DrawPageIndex)->text(), QStringLiteral("Draw"));
+        QCOMPARE(w.drawPage()->clearButton()->text(), QStringLiteral("Clear"));
+#endif
     }
 
     void languageChoiceIsRemembered() {
