@@ -586,11 +586,12 @@ bool MainWindow::saveScreenshots(const QString& dir, const QSize& size, QStringL
     show();
     settle(200);
     const QString suffix = devicePixelRatio() > 1.0 ? QStringLiteral("@%1x").arg(devicePixelRatio()) : QString();
-    auto shoot = [&](int index) {
+    auto shoot = [&](int index, const char* variant = "") {
         showPage(index);
         statusBar()->clearMessage();
         settle(300);
-        const QString path = QDir(dir).filePath(QString::fromLatin1(kPageNames[index]) + suffix + QStringLiteral(".png"));
+        const QString path = QDir(dir).filePath(QString::fromLatin1(kPageNames[index]) + QString::fromLatin1(variant) + suffix +
+                                                QStringLiteral(".png"));
         QSaveFile file(path);  // never a half-written PNG
         if (!file.open(QIODevice::WriteOnly) || !grab().save(&file, "PNG") || !file.commit()) {
             if (error) *error = tr("Could not write %1").arg(path);
@@ -606,6 +607,10 @@ bool MainWindow::saveScreenshots(const QString& dir, const QSize& size, QStringL
     settle(100);
     train_->prepareScreenshot();
     if (!shoot(TrainPageIndex)) return false;
+    // The training settings too: the longest form of the app, which must fit in either language.
+    train_->showSettingsTab(true);
+    if (!shoot(TrainPageIndex, "-settings")) return false;
+    train_->showSettingsTab(false);
     ModelLibrary* library = session_->library();
     if (!session_->modelFile() && library->count() > 0) library->use(library->count() - 1);
 

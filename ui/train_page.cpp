@@ -720,6 +720,8 @@ void TrainPage::saveSelectedRun() {
 
 QString TrainPage::speedText() const { return speed_->text(); }
 
+void TrainPage::showSettingsTab(bool settings) { tabs_->setCurrentIndex(settings ? 1 : 0); }
+
 void TrainPage::prepareScreenshot() {
     // A short real run, synchronously on this thread: the page's own slots receive the worker's
     // signals directly, exactly as they would across threads.

@@ -48,6 +48,8 @@ public:
     // For screenshots: trains mlp-128-32 for 2 epochs on 6,000 images, synchronously, so the
     // page shows a finished real run.
     void prepareScreenshot();
+    // Shows the Training settings tab (true) or the Network tab.
+    void showSettingsTab(bool settings);
 
     enum class State { Idle, Running, Paused, Testing };
     State state() const { return state_; }

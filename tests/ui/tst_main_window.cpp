@@ -4,6 +4,8 @@
 #include "draw_page.h"
 #include "language.h"
 #include "main_window.h"
+#include "train_page.h"
+#include "training_config_editor.h"
 #include "session.h"
 #include "model_library.h"
 
@@ -14,6 +16,8 @@
 #include <QApplication>
 #include <QDir>
 #include <QScreen>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolButton>
@@ -323,6 +327,32 @@ private slots:
         QTRY_COMPARE(list->item(MainWindow::DrawPageIndex)->text(), QStringLiteral("Draw"));
         QCOMPARE(w.drawPage()->clearButton()->text(), QStringLiteral("Clear"));
 #endif
+    }
+
+    void trainingSettingsFitAt1280x800_data() {
+        QTest::addColumn<QString>("language");
+        QTest::newRow("English") << QStringLiteral("en");
+        QTest::newRow("Chinese") << QStringLiteral("zh_CN");
+    }
+
+    void trainingSettingsFitAt1280x800() {
+        QFETCH(QString, language);
+#ifdef DIGIT_QM_DIR
+        applyLanguage(language, {QStringLiteral(DIGIT_QM_DIR)});
+#endif
+        MainWindow w;
+        w.resize(1280, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.trainPage()->selectPreset(QStringLiteral("mlp-256-128-64-dropout"));  // early stopping on
+        w.trainPage()->showSettingsTab(true);
+        QTest::qWait(50);
+        auto* editor = w.trainPage()->configEditor();
+        auto* area = qobject_cast<QScrollArea*>(editor->parentWidget()->parentWidget());
+        QVERIFY(area);
+        QVERIFY2(!area->verticalScrollBar()->isVisible(),
+                 qPrintable(QStringLiteral("needs %1 px, has %2").arg(editor->minimumSizeHint().height()).arg(area->viewport()->height())));
+        applyLanguage(QStringLiteral("en"));
     }
 
     void languageChoiceIsRemembered() {
