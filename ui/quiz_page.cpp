@@ -20,6 +20,7 @@
 #include <QSpinBox>
 #include <QStackedWidget>
 #include <QTableWidget>
+#include <QTextDocumentFragment>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -51,6 +52,10 @@ QuizPage::QuizPage(Session* session, QWidget* parent) : QWidget(parent), session
         texts_.add([=, this] { label->setText(tr(text)); });
         return label;
     };
+    // Created first thing so that updateModelLine() can run from any text setter below.
+    startModel_ = new QLabel(this);
+    roundModel_ = new QLabel(this);
+    connect(session_, &Session::modelChanged, this, &QuizPage::updateModelLine);
     setFocusPolicy(Qt::StrongFocus);
     stack_ = new QStackedWidget(this);
 
@@ -68,6 +73,8 @@ QuizPage::QuizPage(Session* session, QWidget* parent) : QWidget(parent), session
     startButton->setDefault(true);
     startMessage_ = new QLabel(start);
     startMessage_->setWordWrap(true);
+    startModel_->setParent(start);
+    startModel_->setWordWrap(true);
     auto* intro = new QLabel(start);
     texts_.add([=, this] {
         intro->setText(tr("Can you read handwritten digits better than the model? You see random images "
@@ -87,6 +94,7 @@ QuizPage::QuizPage(Session* session, QWidget* parent) : QWidget(parent), session
     startLayout->addWidget(intro);
     startLayout->addSpacing(12);
     startLayout->addLayout(sizeRow);
+    startLayout->addWidget(startModel_);
     startLayout->addWidget(startMessage_);
     startLayout->addSpacing(12);
     startLayout->addWidget(titled(QT_TR_NOOP("Past rounds"), start, 1.1));
@@ -160,6 +168,10 @@ QuizPage::QuizPage(Session* session, QWidget* parent) : QWidget(parent), session
     scores->addWidget(personScore_);
     scores->addWidget(modelScore_);
     scores->addWidget(ambiguous_);
+    roundModel_->setParent(question);
+    roundModel_->setWordWrap(true);
+    roundModel_->setForegroundRole(QPalette::PlaceholderText);
+    scores->addWidget(roundModel_);
     scores->addSpacing(12);
     scores->addWidget(titled(QT_TR_NOOP("Last image"), question, 1.1));
     scores->addWidget(feedback_);
@@ -245,6 +257,7 @@ void QuizPage::setRoundSize(int size) { size_->setValue(size); }
 
 void QuizPage::showEvent(QShowEvent* event) {
     QWidget::showEvent(event);
+    updateModelLine();
     setFocus();
 }
 
@@ -378,7 +391,21 @@ void QuizPage::showQuestion() {
     showScores();
 }
 
+QString QuizPage::headlineText() const { return QTextDocumentFragment::fromHtml(personScore_->text()).toPlainText(); }
+QString QuizPage::summaryText() const { return QTextDocumentFragment::fromHtml(summary_->text()).toPlainText(); }
+QString QuizPage::headlineToolTip() const { return personScore_->toolTip(); }
+
+void QuizPage::updateModelLine() {
+    // The model in use, on the start page; the round's own model (fixed when it began) in a round.
+    const QString current = session_->modelFile() ? session_->modelName() : QString();
+    startModel_->setText(current.isEmpty() ? tr("No model to play against yet: open or train one.")
+                                           : tr("You play against <b>%1</b>, the model in use (Models menu to change it).")
+                                                 .arg(current.toHtmlEscaped()));
+    roundModel_->setText(modelName_.isEmpty() ? QString() : tr("Model in this round: %1").arg(modelName_.toHtmlEscaped()));
+}
+
 void QuizPage::showScores() {
+    updateModelLine();
     const int scored = scoredCount();
     personScore_->setText(tr("<b>You:</b> %1").arg(scoreText(personScore(), scored)));
     ambiguous_->setText(ambiguousCount() > 0 ? tr("%1 called ambiguous (not scored)").arg(ambiguousCount()) : QString());
@@ -521,6 +548,7 @@ void QuizPage::prepareScreenshot() {
 void QuizPage::changeEvent(QEvent* event) {
     if (event->type() == QEvent::LanguageChange) {
         texts_.apply();
+        updateModelLine();
         if (state_ == State::Question) showQuestion();
         if (state_ == State::Finished) showResults();
         fillHistory();

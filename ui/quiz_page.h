@@ -69,6 +69,11 @@ public:
 
     void setRoundSize(int size);  // the size the Start button uses
 
+    // For tests: the running headline (person's score), and the end-of-round summary, as plain text.
+    QString headlineText() const;
+    QString summaryText() const;
+    QString headlineToolTip() const;
+
 signals:
     void roundFinished();
 
@@ -86,12 +91,15 @@ private:
     void saveRound();
     QString scoreText(int right, int answered) const;
     void showScores();
+    void updateModelLine();
 
     Session* session_;
     QStackedWidget* stack_ = nullptr;
     // Start
     QSpinBox* size_ = nullptr;
     QLabel* startMessage_ = nullptr;
+    QLabel* startModel_ = nullptr;
+    QLabel* roundModel_ = nullptr;
     // Question
     QLabel* progressText_ = nullptr;
     QProgressBar* progress_ = nullptr;
