@@ -1094,6 +1094,18 @@ you %2, model %3</source>
             <numerusform>你判为模糊的 %n 张图像不计入你和模型的得分。</numerusform>
         </translation>
     </message>
+    <message>
+        <source>No model to play against yet: open or train one.</source>
+        <translation>还没有可对战的模型：请打开或训练一个。</translation>
+    </message>
+    <message>
+        <source>You play against &lt;b&gt;%1&lt;/b&gt;, the model in use (Models menu to change it).</source>
+        <translation>你的对手是当前使用的模型 &lt;b&gt;%1&lt;/b&gt;（可在“模型”菜单中更换）。</translation>
+    </message>
+    <message>
+        <source>Model in this round: %1</source>
+        <translation>本轮模型：%1</translation>
+    </message>
 </context>
 <context>
     <name>digit::ui::Session</name>
