@@ -407,9 +407,10 @@ void MainWindow::updateModelStatus() {
     QString text = tr("Model: %1").arg(session_->modelName());
     if (f->info.test_accuracy >= 0)
         text += QStringLiteral(" (%1)").arg(tr("%1% on the test set").arg(QLocale().toString(100 * f->info.test_accuracy, 'f', 2)));
-    modelStatus_->setText(text);
+    // A long model name must not push the data label (or the messages) out of the status bar.
+    modelStatus_->setText(modelStatus_->fontMetrics().elidedText(text, Qt::ElideMiddle, 460));
     const ModelLibrary* library = session_->library();
-    modelStatus_->setToolTip(library->toolTip(library->currentIndex()) + QStringLiteral("\n") +
+    modelStatus_->setToolTip(text + QStringLiteral("\n") + library->toolTip(library->currentIndex()) + QStringLiteral("\n") +
                              tr("Click to choose the model that predicts"));
     saveModel_->setEnabled(true);
     saveModelAs_->setEnabled(true);
