@@ -13,6 +13,7 @@
 #include "mnist.h"
 #include "model_io.h"
 #include "network.h"
+#include "predict.h"
 #include "preprocess.h"
 #include "presets.h"
 #include "summary.h"
@@ -232,11 +233,11 @@ int cmd_train(const Args& a) {
     Trainer trainer(net, t);
     EpochPrinter printer(t.epochs);
     History h = trainer.fit(train, nullptr, &printer);
-    if (h.diverged) {
-        std::fprintf(stderr, "digit-cli: training %s\n", h.stop_reason.c_str());
+    if (h.diverged()) {
+        std::fprintf(stderr, "digit-cli: training %s\n", describe(h).c_str());
         return 1;
     }
-    if (h.stop_reason == "early stopping")
+    if (h.stop_reason == StopReason::EarlyStopping)
         std::printf("Early stopping after epoch %zu; kept the weights of epoch %d\n", h.epochs.size(), h.best_epoch + 1);
     EvalResult r = evaluate(net, data.test, t.loss);
     std::printf("Test loss: %.4f - test accuracy: %.4f (%zu images)\n", r.loss, r.accuracy, r.samples);
@@ -260,20 +261,14 @@ int cmd_evaluate(const Args& a) {
     if (a.has("pen-styles")) {
         if (net->input_shape().size() != 784) throw std::runtime_error("the model does not take 28x28 images");
         const Dataset& test = data.test;
-        Matrix x(static_cast<Eigen::Index>(test.size()), 784), p;
+        std::vector<MnistImage> images(test.size());
         for (PenStyle style : all_pen_styles()) {
 #pragma omp parallel for schedule(static)
-            for (std::ptrdiff_t i = 0; i < static_cast<std::ptrdiff_t>(test.size()); ++i) {
-                const PreprocessResult pre = redraw_digit(test.image(static_cast<std::size_t>(i)), style);
-                for (int k = 0; k < 784; ++k) x(i, k) = static_cast<Scalar>(pre.image[static_cast<std::size_t>(k)]);
-            }
-            net->predict(x, p);
+            for (std::ptrdiff_t i = 0; i < static_cast<std::ptrdiff_t>(test.size()); ++i)
+                images[static_cast<std::size_t>(i)] = redraw_digit(test.image(static_cast<std::size_t>(i)), style).image;
+            const std::vector<int> predicted = argmax_rows(net->predict(images_to_rows(images)));
             std::size_t right = 0;
-            for (std::size_t i = 0; i < test.size(); ++i) {
-                Eigen::Index best = 0;
-                p.row(static_cast<Eigen::Index>(i)).maxCoeff(&best);
-                right += static_cast<std::size_t>(best) == test.labels[i];
-            }
+            for (std::size_t i = 0; i < test.size(); ++i) right += predicted[i] == test.labels[i];
             styles.emplace_back(pen_style_name(style), static_cast<double>(right) / static_cast<double>(test.size()));
         }
     }
@@ -300,7 +295,6 @@ int cmd_predict(const Args& a) {
     if (a.positional.empty()) throw UsageError("predict needs at least one image file");
     if (net->input_shape().size() != 784) throw std::runtime_error("the model does not take 28x28 images");
     int failures = 0;
-    Matrix x(1, 784), p;
     for (const std::string& path : a.positional) {
         PreprocessResult pre;
         try {
@@ -310,20 +304,18 @@ int cmd_predict(const Args& a) {
             ++failures;
             continue;
         }
-        for (int i = 0; i < 784; ++i) x(0, i) = static_cast<Scalar>(pre.image[static_cast<std::size_t>(i)]);
-        net->predict(x, p);
-        Eigen::Index digit;
-        p.row(0).maxCoeff(&digit);
+        const Prediction p = predict_image(*net, pre.image);
         if (a.has("json")) {
             std::string probs;
-            for (int c = 0; c < p.cols(); ++c) probs += (c ? ", " : "") + num(p(0, c), 6);
+            for (std::size_t c = 0; c < p.probabilities.size(); ++c) probs += (c ? ", " : "") + num(p.probabilities[c], 6);
             std::printf("{\"path\": %s, \"digit\": %d, \"probabilities\": [%s]%s}\n", json_string(path).c_str(),
-                        static_cast<int>(digit), probs.c_str(), pre.empty ? ", \"empty\": true" : "");
+                        p.digit, probs.c_str(), pre.empty ? ", \"empty\": true" : "");
         } else {
-            std::printf("%s: %d", path.c_str(), static_cast<int>(digit));
+            std::printf("%s: %d", path.c_str(), p.digit);
             if (pre.empty) std::printf(" (no ink found)");
             std::printf("  [");
-            for (int c = 0; c < p.cols(); ++c) std::printf("%s%d: %.3f", c ? ", " : "", c, static_cast<double>(p(0, c)));
+            for (std::size_t c = 0; c < p.probabilities.size(); ++c)
+                std::printf("%s%zu: %.3f", c ? ", " : "", c, static_cast<double>(p.probabilities[c]));
             std::printf("]\n");
         }
         std::fflush(stdout);

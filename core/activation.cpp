@@ -84,17 +84,23 @@ void elementwise_backward(Activation a, ConstFlat Y, ConstFlat D, Flat DX) {
 
 }  // namespace
 
+void softmax_rows(Eigen::Ref<const Matrix> logits, Eigen::Ref<Matrix> out) {
+    for (Eigen::Index r = 0; r < logits.rows(); ++r) {
+        const Scalar m = logits.row(r).maxCoeff();
+        out.row(r) = (logits.row(r).array() - m).exp().matrix();
+        out.row(r) /= out.row(r).sum();
+    }
+}
+
+void softmax_rows(const Matrix& logits, Matrix& out) {
+    if (&out != &logits) out.resize(logits.rows(), logits.cols());
+    softmax_rows(Eigen::Ref<const Matrix>(logits), Eigen::Ref<Matrix>(out));
+}
+
 void activation_forward(Activation a, const Matrix& x, Matrix& y) {
     if (&x != &y) y.resize(x.rows(), x.cols());
     if (a == Activation::Linear && &x == &y) return;
-    if (a == Activation::Softmax) {
-        for (Eigen::Index r = 0; r < x.rows(); ++r) {
-            Scalar m = x.row(r).maxCoeff();
-            y.row(r) = (x.row(r).array() - m).exp();
-            y.row(r) /= y.row(r).sum();
-        }
-        return;
-    }
+    if (a == Activation::Softmax) return softmax_rows(x, y);
     const Eigen::Index n = x.size();
     for_element_chunks(n, [&](Eigen::Index b, Eigen::Index e) {
         elementwise_forward(a, ConstFlat(x.data() + b, e - b), Flat(y.data() + b, e - b));

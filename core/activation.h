@@ -25,6 +25,11 @@ std::string activation_name(Activation a);
 std::optional<Activation> activation_from_name(const std::string& name);
 const std::vector<Activation>& all_activations();
 
+// The one softmax: row-wise, stable (the row's max subtracted), out = softmax(logits) of the same
+// shape; out may be logits. The Matrix form resizes out.
+void softmax_rows(Eigen::Ref<const Matrix> logits, Eigen::Ref<Matrix> out);
+void softmax_rows(const Matrix& logits, Matrix& out);
+
 // y = f(x), row-wise for softmax. x and y may be the same matrix.
 void activation_forward(Activation a, const Matrix& x, Matrix& y);
 // dx = dL/dx given y = f(x) and dy = dL/dy. dx may alias dy.

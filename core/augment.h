@@ -4,7 +4,7 @@
 // MNIST's exact centring and pen. A pure function of the image and the random draw.
 #include "rng.h"
 #include "tensor.h"
-#include "trainer.h"
+#include "train_config.h"
 
 namespace digit {
 

@@ -29,7 +29,7 @@
 namespace digit {
 
 namespace conv_detail {
-struct Rows;  // the A operand of the products (conv2d.cpp)
+struct Rows;  // the A operand of the products (conv2d_kernels.h)
 }
 
 class Conv2D : public Layer {

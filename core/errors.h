@@ -29,11 +29,4 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-// Training stopped because the loss became NaN or infinite. The trainer restores the last good
-// weights before throwing/reporting this.
-class DivergenceError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
-
 }  // namespace digit

@@ -17,15 +17,6 @@ std::optional<LossKind> loss_from_name(const std::string& name) {
     return std::nullopt;
 }
 
-void softmax_rows(const Matrix& logits, Matrix& out) {
-    if (&out != &logits) out.resize(logits.rows(), logits.cols());
-    for (Eigen::Index r = 0; r < logits.rows(); ++r) {
-        Scalar m = logits.row(r).maxCoeff();
-        out.row(r) = (logits.row(r).array() - m).exp().matrix();
-        out.row(r) /= out.row(r).sum();
-    }
-}
-
 namespace {
 
 // Keras's backend epsilon, used to clip probabilities before the log.

@@ -5,6 +5,7 @@
 // into the loss (log-sum-exp). Without, they are probabilities (e.g. a softmax or sigmoid output):
 // Keras then rescales each row to sum to 1 and clips to [1e-7, 1 - 1e-7] before the log.
 // The loss is the mean over the batch; grad = dLoss/dscores.
+#include "activation.h"  // softmax_rows
 #include "tensor.h"
 
 #include <optional>
@@ -32,7 +33,5 @@ double sparse_cross_entropy(const Matrix& scores, const std::vector<int>& labels
 double categorical_cross_entropy(const Matrix& scores, const Matrix& targets, bool from_logits,
                                  Matrix* grad);
 
-// Row-wise softmax, stable (max subtracted). out may alias logits.
-void softmax_rows(const Matrix& logits, Matrix& out);
 
 }  // namespace digit

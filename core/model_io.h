@@ -13,9 +13,11 @@
 // Saving writes <path>.tmp, flushes it and renames it over <path>, so a crash never leaves a
 // half-written model.
 #include "layer_spec.h"
-#include "trainer.h"
+#include "network.h"
+#include "train_config.h"
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 

@@ -149,11 +149,7 @@ void Network::predict(const Matrix& x, Matrix& probabilities, int batch) {
         const Activation last = spec_.layers.back().activation;
         const bool logits = final_softmax_ || last == Activation::Linear || spec_.layers.back().kind != LayerKind::Dense;
         if (logits) {
-            for (Eigen::Index r = 0; r < count; ++r) {
-                Scalar m = scores.row(r).maxCoeff();
-                out.row(r) = (scores.row(r).array() - m).exp().matrix();
-                out.row(r) /= out.row(r).sum();
-            }
+            softmax_rows(scores, out);
         } else {
             // Probabilities from e.g. a sigmoid output: rescaled to sum to 1, as Keras's loss does.
             for (Eigen::Index r = 0; r < count; ++r) {

@@ -1,5 +1,7 @@
 #include "optimizer.h"
 
+#include "validate.h"
+
 #include "errors.h"
 
 #include <cmath>
@@ -165,13 +167,7 @@ private:
 }  // namespace
 
 std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& c, std::size_t size) {
-    if (!(c.learning_rate > 0) || !std::isfinite(c.learning_rate))
-        throw ConfigError("learning rate must be a positive number, got " + std::to_string(c.learning_rate));
-    if (c.momentum < 0 || c.momentum >= 1) throw ConfigError("momentum must be in [0, 1)");
-    if (c.decay < 0) throw ConfigError("learning-rate decay must not be negative");
-    if (c.beta_1 < 0 || c.beta_1 >= 1 || c.beta_2 < 0 || c.beta_2 >= 1) throw ConfigError("Adam's betas must be in [0, 1)");
-    if (c.rho < 0 || c.rho >= 1) throw ConfigError("rho must be in [0, 1)");
-    if (!(c.epsilon > 0)) throw ConfigError("epsilon must be positive");
+    refuse_on_first(validate(c));
     switch (c.kind) {
         case OptimizerKind::SGD: return std::make_unique<Sgd>(c, size);
         case OptimizerKind::Adam: return std::make_unique<Adam>(c, size);

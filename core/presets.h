@@ -1,7 +1,7 @@
 #pragma once
 // The classic Keras MNIST tutorials, as networks and training settings that reproduce them.
 #include "layer_spec.h"
-#include "trainer.h"
+#include "train_config.h"
 
 #include <string>
 #include <vector>

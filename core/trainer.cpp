@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <numeric>
+#include <string>
 
 #if defined(__SSE__) || defined(__x86_64__)
 #include <xmmintrin.h>
@@ -46,12 +47,6 @@ int count_correct(const Matrix& scores, const std::vector<int>& labels) {
     return correct;
 }
 
-// The loss is computed on logits whenever the network has them: a softmax output is folded into
-// the loss (as Keras does), and a linear output is what from_logits means.
-bool scores_are_logits(const Network& net, const LossSpec& loss) {
-    return net.ends_with_softmax() || loss.from_logits;
-}
-
 double batch_loss(const Matrix& scores, const std::vector<int>& labels, const LossSpec& loss, bool logits,
                   Matrix* grad) {
     if (loss.kind == LossKind::SparseCategoricalCrossentropy) return sparse_cross_entropy(scores, labels, logits, grad);
@@ -60,42 +55,194 @@ double batch_loss(const Matrix& scores, const std::vector<int>& labels, const Lo
     return categorical_cross_entropy(scores, onehot, logits, grad);
 }
 
-void check_config(const Network& net, const TrainConfig& c) {
-    if (c.batch_size <= 0) throw ConfigError("batch size must be positive, got " + std::to_string(c.batch_size));
-    if (c.epochs <= 0) throw ConfigError("epochs must be positive, got " + std::to_string(c.epochs));
-    if (!(c.validation_split >= 0 && c.validation_split < 1))
-        throw ConfigError("validation split must be in [0, 1), got " + std::to_string(c.validation_split));
-    if (net.classes() != 10)
-        throw ConfigError("the last layer must have 10 outputs (one per digit), it has " + std::to_string(net.classes()));
-    const Activation last = net.spec().layers.back().activation;
-    if (!net.ends_with_softmax() && !c.loss.from_logits && last == Activation::Linear)
-        throw ConfigError("the last layer is linear (it outputs logits): set the loss's from_logits, or use a softmax activation");
-    if (net.ends_with_softmax() && c.loss.from_logits)
-        throw ConfigError("the last layer already applies softmax: from_logits must be off");
-    const auto& es = c.early_stopping;
-    if (es.enabled && es.monitor != "val_loss" && es.monitor != "val_accuracy" && es.monitor != "loss" && es.monitor != "accuracy")
-        throw ConfigError("early stopping can monitor loss, accuracy, val_loss or val_accuracy, not '" + es.monitor + "'");
-    if (es.enabled && es.patience < 0) throw ConfigError("early stopping patience must not be negative");
+bool all_finite(const std::vector<Scalar>& v) {
+    return std::all_of(v.begin(), v.end(), [](Scalar p) { return std::isfinite(p); });
 }
+
+// Loss and accuracy of samples order[0..n) of data, in inference mode, 500 at a time.
+EvalResult evaluate_order(Network& network, const Dataset& data, const std::vector<std::size_t>& order,
+                          const LossSpec& loss, int batch) {
+    EvalResult r;
+    if (order.empty()) return r;
+    const bool logits = scores_are_logits(network, loss);
+    Matrix x;
+    std::vector<int> labels;
+    double loss_sum = 0;
+    std::size_t correct = 0;
+    for (std::size_t first = 0; first < order.size(); first += static_cast<std::size_t>(batch)) {
+        const std::size_t count = std::min(static_cast<std::size_t>(batch), order.size() - first);
+        to_batch(data, order, first, count, x, labels);
+        const Matrix& scores = network.forward_scores(x, false);
+        loss_sum += batch_loss(scores, labels, loss, logits, nullptr) * static_cast<double>(count);
+        correct += static_cast<std::size_t>(count_correct(scores, labels));
+    }
+    r.samples = order.size();
+    r.loss = loss_sum / static_cast<double>(order.size()) + network.regularization_loss();
+    r.accuracy = static_cast<double>(correct) / static_cast<double>(order.size());
+    return r;
+}
+
+std::vector<std::size_t> iota_order(std::size_t first, std::size_t last) {
+    std::vector<std::size_t> order(last - first);
+    std::iota(order.begin(), order.end(), first);
+    return order;
+}
+
+// Smooths the batch losses and accuracies (exponential moving averages over about a fifth of an
+// epoch, 5..50 batches, bias-corrected like Adam's moments) and watches for a runaway loss: a
+// cross-entropy that climbs far above where it started has diverged as surely as a NaN, only more
+// slowly (plain SGD at lr 1e6 settles near 5e5 and never overflows).
+class LossMonitor {
+public:
+    explicit LossMonitor(int batches_per_epoch) : beta_(1.0 - 1.0 / std::clamp(batches_per_epoch / 5.0, 5.0, 50.0)) {}
+
+    // Takes a finite batch loss; fills the smoothed values of stats.
+    void add(double loss, double accuracy, BatchStats& stats) {
+        if (steps_++ == 0) first_loss_ = loss;
+        ema_loss_ = beta_ * ema_loss_ + (1 - beta_) * loss;
+        ema_accuracy_ = beta_ * ema_accuracy_ + (1 - beta_) * accuracy;
+        const double correction = 1 - std::pow(beta_, steps_);
+        stats.smoothed_loss = ema_loss_ / correction;
+        stats.smoothed_accuracy = ema_accuracy_ / correction;
+        smoothed_ = stats.smoothed_loss;
+    }
+    // True once the smoothed loss passes both limits (after the first 5 batches).
+    bool runaway() const { return steps_ > 5 && smoothed_ > std::max(kDivergedLoss, kDivergedFactor * first_loss_); }
+    double smoothed_loss() const { return smoothed_; }
+    double first_loss() const { return first_loss_; }
+
+private:
+    static constexpr double kDivergedLoss = 100;   // e^-100: confidently wrong on every sample
+    static constexpr double kDivergedFactor = 20;  // times the untrained model's first batch
+    double beta_;
+    double ema_loss_ = 0, ema_accuracy_ = 0, smoothed_ = 0, first_loss_ = 0;
+    int steps_ = 0;
+};
+
+// Keras's EarlyStopping: after each epoch, is the monitored value better than the best so far by
+// more than min_delta? patience epochs without that end the run; the best weights are kept
+// when asked.
+class EarlyStopping {
+public:
+    explicit EarlyStopping(const EarlyStoppingConfig& c) : c_(c) {}
+
+    // True when the run should stop after this epoch.
+    bool should_stop(const EpochStats& s, const Network& net) {
+        if (!c_.enabled) return false;
+        const bool is_loss = c_.monitor.find("loss") != std::string::npos;
+        const double value = c_.monitor == "val_loss" ? s.val_loss
+                             : c_.monitor == "val_accuracy" ? s.val_accuracy
+                             : c_.monitor == "loss" ? s.loss
+                                                    : s.accuracy;
+        const bool improved = best_epoch_ < 0 || (is_loss ? value < best_ - c_.min_delta : value > best_ + c_.min_delta);
+        if (!improved) return ++wait_ >= c_.patience;
+        best_ = value;
+        best_epoch_ = s.epoch;
+        wait_ = 0;
+        if (c_.restore_best_weights) best_weights_ = net.parameters();
+        return false;
+    }
+    int best_epoch() const { return best_epoch_; }
+    // The weights to end with, or null to keep the last ones.
+    const std::vector<Scalar>* restore() const {
+        return c_.enabled && c_.restore_best_weights && !best_weights_.empty() ? &best_weights_ : nullptr;
+    }
+
+private:
+    const EarlyStoppingConfig& c_;
+    double best_ = 0;
+    int best_epoch_ = -1;
+    int wait_ = 0;
+    std::vector<Scalar> best_weights_;
+};
 
 }  // namespace
 
-Trainer::Trainer(Network& network, TrainConfig config)
-    : net_(network), config_(std::move(config)), optimizer_(make_optimizer(config_.optimizer, network.parameter_count())) {
-    check_config(net_, config_);
+bool scores_are_logits(const Network& network, const LossSpec& loss) { return network.ends_with_softmax() || loss.from_logits; }
+
+// What one fit() call carries from batch to batch.
+struct Trainer::Run {
+    const Dataset& train;
+    std::vector<std::size_t> order;  // the training samples, shuffled each epoch
+    Rng rng;
+    LossMonitor monitor;
+    History history;
+    TrainingObserver* observer;
+    const std::atomic<bool>* cancel;
+    int batches;
+    std::int64_t seen = 0;
+    bool logits;
+    Matrix x, grad;
+    std::vector<int> labels;
+};
+
+Trainer::Trainer(Network& network, TrainConfig config) : net_(network), config_(std::move(config)) {
+    refuse_on_first(validate(net_.spec(), config_), &net_.spec());
+    optimizer_ = make_optimizer(config_.optimizer, network.parameter_count());
 }
 
 Trainer::~Trainer() = default;
 
+// One pass over the shuffled training samples: forward, loss, backward, update per batch. Fills
+// stats (loss, accuracy, time) and returns the samples trained on; a stop, cancel or divergence
+// goes into run.history.stop_reason.
+std::size_t Trainer::run_epoch(Run& run, int epoch, EpochStats& stats) {
+    const TrainConfig& c = config_;
+    const auto t0 = Clock::now();
+    double loss_sum = 0;
+    std::size_t correct = 0, samples = 0;
+    for (int b = 0; b < run.batches; ++b) {
+        if (run.cancel && run.cancel->load(std::memory_order_relaxed)) {
+            run.history.stop_reason = StopReason::Cancelled;
+            break;
+        }
+        const std::size_t first = static_cast<std::size_t>(b) * static_cast<std::size_t>(c.batch_size);
+        const std::size_t count = std::min(static_cast<std::size_t>(c.batch_size), run.order.size() - first);
+        to_batch(run.train, run.order, first, count, run.x, run.labels);
+        if (c.augmentation.enabled()) augment_batch(run.x, c.augmentation, run.rng);
+
+        const Matrix& scores = net_.forward_scores(run.x, true);
+        const double loss = batch_loss(scores, run.labels, c.loss, run.logits, &run.grad) + net_.regularization_loss();
+        const int batch_correct = count_correct(scores, run.labels);
+        BatchStats bs{epoch, b, run.batches, loss, static_cast<double>(batch_correct) / static_cast<double>(count), 0};
+        if (std::isfinite(loss)) run.monitor.add(loss, bs.accuracy, bs);
+        if (!std::isfinite(loss) || run.monitor.runaway()) {
+            const bool runaway = std::isfinite(loss);
+            run.history.stop_reason = StopReason::Diverged;
+            run.history.divergence = {runaway ? Divergence::Kind::LossRanAway : Divergence::Kind::NonFiniteLoss, epoch, b,
+                                      runaway ? run.monitor.smoothed_loss() : loss, run.monitor.first_loss()};
+            break;
+        }
+        net_.backward(run.grad);
+        optimizer_->step(net_.parameters().data(), net_.gradients().data());
+
+        loss_sum += loss * static_cast<double>(count);
+        correct += static_cast<std::size_t>(batch_correct);
+        samples += count;
+        run.seen += static_cast<std::int64_t>(count);
+        bs.samples_seen = run.seen;
+        run.history.batches.push_back(bs);
+        if (run.observer && !run.observer->on_batch(bs)) {
+            run.history.stop_reason = StopReason::Stopped;
+            break;
+        }
+    }
+    stats.epoch = epoch;
+    stats.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    if (samples > 0) {
+        stats.loss = loss_sum / static_cast<double>(samples);
+        stats.accuracy = static_cast<double>(correct) / static_cast<double>(samples);
+        stats.samples_per_second = stats.seconds > 0 ? static_cast<double>(samples) / stats.seconds : 0;
+    }
+    return samples;
+}
+
 History Trainer::fit(const Dataset& train, const Dataset* validation, TrainingObserver* observer,
                      const std::atomic<bool>* cancel) {
-    History history;
     const TrainConfig& c = config_;
+    const DataFacts facts{train.size(), train.pixels_per_image(), validation != nullptr};
+    refuse_on_first(validate(net_.spec(), c, &facts), &net_.spec());
     flush_denormals_to_zero();
-    if (train.size() == 0) throw ConfigError("there are no training images");
-    if (static_cast<std::int64_t>(train.pixels_per_image()) != net_.input_shape().size())
-        throw ConfigError("the images have " + std::to_string(train.pixels_per_image()) + " pixels, the network expects " +
-                          std::to_string(net_.input_shape().size()));
 
     // Keras's validation_split takes the last fraction of the samples, before any shuffling.
     std::size_t n_train = train.size();
@@ -103,196 +250,82 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, TrainingOb
     std::vector<std::size_t> val_order;
     if (!val && c.validation_split > 0) {
         n_train = train.size() - static_cast<std::size_t>(std::floor(static_cast<double>(train.size()) * c.validation_split));
-        if (n_train == 0 || n_train == train.size()) throw ConfigError("the validation split leaves no training or no validation images");
-        val_order.resize(train.size() - n_train);
-        std::iota(val_order.begin(), val_order.end(), n_train);
+        val_order = iota_order(n_train, train.size());
         val = &train;
     } else if (val) {
-        val_order.resize(val->size());
-        std::iota(val_order.begin(), val_order.end(), 0);
+        val_order = iota_order(0, val->size());
     }
 
-    Rng rng(c.seed);
-    std::vector<std::size_t> order(n_train);
-    std::iota(order.begin(), order.end(), 0);
-    const bool logits = scores_are_logits(net_, c.loss);
     const int batches = static_cast<int>((n_train + static_cast<std::size_t>(c.batch_size) - 1) / static_cast<std::size_t>(c.batch_size));
-
-    Matrix x, grad;
-    std::vector<int> labels;
-    std::vector<Scalar> epoch_start = net_.parameters();
-    std::vector<Scalar> best_weights;
-    double best_value = 0;
-    bool have_best = false;
-    int wait = 0;
-    std::int64_t seen = 0;
-    history.stop_reason = "completed";
-    // A cross-entropy that climbs far above where it started has diverged as surely as a NaN,
-    // only more slowly (plain SGD at lr 1e6 settles near 5e5 and never overflows). The batch
-    // losses are smoothed over about a fifth of an epoch (5..50 batches), bias-corrected like
-    // Adam's moments; the run stops once that average passes both limits.
-    constexpr double kDivergedLoss = 100;   // e^-100: confidently wrong on every sample
-    constexpr double kDivergedFactor = 20;  // times the untrained model's first batch
-    const double smoothing = 1.0 - 1.0 / std::clamp(batches / 5.0, 5.0, 50.0);
-    double first_loss = 0, ema_loss = 0;
-    int loss_steps = 0;
-
-    auto evaluate_val = [&](EpochStats& s) {
-        if (!val) return;
-        Matrix vx;
-        std::vector<int> vl;
-        double loss_sum = 0;
-        std::size_t correct = 0;
-        const std::size_t chunk = 500;
-        for (std::size_t first = 0; first < val_order.size(); first += chunk) {
-            std::size_t count = std::min(chunk, val_order.size() - first);
-            to_batch(*val, val_order, first, count, vx, vl);
-            const Matrix& scores = net_.forward_scores(vx, false);
-            loss_sum += batch_loss(scores, vl, c.loss, logits, nullptr) * static_cast<double>(count);
-            correct += static_cast<std::size_t>(count_correct(scores, vl));
-        }
-        s.has_validation = true;
-        s.val_loss = loss_sum / static_cast<double>(val_order.size()) + net_.regularization_loss();
-        s.val_accuracy = static_cast<double>(correct) / static_cast<double>(val_order.size());
-    };
+    Run run{train, iota_order(0, n_train), Rng(c.seed), LossMonitor(batches), History{}, observer, cancel, batches, 0,
+            scores_are_logits(net_, c.loss), {}, {}, {}};
+    History& history = run.history;
+    EarlyStopping early(c.early_stopping);
 
     for (int epoch = 0; epoch < c.epochs; ++epoch) {
         if (c.shuffle)
-            for (std::size_t i = n_train; i > 1; --i) std::swap(order[i - 1], order[rng.below(static_cast<std::uint32_t>(i))]);
-        epoch_start = net_.parameters();
-        const auto t0 = Clock::now();
-        double loss_sum = 0;
-        std::size_t correct = 0, samples = 0;
-        bool stop = false;
-        for (int b = 0; b < batches; ++b) {
-            if (cancel && cancel->load(std::memory_order_relaxed)) {
-                history.stop_reason = "cancelled";
-                stop = true;
-                break;
-            }
-            const std::size_t first = static_cast<std::size_t>(b) * static_cast<std::size_t>(c.batch_size);
-            const std::size_t count = std::min(static_cast<std::size_t>(c.batch_size), n_train - first);
-            to_batch(train, order, first, count, x, labels);
-            if (c.augmentation.enabled()) augment_batch(x, c.augmentation, rng);
+            for (std::size_t i = n_train; i > 1; --i) std::swap(run.order[i - 1], run.order[run.rng.below(static_cast<std::uint32_t>(i))]);
+        const std::vector<Scalar> epoch_start = net_.parameters();
 
-            // forward, loss, backward, update
-            const Matrix& scores = net_.forward_scores(x, true);
-            const double loss = batch_loss(scores, labels, c.loss, logits, &grad) + net_.regularization_loss();
-            const int batch_correct = count_correct(scores, labels);
-            if (!std::isfinite(loss)) {
-                net_.set_parameters(epoch_start);
-                history.diverged = true;
-                history.stop_reason = "diverged: the loss became " + std::string(std::isnan(loss) ? "NaN" : "infinite") +
-                                      " in epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(b + 1) +
-                                      "; the weights from the start of that epoch were kept. Try a smaller learning rate.";
-                stop = true;
-                break;
-            }
-            if (loss_steps++ == 0) first_loss = loss;
-            ema_loss = smoothing * ema_loss + (1 - smoothing) * loss;
-            const double smoothed = ema_loss / (1 - std::pow(smoothing, loss_steps));
-            if (loss_steps > 5 && smoothed > std::max(kDivergedLoss, kDivergedFactor * first_loss)) {
-                net_.set_parameters(epoch_start);
-                history.diverged = true;
-                char text[96];
-                std::snprintf(text, sizeof text, "%.3g (it started at %.3g)", smoothed, first_loss);
-                history.stop_reason = "diverged: the loss rose to " + std::string(text) + " in epoch " +
-                                      std::to_string(epoch + 1) + ", batch " + std::to_string(b + 1) +
-                                      "; the weights from the start of that epoch were kept. Try a smaller learning rate.";
-                stop = true;
-                break;
-            }
-            net_.backward(grad);
-            optimizer_->step(net_.parameters().data(), net_.gradients().data());
+        EpochStats stats;
+        const std::size_t samples = run_epoch(run, epoch, stats);
 
-            loss_sum += loss * static_cast<double>(count);
-            correct += static_cast<std::size_t>(batch_correct);
-            samples += count;
-            seen += static_cast<std::int64_t>(count);
-            BatchStats bs{epoch, b, batches, loss, static_cast<double>(batch_correct) / static_cast<double>(count), seen};
-            history.batches.push_back(bs);
-            if (observer && !observer->on_batch(bs)) {
-                history.stop_reason = "stopped";
-                stop = true;
-                break;
-            }
-        }
-        if (history.diverged || samples == 0) break;
         // A parameter update can overflow even when the loss before it was finite.
-        bool finite = true;
-        for (Scalar p : net_.parameters())
-            if (!std::isfinite(p)) { finite = false; break; }
-        if (!finite) {
-            net_.set_parameters(epoch_start);
-            history.diverged = true;
-            history.stop_reason = "diverged: the weights became infinite in epoch " + std::to_string(epoch + 1) +
-                                  "; the weights from the start of that epoch were kept. Try a smaller learning rate.";
+        if (!history.diverged() && samples > 0 && !all_finite(net_.parameters())) {
+            history.stop_reason = StopReason::Diverged;
+            history.divergence = {Divergence::Kind::NonFiniteWeights, epoch, -1, stats.loss, run.monitor.first_loss()};
+        }
+        if (history.diverged()) net_.set_parameters(epoch_start);
+        if (history.diverged() || samples == 0) break;
+
+        if (val) {
+            const EvalResult v = evaluate_order(net_, *val, val_order, c.loss, 500);
+            stats.has_validation = true;
+            stats.val_loss = v.loss;
+            stats.val_accuracy = v.accuracy;
+        }
+        history.epochs.push_back(stats);
+        if (history.stop_reason != StopReason::Completed) break;  // a stop in mid-epoch still reports the partial epoch
+        if (observer && !observer->on_epoch(stats)) {
+            history.stop_reason = StopReason::Stopped;
             break;
         }
-
-        EpochStats es;
-        es.epoch = epoch;
-        es.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-        es.loss = loss_sum / static_cast<double>(samples);
-        es.accuracy = static_cast<double>(correct) / static_cast<double>(samples);
-        es.samples_per_second = es.seconds > 0 ? static_cast<double>(samples) / es.seconds : 0;
-        evaluate_val(es);
-        history.epochs.push_back(es);
-        if (stop) break;  // a stop in mid-epoch still reports the partial epoch
-        if (observer && !observer->on_epoch(es)) {
-            history.stop_reason = "stopped";
+        if (early.should_stop(stats, net_)) {
+            history.stop_reason = StopReason::EarlyStopping;
             break;
-        }
-
-        const auto& esc = c.early_stopping;
-        if (esc.enabled) {
-            const bool wants_val = esc.monitor.rfind("val_", 0) == 0;
-            if (wants_val && !es.has_validation)
-                throw ConfigError("early stopping monitors " + esc.monitor + " but there is no validation data");
-            const bool is_loss = esc.monitor.find("loss") != std::string::npos;
-            const double value = esc.monitor == "val_loss" ? es.val_loss
-                                 : esc.monitor == "val_accuracy" ? es.val_accuracy
-                                 : esc.monitor == "loss" ? es.loss
-                                                         : es.accuracy;
-            const bool improved = !have_best || (is_loss ? value < best_value - esc.min_delta : value > best_value + esc.min_delta);
-            if (improved) {
-                best_value = value;
-                have_best = true;
-                history.best_epoch = epoch;
-                wait = 0;
-                if (esc.restore_best_weights) best_weights = net_.parameters();
-            } else if (++wait >= esc.patience) {
-                history.stop_reason = "early stopping";
-                break;
-            }
         }
     }
-    if (c.early_stopping.enabled && c.early_stopping.restore_best_weights && !best_weights.empty() && !history.diverged)
-        net_.set_parameters(best_weights);
-    return history;
+    history.best_epoch = early.best_epoch();
+    if (const auto* best = early.restore(); best && !history.diverged()) net_.set_parameters(*best);
+    return std::move(history);
+}
+
+std::string describe(const History& h) {
+    switch (h.stop_reason) {
+        case StopReason::Completed: return "completed";
+        case StopReason::EarlyStopping: return "early stopping";
+        case StopReason::Stopped: return "stopped";
+        case StopReason::Cancelled: return "cancelled";
+        case StopReason::Diverged: break;
+    }
+    const Divergence& d = h.divergence;
+    char loss[96];
+    std::string what;
+    switch (d.kind) {
+        case Divergence::Kind::NonFiniteLoss: what = std::string("the loss became ") + (std::isnan(d.loss) ? "NaN" : "infinite"); break;
+        case Divergence::Kind::LossRanAway:
+            std::snprintf(loss, sizeof loss, "%.3g (it started at %.3g)", d.loss, d.first_loss);
+            what = std::string("the loss rose to ") + loss;
+            break;
+        case Divergence::Kind::NonFiniteWeights: what = "the weights became infinite"; break;
+    }
+    return "diverged: " + what + " in epoch " + std::to_string(d.epoch + 1) +
+           (d.batch >= 0 ? ", batch " + std::to_string(d.batch + 1) : std::string()) +
+           "; the weights from the start of that epoch were kept. Try a smaller learning rate.";
 }
 
 EvalResult evaluate(Network& network, const Dataset& data, const LossSpec& loss, int batch) {
-    EvalResult r;
-    if (data.size() == 0) return r;
-    const bool logits = network.ends_with_softmax() || loss.from_logits;
-    std::vector<std::size_t> order(data.size());
-    std::iota(order.begin(), order.end(), 0);
-    Matrix x;
-    std::vector<int> labels;
-    double loss_sum = 0;
-    std::size_t correct = 0;
-    for (std::size_t first = 0; first < data.size(); first += static_cast<std::size_t>(batch)) {
-        std::size_t count = std::min(static_cast<std::size_t>(batch), data.size() - first);
-        to_batch(data, order, first, count, x, labels);
-        const Matrix& scores = network.forward_scores(x, false);
-        loss_sum += batch_loss(scores, labels, loss, logits, nullptr) * static_cast<double>(count);
-        correct += static_cast<std::size_t>(count_correct(scores, labels));
-    }
-    r.samples = data.size();
-    r.loss = loss_sum / static_cast<double>(data.size()) + network.regularization_loss();
-    r.accuracy = static_cast<double>(correct) / static_cast<double>(data.size());
-    return r;
+    return evaluate_order(network, data, iota_order(0, data.size()), loss, batch);
 }
 
 Matrix predict_dataset(Network& network, const Dataset& data, int batch) {

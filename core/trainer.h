@@ -1,11 +1,14 @@
 #pragma once
 // The training loop: mini-batches, shuffling, validation, history, early stopping, divergence
 // detection. It reports through an observer whose answer can stop the run and checks a cancel
-// flag every batch. The UI's worker wraps this class; it never re-implements it.
+// flag every batch. The UI's worker wraps this class; it never re-implements it. What a run may
+// be asked to do is checked by validate() (validate.h), which the Trainer calls first.
+#include "dataset.h"
 #include "loss.h"
-#include "mnist.h"
 #include "network.h"
 #include "optimizer.h"
+#include "train_config.h"
+#include "validate.h"
 
 #include <atomic>
 #include <cstdint>
@@ -15,39 +18,6 @@
 
 namespace digit {
 
-struct EarlyStoppingConfig {
-    bool enabled = false;
-    std::string monitor = "val_loss";  // val_loss, val_accuracy, loss, accuracy
-    int patience = 0;
-    float min_delta = 0.0f;
-    bool restore_best_weights = false;
-    bool operator==(const EarlyStoppingConfig&) const = default;
-};
-
-// Random small distortions of training images, applied per sample and per epoch
-// (the `best` preset uses them; all zero = off).
-struct AugmentationConfig {
-    float max_shift = 0.0f;         // pixels
-    float max_rotation = 0.0f;      // degrees
-    float max_scale = 0.0f;         // fraction, e.g. 0.1 = 90%..110%
-    float stroke_probability = 0.0f;  // chance of thickening or thinning the stroke
-    bool enabled() const { return max_shift > 0 || max_rotation > 0 || max_scale > 0 || stroke_probability > 0; }
-    bool operator==(const AugmentationConfig&) const = default;
-};
-
-struct TrainConfig {
-    OptimizerConfig optimizer;
-    LossSpec loss;
-    int batch_size = 32;
-    int epochs = 1;
-    float validation_split = 0.0f;  // last fraction of the training set, as Keras takes it
-    bool shuffle = true;
-    std::uint64_t seed = 1;
-    EarlyStoppingConfig early_stopping;
-    AugmentationConfig augmentation;
-    bool operator==(const TrainConfig&) const = default;
-};
-
 struct BatchStats {
     int epoch = 0;             // 0-based
     int batch = 0;             // 0-based within the epoch
@@ -55,6 +25,11 @@ struct BatchStats {
     double loss = 0;           // this batch
     double accuracy = 0;       // this batch
     std::int64_t samples_seen = 0;  // since the run began
+    // Exponential moving averages over about a fifth of an epoch (clamp(batches / 5, 5, 50)
+    // batches), bias-corrected like Adam's moments: what the loss curve shows and what the
+    // divergence rule watches.
+    double smoothed_loss = 0;
+    double smoothed_accuracy = 0;
 };
 
 struct EpochStats {
@@ -72,13 +47,39 @@ struct EvalResult {
     std::size_t samples = 0;
 };
 
+// Why a run ended. The core words it in English (describe()); the app in the reader's language.
+enum class StopReason {
+    Completed,      // all epochs ran
+    EarlyStopping,  // the monitored value stopped improving
+    Stopped,        // the observer said stop
+    Cancelled,      // the cancel flag was set
+    Diverged,       // see History::divergence
+};
+
+// Where and how a run diverged; the weights from the start of that epoch were kept.
+struct Divergence {
+    enum class Kind {
+        NonFiniteLoss,     // loss: NaN or infinite
+        LossRanAway,      // loss: the smoothed loss, above 100 and 20 x first_loss
+        NonFiniteWeights,  // an update overflowed (batch: -1, checked at the end of the epoch)
+    } kind = Kind::NonFiniteLoss;
+    int epoch = 0;          // 0-based
+    int batch = -1;         // 0-based within the epoch
+    double loss = 0;
+    double first_loss = 0;  // the untrained model's first batch
+};
+
 struct History {
     std::vector<EpochStats> epochs;
     std::vector<BatchStats> batches;
-    std::string stop_reason;  // "completed", "early stopping", "stopped", "cancelled", "diverged: ..."
-    bool diverged = false;
+    StopReason stop_reason = StopReason::Completed;
+    Divergence divergence;    // meaningful only when diverged()
     int best_epoch = -1;      // with early stopping: the epoch whose weights were kept
+    bool diverged() const { return stop_reason == StopReason::Diverged; }
 };
+
+// "completed", "early stopping", ..., or "diverged: the loss became NaN in epoch 2, batch 17; ...".
+std::string describe(const History& history);
 
 class TrainingObserver {
 public:
@@ -95,21 +96,29 @@ public:
     ~Trainer();
 
     // Trains on `train` (minus the validation split, if any). validation, if not null, is used
-    // instead of a split. Stops early when the observer says so or *cancel becomes true.
-    // A NaN or infinite loss, or a smoothed loss above both 100 and 20 times the first batch's,
-    // stops the run, restores the weights of the last finished epoch (or the initial ones) and
-    // sets history.diverged with a message in stop_reason.
+    // instead of a split. Throws ConfigError on the first problem validate() finds. Stops early
+    // when the observer says so or *cancel becomes true. A NaN or infinite loss, a smoothed loss
+    // above both 100 and 20 times the first batch's, or weights that overflow stop the run with
+    // StopReason::Diverged and history.divergence, the weights restored to the start of that
+    // epoch. Divergence is an outcome, not an exception.
     History fit(const Dataset& train, const Dataset* validation = nullptr,
                 TrainingObserver* observer = nullptr, const std::atomic<bool>* cancel = nullptr);
 
     const TrainConfig& config() const { return config_; }
-    Optimizer& optimizer() { return *optimizer_; }
 
 private:
+    struct Run;
+    std::size_t run_epoch(Run& run, int epoch, EpochStats& stats);
+
     Network& net_;
     TrainConfig config_;
     std::unique_ptr<Optimizer> optimizer_;
 };
+
+// The one rule for what the network's scores are: logits whenever the network has them (a
+// softmax output is folded into the loss, as Keras does; a linear output is what from_logits
+// means), probabilities otherwise.
+bool scores_are_logits(const Network& network, const LossSpec& loss);
 
 // Loss (including L2 penalties, as Keras's evaluate reports it) and accuracy of the network on a
 // data set, in inference mode.

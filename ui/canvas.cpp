@@ -1,5 +1,7 @@
 #include "canvas.h"
 
+#include "image_file.h"
+
 #include <QEvent>
 #include <QMouseEvent>
 #include <QPaintEvent>
@@ -45,19 +47,11 @@ void DigitCanvas::setBrushSize(qreal fraction) { brushSize_ = std::clamp<qreal>(
 qreal DigitCanvas::brushWidth() const { return std::max<qreal>(1.0, brushSize_ * std::min(width(), height())); }
 
 GrayImage DigitCanvas::grayImage(int maxSide) const {
-    QImage gray = image_.convertToFormat(QImage::Format_Grayscale8);
-    if (maxSide > 0 && std::max(gray.width(), gray.height()) > maxSide)
-        gray = gray.scaled(maxSide, maxSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
-    GrayImage out;
-    out.width = gray.width();
-    out.height = gray.height();
-    out.pixels.resize(std::size_t(out.width) * std::size_t(out.height));
-    for (int y = 0; y < out.height; ++y) {
-        const uchar* line = gray.constScanLine(y);
-        float* dst = out.pixels.data() + std::size_t(y) * std::size_t(out.width);
-        for (int x = 0; x < out.width; ++x) dst[x] = line[x] / 255.0f;
-    }
-    return out;
+    // Through the same converter as image files (image_file.h), so a drawing and a picture of it
+    // reach the model alike.
+    if (maxSide > 0 && std::max(image_.width(), image_.height()) > maxSide)
+        return gray_from_qimage(image_.scaled(maxSide, maxSide, Qt::KeepAspectRatio, Qt::SmoothTransformation));
+    return gray_from_qimage(image_);
 }
 
 void DigitCanvas::pushStep(Step step) {

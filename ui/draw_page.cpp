@@ -5,6 +5,7 @@
 #include "image_file.h"
 #include "model_picker.h"
 #include "network.h"
+#include "predict.h"
 #include "probability_bars.h"
 #include "session.h"
 
@@ -15,7 +16,6 @@
 #include <QFileInfo>
 #include <QGridLayout>
 #include <QHBoxLayout>
-#include <QImageReader>
 #include <QLabel>
 #include <QLocale>
 #include <QMimeData>
@@ -29,6 +29,7 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <functional>
 
 namespace digit::ui {
 
@@ -238,18 +239,12 @@ void DrawPage::predict(const GrayImage& gray, Polarity polarity) {
     Network* net = session_->model();
     if (!empty_ && net) {
         try {
-            Matrix x(1, 784);
-            for (int i = 0; i < 784; ++i) x(0, i) = input_[std::size_t(i)];
-            const Matrix p = net->predict(x);
-            for (int d = 0; d < 10 && d < p.cols(); ++d) probabilities_[std::size_t(d)] = float(p(0, d));
-            std::array<int, 10> order{};
-            for (int d = 0; d < 10; ++d) order[std::size_t(d)] = d;
-            std::sort(order.begin(), order.end(),
-                      [&](int a, int b) { return probabilities_[std::size_t(a)] > probabilities_[std::size_t(b)]; });
-            predicted_ = order[0];
-            const float top = probabilities_[std::size_t(order[0])];
-            const float second = probabilities_[std::size_t(order[1])];
-            unsure_ = !(top >= kSureProbability && top - second >= kSureMargin);
+            const Prediction p = predict_image(*net, input_);
+            probabilities_ = p.probabilities;
+            predicted_ = p.digit;
+            std::array<float, 10> sorted = p.probabilities;
+            std::partial_sort(sorted.begin(), sorted.begin() + 2, sorted.end(), std::greater<float>());
+            unsure_ = !(sorted[0] >= kSureProbability && sorted[0] - sorted[1] >= kSureMargin);
         } catch (const std::exception& e) {
             showError(tr("The model could not predict this drawing: %1").arg(QString::fromUtf8(e.what())));
         }
@@ -313,20 +308,18 @@ void DrawPage::loadImage(const QImage& image) {
 }
 
 bool DrawPage::loadImageFile(const QString& path) {
-    QImageReader reader(path);
-    reader.setAutoTransform(true);
-    const QImage image = reader.read();
-    if (image.isNull()) {
-        const QString name = QFileInfo(path).fileName();
-        if (!QFileInfo(path).isFile())
-            showError(tr("Could not open %1: the file does not exist.").arg(name));
-        else
-            showError(tr("%1 is not an image that can be read (%2). Open a PNG, JPEG or BMP picture of a digit.")
-                          .arg(name, reader.errorString()));
-        return false;
+    const ImageFile f = read_image_file(path);
+    const QString name = QFileInfo(path).fileName();
+    switch (f.error) {
+        case ImageFileError::None: loadImage(f.image); return true;
+        case ImageFileError::NoSuchFile:
+        case ImageFileError::IsFolder: showError(tr("Could not open %1: the file does not exist.").arg(name)); return false;
+        case ImageFileError::EmptyFile:
+        case ImageFileError::NotAnImage: break;
     }
-    loadImage(image);
-    return true;
+    showError(tr("%1 is not an image that can be read (%2). Open a PNG, JPEG or BMP picture of a digit.")
+                  .arg(name, f.error == ImageFileError::EmptyFile ? tr("the file is empty") : QString::fromStdString(f.reason)));
+    return false;
 }
 
 void DrawPage::openImage() {

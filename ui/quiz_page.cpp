@@ -3,6 +3,7 @@
 #include "digit_grid.h"
 #include "mnist.h"
 #include "network.h"
+#include "predict.h"
 #include "session.h"
 
 #include <QEvent>
@@ -293,12 +294,7 @@ bool QuizPage::startRound(int size, std::uint64_t seed) {
             Matrix x;
             std::vector<int> unused;
             to_batch(test, all, 0, all.size(), x, unused);
-            const Matrix p = net->predict(x);
-            for (Eigen::Index i = 0; i < p.rows(); ++i) {
-                Eigen::Index best = 0;
-                p.row(i).maxCoeff(&best);
-                modelAnswers_[std::size_t(i)] = int(best);
-            }
+            modelAnswers_ = argmax_rows(net->predict(x));
         } catch (const std::exception& e) {
             startMessage_->setText(tr("The model could not answer: %1").arg(QString::fromUtf8(e.what())));
             modelName_.clear();

@@ -429,7 +429,7 @@ void TrainPage::onSpecOrConfigChanged() {
     summaryTimer_->start();
 }
 
-std::optional<TrainingJob> TrainPage::makeJob() {
+TrainingJob TrainPage::makeJob() const {
     TrainingJob job;
     job.spec = network_->spec();
     job.config = config_->config();
@@ -453,7 +453,7 @@ void TrainPage::updateSummary() {
     if (state_ != State::Idle) return;
     // Explain what is wrong before anyone presses Start (data still loading is not a problem yet).
     auto job = makeJob();
-    QStringList problems = TrainingWorker::check(*job, /*requireData=*/false);
+    QStringList problems = TrainingWorker::check(job, /*requireData=*/false);
     if (!problems.isEmpty()) {
         QString html = QStringLiteral("<b>%1</b><ul style='margin:0'>").arg(tr("This set-up cannot train yet:").toHtmlEscaped());
         for (const QString& s : problems) html += QStringLiteral("<li>%1</li>").arg(s.toHtmlEscaped());
@@ -479,7 +479,7 @@ bool TrainPage::start() {
     summaryTimer_->stop();
     updateSummary();
     auto job = makeJob();
-    const QStringList problems = TrainingWorker::check(*job);
+    const QStringList problems = TrainingWorker::check(job);
     if (!problems.isEmpty()) {
         QString html = QStringLiteral("<b>%1</b><ul style='margin:0'>").arg(tr("Training did not start:").toHtmlEscaped());
         for (const QString& s : problems) html += QStringLiteral("<li>%1</li>").arg(s.toHtmlEscaped());
@@ -488,8 +488,8 @@ bool TrainPage::start() {
         emit statusMessage(tr("Training did not start: %1").arg(problems.front()));
         return false;
     }
-    beginRun(*job);
-    emit runJob(*job);
+    beginRun(job);
+    emit runJob(job);
     return true;
 }
 
@@ -555,7 +555,7 @@ void TrainPage::onStarted(qint64 trainSamples, int epochs) {
 void TrainPage::onBatch(const BatchPoint& p) {
     if (state_ == State::Idle) return;
     const bool paused = state_ == State::Paused;  // a point queued before the pause: no new ETA
-    chart_->addBatchPoint(p.x, p.smoothed_loss, p.smoothed_accuracy);
+    chart_->addBatchPoint(p.x, p.stats.smoothed_loss, p.stats.smoothed_accuracy);
     progress_->setValue(static_cast<int>(std::lround(p.progress * 1000)));
     progress_->setFormat(tr("epoch %1 of %2").arg(p.stats.epoch + 1).arg(epochsPlanned_) + QStringLiteral(" · %p%"));
     if (paused) return;
@@ -605,33 +605,36 @@ void TrainPage::onFinished(const TrainingResult& result) {
     quint64 libraryId = 0;
     if (session_) {
         ModelLibrary* library = session_->library();
-        const int index = library->addRun(result.model, runName_, /*unsaved=*/!h.diverged);
+        const int index = library->addRun(result.model, runName_, /*unsaved=*/!h.diverged());
         libraryId = library->entry(index).id;
     }
     runs_.push_back({runName_, result, libraryId});
     const bool useAtOnce = QSettings().value(ModelMenu::useFinishedRunsKey(), false).toBool();
 
     QString reason;
-    if (h.stop_reason == "completed") reason = tr("finished all %n epoch(s)", nullptr, static_cast<int>(h.epochs.size()));
-    else if (h.stop_reason == "early stopping")
-        reason = tr("stopped early after %n epoch(s): the monitored figure stopped improving", nullptr,
-                    static_cast<int>(h.epochs.size()));
-    else if (h.stop_reason == "stopped" || h.stop_reason == "cancelled")
-        reason = tr("stopped by you after %n full epoch(s)", nullptr, static_cast<int>(h.epochs.size()));
-    else reason = QString::fromStdString(h.stop_reason);
+    const int epochs = static_cast<int>(h.epochs.size());
+    switch (h.stop_reason) {
+        case StopReason::Completed: reason = tr("finished all %n epoch(s)", nullptr, epochs); break;
+        case StopReason::EarlyStopping:
+            reason = tr("stopped early after %n epoch(s): the monitored figure stopped improving", nullptr, epochs);
+            break;
+        case StopReason::Stopped:
+        case StopReason::Cancelled: reason = tr("stopped by you after %n full epoch(s)", nullptr, epochs); break;
+        case StopReason::Diverged: reason = describeDivergence(h.divergence); break;
+    }
 
     if (result.tested) {
         testResult_ = tr("Test accuracy %1 · test loss %2 (%3 test images)")
                           .arg(percent(result.test.accuracy), QLocale().toString(result.test.loss, 'f', 4),
                                QLocale().toString(qulonglong(result.test.samples)));
     }
-    if (h.diverged) {
+    if (h.diverged()) {
         // The run blew up: its weights are the last good ones (or the initial ones), which would
         // predict badly, so the session keeps its current model.
         const double suggestion = lastLearningRate_ / 10;
         showMessage(tr("<b>Training diverged</b>: %1.<br>The weights of the last good epoch were kept, but this "
                        "run's model is not used for predictions. Try a smaller learning rate, e.g. %2.")
-                        .arg(QString::fromStdString(h.stop_reason).toHtmlEscaped(), QString::number(suggestion, 'g', 3)),
+                        .arg(reason.toHtmlEscaped(), QString::number(suggestion, 'g', 3)),
                     true);
         emit statusMessage(tr("Training diverged: try a smaller learning rate"));
     } else {
@@ -671,7 +674,7 @@ void TrainPage::refreshRuns() {
         const History& h = r.result.history;
         const int entry = library ? library->indexOfId(r.libraryId) : -1;
         auto* item = new QTreeWidgetItem(runsView_);
-        item->setText(0, h.diverged ? tr("%1 (diverged)").arg(r.name) : r.name);
+        item->setText(0, h.diverged() ? tr("%1 (diverged)").arg(r.name) : r.name);
         item->setText(1, !h.epochs.empty() && h.epochs.back().has_validation ? percent(h.epochs.back().val_accuracy)
                                                                             : QStringLiteral("–"));
         item->setText(2, r.result.tested ? percent(r.result.test.accuracy) : QStringLiteral("–"));
@@ -732,15 +735,15 @@ void TrainPage::prepareScreenshot() {
     config_->setConfig(c);
     config_->setTrainLimit(6000);
     auto job = makeJob();
-    if (!TrainingWorker::check(*job).isEmpty()) {
+    if (!TrainingWorker::check(job).isEmpty()) {
         start();  // shows why
         return;
     }
-    job->batch_interval_ms = 0;
+    job.batch_interval_ms = 0;
     TrainingWorker local;
     connectWorker(&local, Qt::DirectConnection);
-    beginRun(*job);
-    local.train(*job);
+    beginRun(job);
+    local.train(job);
 }
 
 }  // namespace digit::ui

@@ -14,7 +14,6 @@
 #include <QString>
 #include <QWidget>
 
-#include <optional>
 #include <vector>
 
 class QComboBox;
@@ -45,7 +44,7 @@ public:
     explicit TrainPage(Session* session, QWidget* parent = nullptr);
     ~TrainPage() override;
 
-    // For screenshots: trains mlp-128-32 for 2 epochs on 6,000 images, synchronously, so the
+    // For screenshots: trains mlp-128-32 for 3 epochs on 6,000 images, synchronously, so the
     // page shows a finished real run.
     void prepareScreenshot();
     // Shows the Training settings tab (true) or the Network tab.
@@ -104,7 +103,7 @@ protected:
 private:
     void retranslate();
     void connectWorker(TrainingWorker* worker, Qt::ConnectionType type);
-    std::optional<TrainingJob> makeJob();
+    TrainingJob makeJob() const;
     void beginRun(const TrainingJob& job);
     void setState(State s);
     void showMessage(const QString& html, bool error);

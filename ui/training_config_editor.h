@@ -40,12 +40,6 @@ public:
     std::size_t trainLimit() const;
     void setTrainLimit(std::size_t n);
 
-    // For tests and the page.
-    ScientificSpinBox* learningRateBox() const { return lr_; }
-    QComboBox* optimizerBox() const { return optimizer_; }
-    QSpinBox* epochsBox() const { return epochs_; }
-    QSpinBox* batchSizeBox() const { return batch_; }
-
 signals:
     void changed();
 

@@ -26,32 +26,19 @@ const int kRegistered = [] {
 
 }  // namespace
 
-// The Trainer's observer: smooths and throttles batch points, reports epochs, and parks the
+// The Trainer's observer: throttles batch points, reports epochs, and parks the
 // worker thread while paused. Runs on the worker thread, inside Trainer::fit.
 class TrainingWorker::Observer : public TrainingObserver {
 public:
     Observer(TrainingWorker* worker, const TrainingJob& job) : worker_(worker), job_(job) { clock_.start(); }
 
     bool on_batch(const BatchStats& b) override {
-        const double loss = b.loss, acc = b.accuracy;
-        if (std::isfinite(loss)) {
-            // An exponential moving average whose window is about a fifth of an epoch (5..50
-            // batches), bias-corrected like Adam's moments so the first points are not pulled to 0.
-            const double window = std::clamp(b.batches_per_epoch / 5.0, 5.0, 50.0);
-            const double beta = 1.0 - 1.0 / window;
-            ++steps_;
-            ema_loss_ = beta * ema_loss_ + (1 - beta) * loss;
-            ema_acc_ = beta * ema_acc_ + (1 - beta) * acc;
-        }
         const bool last_of_epoch = b.batch + 1 == b.batches_per_epoch;
         const qint64 now = clock_.elapsed();
-        if (steps_ > 0 && (now - last_emit_ >= job_.batch_interval_ms || last_of_epoch)) {
+        if (now - last_emit_ >= job_.batch_interval_ms || last_of_epoch) {
             BatchPoint p;
             p.stats = b;
             p.x = b.epoch + (b.batch + 1.0) / std::max(1, b.batches_per_epoch);
-            const double correction = 1.0 - std::pow(1.0 - 1.0 / std::clamp(b.batches_per_epoch / 5.0, 5.0, 50.0), steps_);
-            p.smoothed_loss = ema_loss_ / correction;
-            p.smoothed_accuracy = ema_acc_ / correction;
             const double total = double(std::max(1, b.batches_per_epoch)) * job_.config.epochs;
             const double done = double(b.epoch) * b.batches_per_epoch + b.batch + 1;
             p.progress = std::min(1.0, done / total);
@@ -92,8 +79,7 @@ private:
     qint64 last_emit_ = 0;
     qint64 paused_ms_ = 0;
     std::int64_t last_samples_ = 0;
-    int steps_ = 0;
-    double ema_loss_ = 0, ema_acc_ = 0, rate_ = 0;
+    double rate_ = 0;
 };
 
 TrainingWorker::TrainingWorker(QObject* parent) : QObject(parent) { (void)kRegistered; }
@@ -186,96 +172,75 @@ void TrainingWorker::train(const TrainingJob& job) {
 
 QStringList TrainingWorker::check(const TrainingJob& job, bool requireData) {
     QStringList problems;
-    const ModelSpec& spec = job.spec;
-    const TrainConfig& c = job.config;
     if (!job.data && requireData) problems << tr("The MNIST data is not loaded yet: wait for it (see the status bar) or set it up first.");
-    if (spec.layers.empty()) {
-        problems << tr("The network has no layers: pick a preset or add layers.");
-        return problems;
-    }
-
-    // Shapes: convolution and pooling need an image, Dense a flat vector.
-    bool flat = spec.input.rank() == 1;
-    for (std::size_t i = 0; i < spec.layers.size(); ++i) {
-        const LayerSpec& l = spec.layers[i];
-        const QString which = tr("Layer %1 (%2)").arg(i + 1).arg(QString::fromStdString(layer_kind_name(l.kind)));
-        if ((l.kind == LayerKind::Conv2D || l.kind == LayerKind::MaxPooling2D) && flat) {
-            problems << tr("%1 works on images, but its input is flat: choose the 28×28×1 input and put "
-                           "convolution and pooling layers before Flatten.").arg(which);
-            break;
-        }
-        if (l.kind == LayerKind::Dense && !flat) {
-            problems << tr("%1 comes after image layers: add a Flatten layer before it.").arg(which);
-            break;
-        }
-        if (l.kind == LayerKind::Flatten) flat = true;
-    }
-
-    // The output: a Dense layer of 10 units, whose activation matches the loss.
-    int last = static_cast<int>(spec.layers.size()) - 1;
-    Activation outAct = Activation::Linear;
-    bool actSet = false;
-    while (last >= 0 && (spec.layers[last].kind == LayerKind::Activation || spec.layers[last].kind == LayerKind::Dropout ||
-                         spec.layers[last].kind == LayerKind::BatchNormalization)) {
-        if (spec.layers[last].kind == LayerKind::Activation && !actSet) {
-            outAct = spec.layers[last].activation;
-            actSet = true;
-        }
-        --last;
-    }
-    if (last < 0 || spec.layers[last].kind != LayerKind::Dense) {
-        problems << tr("The network must end with a Dense layer of 10 units, one per digit.");
-    } else {
-        if (spec.layers[last].units != 10)
-            problems << tr("The last Dense layer has %1 units; it needs 10, one per digit.").arg(spec.layers[last].units);
-        if (!actSet) outAct = spec.layers[last].activation;
-        if (outAct == Activation::Softmax && c.loss.from_logits)
-            problems << tr("The last layer already applies softmax: turn off from_logits.");
-        if (outAct == Activation::Linear && !c.loss.from_logits)
-            problems << tr("The last layer is linear (it outputs raw scores): turn on from_logits, or give it "
-                           "a softmax activation.");
-    }
-
-    // The optimiser.
-    const OptimizerConfig& o = c.optimizer;
-    if (!(o.learning_rate > 0) || !std::isfinite(o.learning_rate))
-        problems << tr("The learning rate must be greater than 0 (Adam's default is 0.001, SGD's 0.01).");
-    if (o.kind == OptimizerKind::SGD && !(o.momentum >= 0 && o.momentum < 1))
-        problems << tr("Momentum must be at least 0 and below 1.");
-    if (o.kind == OptimizerKind::Adam && !(o.beta_1 >= 0 && o.beta_1 < 1 && o.beta_2 >= 0 && o.beta_2 < 1))
-        problems << tr("Adam's beta_1 and beta_2 must be at least 0 and below 1.");
-    if ((o.kind == OptimizerKind::RMSprop || o.kind == OptimizerKind::Adadelta) && !(o.rho >= 0 && o.rho < 1))
-        problems << tr("rho must be at least 0 and below 1.");
-    if (o.kind != OptimizerKind::SGD && !(o.epsilon > 0)) problems << tr("epsilon must be greater than 0.");
-    if (!(o.decay >= 0)) problems << tr("The decay must not be negative.");
-
-    // The data the run will see.
-    if (c.batch_size < 1) problems << tr("The batch size must be at least 1.");
-    if (c.epochs < 1) problems << tr("Train for at least one epoch.");
-    if (!(c.validation_split >= 0 && c.validation_split < 1))
-        problems << tr("The validation split must be at least 0 and below 1.");
-    if (c.early_stopping.enabled && c.early_stopping.monitor.rfind("val_", 0) == 0 && c.validation_split <= 0)
-        problems << tr("Early stopping watches %1, which needs validation data: set a validation split above 0.")
-                        .arg(QString::fromStdString(c.early_stopping.monitor));
+    DataFacts facts;
     if (job.data) {
-        std::size_t n = job.data->train.size();
-        if (job.train_limit > 0) n = std::min(n, job.train_limit);
-        const auto held = static_cast<std::size_t>(std::floor(double(n) * c.validation_split));
-        if (c.validation_split > 0 && (held == 0 || held >= n))
-            problems << tr("A validation split of %1 of %2 images leaves no images for training or for validation.")
-                            .arg(double(c.validation_split))
-                            .arg(n);
+        facts.images = job.data->train.size();
+        if (job.train_limit > 0) facts.images = std::min(facts.images, job.train_limit);
+        facts.pixels = job.data->train.pixels_per_image();
     }
-    if (!problems.isEmpty()) return problems;
-
-    // Whatever the checks above missed, the core knows (e.g. a kernel larger than its input).
-    try {
-        Network net(spec, c.seed);
-        Trainer trainer(net, c);
-    } catch (const std::exception& e) {
-        problems << describeTrainingError(e);
-    }
+    for (const Problem& p : validate(job.spec, job.config, job.data ? &facts : nullptr)) problems << describeProblem(p, job.spec);
     return problems;
+}
+
+QString describeProblem(const Problem& p, const ModelSpec& spec) {
+    const QString layer = p.layer >= 0 && std::size_t(p.layer) < spec.layers.size()
+                              ? TrainingWorker::tr("Layer %1 (%2)").arg(p.layer + 1).arg(QString::fromStdString(layer_kind_name(spec.layers[std::size_t(p.layer)].kind)))
+                              : QString();
+    switch (p.code) {
+        case ProblemCode::NoLayers: return TrainingWorker::tr("The network has no layers: pick a preset or add layers.");
+        case ProblemCode::ImageLayerOnFlatInput:
+            return TrainingWorker::tr("%1 works on images, but its input is flat: choose the 28×28×1 input and put "
+                         "convolution and pooling layers before Flatten.").arg(layer);
+        case ProblemCode::DenseAfterImageLayers: return TrainingWorker::tr("%1 comes after image layers: add a Flatten layer before it.").arg(layer);
+        case ProblemCode::NoDenseOutput: return TrainingWorker::tr("The network must end with a Dense layer of 10 units, one per digit.");
+        case ProblemCode::OutputUnits: return TrainingWorker::tr("The last Dense layer has %1 units; it needs 10, one per digit.").arg(p.value);
+        case ProblemCode::SoftmaxWithFromLogits: return TrainingWorker::tr("The last layer already applies softmax: turn off from_logits.");
+        case ProblemCode::LinearWithoutFromLogits:
+            return TrainingWorker::tr("The last layer is linear (it outputs raw scores): turn on from_logits, or give it "
+                         "a softmax activation.");
+        case ProblemCode::LearningRate:
+            return TrainingWorker::tr("The learning rate must be greater than 0 (Adam's default is 0.001, SGD's 0.01).");
+        case ProblemCode::Momentum: return TrainingWorker::tr("Momentum must be at least 0 and below 1.");
+        case ProblemCode::AdamBetas: return TrainingWorker::tr("Adam's beta_1 and beta_2 must be at least 0 and below 1.");
+        case ProblemCode::Rho: return TrainingWorker::tr("rho must be at least 0 and below 1.");
+        case ProblemCode::Epsilon: return TrainingWorker::tr("epsilon must be greater than 0.");
+        case ProblemCode::Decay: return TrainingWorker::tr("The decay must not be negative.");
+        case ProblemCode::BatchSize: return TrainingWorker::tr("The batch size must be at least 1.");
+        case ProblemCode::Epochs: return TrainingWorker::tr("Train for at least one epoch.");
+        case ProblemCode::ValidationSplit: return TrainingWorker::tr("The validation split must be at least 0 and below 1.");
+        case ProblemCode::EarlyStoppingMonitor:
+            return TrainingWorker::tr("Early stopping can watch loss, accuracy, val_loss or val_accuracy, not %1.").arg(QString::fromStdString(p.name));
+        case ProblemCode::EarlyStoppingPatience: return TrainingWorker::tr("The early-stopping patience must not be negative.");
+        case ProblemCode::EarlyStoppingNeedsValidation:
+            return TrainingWorker::tr("Early stopping watches %1, which needs validation data: set a validation split above 0.")
+                .arg(QString::fromStdString(p.name));
+        case ProblemCode::NoTrainingImages: return TrainingWorker::tr("There are no training images.");
+        case ProblemCode::ImageSize:
+            return TrainingWorker::tr("The images have %1 pixels, the network expects %2.").arg(p.value).arg(qulonglong(p.count));
+        case ProblemCode::SplitLeavesNothing:
+            return TrainingWorker::tr("A validation split of %1 of %2 images leaves no images for training or for validation.")
+                .arg(p.value)
+                .arg(qulonglong(p.count));
+        case ProblemCode::Unbuildable:
+            return TrainingWorker::tr("This configuration cannot be trained: %1.").arg(QString::fromStdString(p.name));
+    }
+    return QString::fromStdString(describe(p, &spec));
+}
+
+QString describeDivergence(const Divergence& d) {
+    QString what;
+    switch (d.kind) {
+        case Divergence::Kind::NonFiniteLoss:
+            what = std::isnan(d.loss) ? TrainingWorker::tr("the loss became NaN") : TrainingWorker::tr("the loss became infinite");
+            break;
+        case Divergence::Kind::LossRanAway:
+            what = TrainingWorker::tr("the loss rose to %1 (it started at %2)").arg(d.loss, 0, 'g', 3).arg(d.first_loss, 0, 'g', 3);
+            break;
+        case Divergence::Kind::NonFiniteWeights: what = TrainingWorker::tr("the weights became infinite"); break;
+    }
+    return d.batch >= 0 ? TrainingWorker::tr("diverged: %1 in epoch %2, batch %3").arg(what).arg(d.epoch + 1).arg(d.batch + 1)
+                        : TrainingWorker::tr("diverged: %1 in epoch %2").arg(what).arg(d.epoch + 1);
 }
 
 QString describeTrainingError(const std::exception& e) {

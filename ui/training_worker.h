@@ -34,13 +34,12 @@ struct TrainingJob {
     int batch_interval_ms = 100;   // at most one batch point per interval (0: every batch)
 };
 
-// A throttled, smoothed batch point. `x` is the position in epochs (1.5 = half-way through the
-// second epoch), so batch and epoch points share one axis.
+// A throttled batch point (the smoothed loss and accuracy are the core's, in stats). `x` is the
+// position in epochs (1.5 = half-way through the second epoch), so batch and epoch points share
+// one axis.
 struct BatchPoint {
     BatchStats stats;
     double x = 0;
-    double smoothed_loss = 0;       // exponential moving average over batches, bias-corrected
-    double smoothed_accuracy = 0;
     double progress = 0;            // 0..1 of all planned batches
     double seconds = 0;             // since the run began
     double eta_seconds = -1;        // -1: not known yet
@@ -76,8 +75,8 @@ public:
     bool isPaused() const;
 
     // What is wrong with a job, in sentences for a person (and what to change), before any
-    // training starts; empty when it can run. Builds the network once to let the core check it.
-    // Without requireData, missing data is not a problem (it may still be loading).
+    // training starts; empty when it can run. The rules are the core's (validate()); this only
+    // words them. Without requireData, missing data is not a problem (it may still be loading).
     static QStringList check(const TrainingJob& job, bool requireData = true);
 
 public slots:
@@ -108,6 +107,10 @@ private:
 
 // Turns an exception from a run into a sentence for a person (and what to do about it).
 QString describeTrainingError(const std::exception& e);
+
+// The core's problem codes and divergence records, in the reader's language.
+QString describeProblem(const Problem& problem, const ModelSpec& spec);
+QString describeDivergence(const Divergence& divergence);
 
 }  // namespace digit::ui
 

@@ -290,6 +290,10 @@
         <source>Pen width: %1% of the pad&apos;s shorter side</source>
         <translation>笔宽：画板短边的 %1%</translation>
     </message>
+    <message>
+        <source>the file is empty</source>
+        <translation>文件是空的</translation>
+    </message>
 </context>
 <context>
     <name>digit::ui::ErrorsPage</name>
@@ -1664,6 +1668,46 @@ you %2, model %3</source>
     <message>
         <source>Training failed: %1</source>
         <translation>训练失败：%1</translation>
+    </message>
+    <message>
+        <source>Early stopping can watch loss, accuracy, val_loss or val_accuracy, not %1.</source>
+        <translation>提前停止可以监控 loss、accuracy、val_loss 或 val_accuracy，不能监控 %1。</translation>
+    </message>
+    <message>
+        <source>The early-stopping patience must not be negative.</source>
+        <translation>提前停止的耐心轮数不能为负数。</translation>
+    </message>
+    <message>
+        <source>There are no training images.</source>
+        <translation>没有训练图像。</translation>
+    </message>
+    <message>
+        <source>The images have %1 pixels, the network expects %2.</source>
+        <translation>图像有 %1 个像素，网络需要 %2 个。</translation>
+    </message>
+    <message>
+        <source>the loss became NaN</source>
+        <translation>损失变成了 NaN</translation>
+    </message>
+    <message>
+        <source>the loss became infinite</source>
+        <translation>损失变成了无穷大</translation>
+    </message>
+    <message>
+        <source>the loss rose to %1 (it started at %2)</source>
+        <translation>损失升到了 %1（开始时为 %2）</translation>
+    </message>
+    <message>
+        <source>the weights became infinite</source>
+        <translation>权重变成了无穷大</translation>
+    </message>
+    <message>
+        <source>diverged: %1 in epoch %2, batch %3</source>
+        <translation>发散：第 %2 轮第 %3 批时%1</translation>
+    </message>
+    <message>
+        <source>diverged: %1 in epoch %2</source>
+        <translation>发散：第 %2 轮时%1</translation>
     </message>
 </context>
 </TS>

@@ -4,6 +4,7 @@
 // framework rather than against this code's own earlier output.
 #include "mnist.h"
 #include "trainer.h"
+#include "mnist_fixture.h"
 
 #include <QTest>
 #include <QVector>
@@ -19,9 +20,7 @@ private:
 
 private slots:
     void initTestCase() {
-        auto where = find_mnist();
-        QVERIFY2(where.has_value(), "MNIST not found: run scripts/setup.sh");
-        data_ = load_mnist(*where);
+        QVERIFY2(test::loadMnist(data_), test::kMnistMissing);
     }
 
     void lossCurve_data() {

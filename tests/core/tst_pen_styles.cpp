@@ -3,6 +3,7 @@
 // and still give a centred 28x28 input, or the robustness figures in the README mean nothing.
 #include "mnist.h"
 #include "pen_styles.h"
+#include "mnist_fixture.h"
 
 #include <QTest>
 
@@ -37,9 +38,7 @@ class TestPenStyles : public QObject {
 
 private slots:
     void initTestCase() {
-        auto where = find_mnist();
-        QVERIFY2(where.has_value(), "MNIST not found (run scripts/setup.sh)");
-        data_ = load_mnist(*where);
+        QVERIFY2(test::loadMnist(data_), test::kMnistMissing);
     }
 
     void stylesDoWhatTheySay() {

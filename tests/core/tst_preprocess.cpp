@@ -4,6 +4,7 @@
 // on grey paper comes out as it did. Centre convention (MNIST's, measured on its 10k test images):
 // the intensity-weighted mean of the 0-based row and column indices lies in [13.5, 14.5].
 #include "preprocess.h"
+#include "image_compare.h"
 
 #include <QTest>
 
@@ -106,14 +107,7 @@ GrayImage redraw(const GrayImage& src, const Redraw& r) {
     return out;
 }
 
-double correlation(const MnistImage& a, const MnistImage& b) {
-    double ma = 0, mb = 0;
-    for (int i = 0; i < 784; ++i) ma += a[i], mb += b[i];
-    ma /= 784, mb /= 784;
-    double ab = 0, aa = 0, bb = 0;
-    for (int i = 0; i < 784; ++i) ab += (a[i] - ma) * (b[i] - mb), aa += (a[i] - ma) * (a[i] - ma), bb += (b[i] - mb) * (b[i] - mb);
-    return aa > 0 && bb > 0 ? ab / std::sqrt(aa * bb) : 0;
-}
+using test::correlation;
 
 // The best correlation over shifts of up to max_shift px: MNIST centres by whole-pixel shifts, so
 // two renderings of one digit whose centres of mass fall either side of a half pixel are one

@@ -4,6 +4,7 @@
 #include "mnist.h"
 #include "presets.h"
 #include "trainer.h"
+#include "mnist_fixture.h"
 
 #include <QTest>
 
@@ -52,9 +53,7 @@ private:
 
 private slots:
     void initTestCase() {
-        auto where = find_mnist();
-        QVERIFY2(where.has_value(), "MNIST not found: run scripts/setup.sh");
-        data_ = load_mnist(*where);
+        QVERIFY2(test::loadMnist(data_), test::kMnistMissing);
     }
 
     void shortRunReachesStatedAccuracy() {
@@ -64,7 +63,7 @@ private slots:
         Trainer trainer(net, adam(2));
         History h = trainer.fit(data_.train.head(20000));
         QCOMPARE(h.epochs.size(), std::size_t(2));
-        QCOMPARE(h.stop_reason, std::string("completed"));
+        QCOMPARE(h.stop_reason, StopReason::Completed);
         QVERIFY(h.epochs[1].loss < h.epochs[0].loss);
         QCOMPARE(h.batches.size(), std::size_t(2 * 625));
         EvalResult r = evaluate(net, data_.test, trainer.config().loss);
@@ -118,7 +117,7 @@ private slots:
         Trainer trainer(net, t);
         Snapshots snaps(net);
         History h = trainer.fit(data_.train.head(2000), nullptr, &snaps);
-        QCOMPARE(h.stop_reason, std::string("early stopping"));
+        QCOMPARE(h.stop_reason, StopReason::EarlyStopping);
         QCOMPARE(h.epochs.size(), std::size_t(3));
         QCOMPARE(h.best_epoch, 0);
         QVERIFY(net.parameters() == snaps.weights[0]);
@@ -130,12 +129,12 @@ private slots:
         Snapshots snaps(net);
         snaps.stop_after_batches = 5;
         History h = trainer.fit(data_.train.head(2000), nullptr, &snaps);
-        QCOMPARE(h.stop_reason, std::string("stopped"));
+        QCOMPARE(h.stop_reason, StopReason::Stopped);
         QCOMPARE(h.batches.size(), std::size_t(5));
 
         std::atomic<bool> cancel{true};
         History c = trainer.fit(data_.train.head(2000), nullptr, nullptr, &cancel);
-        QCOMPARE(c.stop_reason, std::string("cancelled"));
+        QCOMPARE(c.stop_reason, StopReason::Cancelled);
         QVERIFY(c.batches.empty());
     }
 
@@ -150,9 +149,11 @@ private slots:
         const std::vector<Scalar> initial = net.parameters();
         Trainer trainer(net, t);
         History h = trainer.fit(data_.train.head(2000));
-        QVERIFY(h.diverged);
-        QVERIFY2(h.stop_reason.find("diverged") == 0, h.stop_reason.c_str());
-        QVERIFY2(h.stop_reason.find("smaller learning rate") != std::string::npos, h.stop_reason.c_str());
+        QVERIFY(h.diverged());
+        QCOMPARE(h.divergence.epoch, 0);
+        QVERIFY(h.divergence.batch >= 0);
+        QVERIFY2(describe(h).find("diverged") == 0, describe(h).c_str());
+        QVERIFY2(describe(h).find("smaller learning rate") != std::string::npos, describe(h).c_str());
         for (Scalar p : net.parameters()) QVERIFY(std::isfinite(p));
         QVERIFY(net.parameters() == initial);  // it diverges in the first epoch
     }
@@ -173,14 +174,60 @@ private slots:
         const std::vector<Scalar> initial = net.parameters();
         Trainer trainer(net, t);
         History h = trainer.fit(data_.train.head(2000));
-        QVERIFY(h.diverged);
-        QVERIFY2(h.stop_reason.find("diverged: the loss rose to") == 0, h.stop_reason.c_str());
+        QVERIFY(h.diverged());
+        QCOMPARE(h.divergence.kind, Divergence::Kind::LossRanAway);
+        QVERIFY(h.divergence.loss > 100 && h.divergence.loss > 20 * h.divergence.first_loss);
+        QVERIFY2(describe(h).find("diverged: the loss rose to") == 0, describe(h).c_str());
         for (const BatchStats& b : h.batches) QVERIFY(std::isfinite(b.loss));
         QVERIFY(net.parameters() == initial);
         // And an ordinary run is left alone.
         Network calm(small_mlp(), 4);
         Trainer ordinary(calm, adam(1));
-        QVERIFY(!ordinary.fit(data_.train.head(2000)).diverged);
+        QVERIFY(!ordinary.fit(data_.train.head(2000)).diverged());
+    }
+
+    void validateReportsEveryProblemWithItsValues() {
+        const ModelSpec spec = small_mlp();
+        QVERIFY(validate(spec, adam(1)).empty());
+        TrainConfig t = adam(1);
+        t.batch_size = 0;
+        t.epochs = -2;
+        t.optimizer.learning_rate = -1;
+        t.early_stopping.enabled = true;
+        t.early_stopping.monitor = "val_loss";  // and no validation split
+        const auto problems = validate(spec, t);
+        std::vector<ProblemCode> codes;
+        for (const Problem& p : problems) codes.push_back(p.code);
+        QCOMPARE(codes, (std::vector<ProblemCode>{ProblemCode::LearningRate, ProblemCode::BatchSize, ProblemCode::Epochs,
+                                                  ProblemCode::EarlyStoppingNeedsValidation}));
+        QCOMPARE(problems[1].value, 0.0);
+        QCOMPARE(problems[2].value, -2.0);
+        QCOMPARE(problems[3].name, std::string("val_loss"));
+        // The data rules: a split that leaves nothing, images of the wrong size.
+        t = adam(1);
+        t.validation_split = 0.5f;
+        const DataFacts one{1, 784, false};
+        QCOMPARE(validate(spec, t, &one).front().code, ProblemCode::SplitLeavesNothing);
+        const DataFacts small{100, 100, false};
+        QCOMPARE(validate(spec, adam(1), &small).front().code, ProblemCode::ImageSize);
+        // The output rules, spec-level: 7 units; a linear output without from_logits.
+        ModelSpec seven = spec;
+        seven.layers.back().units = 7;
+        QCOMPARE(validate(seven, adam(1)).front().code, ProblemCode::OutputUnits);
+        QCOMPARE(validate(seven, adam(1)).front().value, 7.0);
+        ModelSpec linear = spec;
+        linear.layers.back().activation = Activation::Linear;
+        QCOMPARE(validate(linear, adam(1)).front().code, ProblemCode::LinearWithoutFromLogits);
+        // The Trainer refuses on the first, in the core's English.
+        Network net(spec, 1);
+        t = adam(1);
+        t.batch_size = 0;
+        try {
+            Trainer trainer(net, t);
+            QFAIL("expected ConfigError");
+        } catch (const ConfigError& e) {
+            QCOMPARE(std::string(e.what()), std::string("batch size must be positive, got 0"));
+        }
     }
 
     void badSettingsAreExplained() {

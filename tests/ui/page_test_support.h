@@ -4,6 +4,7 @@
 // above 90% test accuracy), or loaded from $DIGIT_TEST_MODEL when that names a .dsm file.
 #include "model_io.h"
 #include "network.h"
+#include "predict.h"
 #include "presets.h"
 #include "session.h"
 #include "trainer.h"
@@ -40,14 +41,6 @@ inline bool setUpSession(ui::Session& session, QString* error, int trainImages =
 }
 
 // argmax of each row.
-inline std::vector<int> argmaxRows(const Matrix& p) {
-    std::vector<int> out(std::size_t(p.rows()));
-    for (Eigen::Index i = 0; i < p.rows(); ++i) {
-        Eigen::Index best = 0;
-        p.row(i).maxCoeff(&best);
-        out[std::size_t(i)] = int(best);
-    }
-    return out;
-}
+inline std::vector<int> argmaxRows(const Matrix& p) { return argmax_rows(p); }
 
 }  // namespace digit::test

@@ -96,7 +96,7 @@ private slots:
 
         QCOMPARE(page->runs().size(), std::size_t(1));
         const TrainingResult& r = page->runs().front().result;
-        QCOMPARE(r.history.stop_reason, std::string("completed"));
+        QCOMPARE(r.history.stop_reason, StopReason::Completed);
         QVERIFY(r.tested);
         QCOMPARE(r.test.samples, std::size_t(10000));
         QVERIFY2(r.test.accuracy > 0.8, qPrintable(QString::number(r.test.accuracy)));
@@ -200,7 +200,7 @@ private slots:
         click(page->stopButton());
         QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 60000);
         const History& h = page->runs().back().result.history;
-        QVERIFY2(h.stop_reason == "stopped" || h.stop_reason == "cancelled", h.stop_reason.c_str());
+        QVERIFY2(h.stop_reason == StopReason::Stopped || h.stop_reason == StopReason::Cancelled, describe(h).c_str());
         QVERIFY(h.epochs.size() < 10);
         QVERIFY(page->runs().back().result.tested);
         QVERIFY(page->messageText().contains(QStringLiteral("stopped by you")));
@@ -283,10 +283,12 @@ private slots:
         QSignalSpy ended(page.get(), &TrainPage::trainingEnded);
         click(page->startButton());
         QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 60000);
-        QVERIFY(page->runs().back().result.history.diverged);
+        QVERIFY(page->runs().back().result.history.diverged());
         QVERIFY2(page->messageText().contains(QStringLiteral("Training diverged")), qPrintable(page->messageText()));
         QVERIFY(page->messageText().contains(QStringLiteral("smaller learning rate")));
-        QVERIFY(page->messageText().contains(QString::fromStdString(page->runs().back().result.history.stop_reason)));
+        // Where it diverged, in the page's own words: "in epoch 1, batch N".
+        const Divergence& d = page->runs().back().result.history.divergence;
+        QVERIFY2(page->messageText().contains(QStringLiteral("epoch %1").arg(d.epoch + 1)), qPrintable(page->messageText()));
         // The blown-up model does not replace the session's.
         if (before) QVERIFY(session_.modelFile()->parameters == beforeWeights);
 
@@ -299,7 +301,7 @@ private slots:
         click(page->startButton());
         QVERIFY2(page->isTraining(), qPrintable(page->messageText()));
         QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 2, 60000);
-        QVERIFY(!page->runs().back().result.history.diverged);
+        QVERIFY(!page->runs().back().result.history.diverged());
     }
 
     void presetFillsTheEditors() {

@@ -9,21 +9,36 @@
 
 namespace digit {
 
-GrayImage load_gray_image(const std::string& path) {
-    const QString file = QFile::decodeName(QByteArray::fromStdString(path));
-    const QFileInfo info(file);
+ImageFile read_image_file(const QString& path) {
+    ImageFile out;
+    const QFileInfo info(path);
     // QImageReader's own reasons for these are vague ("Unsupported image format" for an empty
-    // file), so say them plainly first.
-    if (!info.exists()) throw FileError(path, -1, "no such file");
-    if (info.isDir()) throw FileError(path, -1, "is a folder, not an image file");
-    if (info.size() == 0) throw FileError(path, -1, "the file is empty, expected an image");
+    // file), so they are told apart first.
+    if (!info.exists()) out.error = ImageFileError::NoSuchFile;
+    else if (info.isDir()) out.error = ImageFileError::IsFolder;
+    else if (info.size() == 0) out.error = ImageFileError::EmptyFile;
+    if (out.error != ImageFileError::None) return out;
 
-    QImageReader reader(file);
-    reader.setAutoTransform(true);  // phone photos store their rotation in EXIF
-    const QImage image = reader.read();
-    if (image.isNull())
-        throw FileError(path, -1, "not a readable image (PNG, JPEG, BMP, ...): " + reader.errorString().toStdString());
-    return gray_from_qimage(image);
+    QImageReader reader(path);
+    reader.setAutoTransform(true);
+    out.image = reader.read();
+    if (out.image.isNull()) {
+        out.error = ImageFileError::NotAnImage;
+        out.reason = reader.errorString().toStdString();
+    }
+    return out;
+}
+
+GrayImage load_gray_image(const std::string& path) {
+    const ImageFile f = read_image_file(QFile::decodeName(QByteArray::fromStdString(path)));
+    switch (f.error) {
+        case ImageFileError::None: break;
+        case ImageFileError::NoSuchFile: throw FileError(path, -1, "no such file");
+        case ImageFileError::IsFolder: throw FileError(path, -1, "is a folder, not an image file");
+        case ImageFileError::EmptyFile: throw FileError(path, -1, "the file is empty, expected an image");
+        case ImageFileError::NotAnImage: throw FileError(path, -1, "not a readable image (PNG, JPEG, BMP, ...): " + f.reason);
+    }
+    return gray_from_qimage(f.image);
 }
 
 GrayImage gray_from_qimage(const QImage& image) {

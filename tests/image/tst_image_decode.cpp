@@ -4,6 +4,7 @@
 #include "image_file.h"
 #include "errors.h"
 #include "preprocess.h"
+#include "image_compare.h"
 
 #include <QTest>
 
@@ -40,14 +41,7 @@ QImage draw_four(QSize size, QColor paper, QColor ink, QImage::Format format = Q
     return image;
 }
 
-double correlation(const MnistImage& a, const MnistImage& b) {
-    double ma = 0, mb = 0;
-    for (int i = 0; i < 784; ++i) ma += a[i], mb += b[i];
-    ma /= 784, mb /= 784;
-    double ab = 0, aa = 0, bb = 0;
-    for (int i = 0; i < 784; ++i) ab += (a[i] - ma) * (b[i] - mb), aa += (a[i] - ma) * (a[i] - ma), bb += (b[i] - mb) * (b[i] - mb);
-    return aa > 0 && bb > 0 ? ab / std::sqrt(aa * bb) : 0;
-}
+using test::correlation;
 
 // The best correlation over whole-pixel shifts of up to 1 px: JPEG's artefacts can move the centre
 // of mass across a half pixel, and the preprocessing centres by whole pixels, as MNIST did.

@@ -3,11 +3,26 @@
 // digit_image, shared by `digit-cli predict` and the Draw page so both read a picture alike.
 #include "preprocess.h"
 
+#include <QImage>
+#include <QString>
+
 #include <string>
 
-class QImage;
-
 namespace digit {
+
+// Why an image file could not be read; the callers word it (digit-cli in English, the Draw page
+// in the reader's language).
+enum class ImageFileError { None, NoSuchFile, IsFolder, EmptyFile, NotAnImage };
+
+struct ImageFile {
+    QImage image;                              // null unless error == None
+    ImageFileError error = ImageFileError::None;
+    std::string reason;                        // QImageReader's words, for NotAnImage
+};
+
+// The one image-file reader: any format QImageReader supports, EXIF orientation honoured (phone
+// photos store their rotation there). Never throws.
+ImageFile read_image_file(const QString& path);
 
 // Reads any format QImageReader supports (PNG, JPEG, BMP, GIF, ...) of any size, honouring EXIF
 // orientation, and returns its luminance (0 = black, 1 = white; see gray_from_qimage).
