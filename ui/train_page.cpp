@@ -619,7 +619,15 @@ void TrainPage::onFinished(const TrainingResult& result) {
             reason = tr("stopped early after %n epoch(s): the monitored figure stopped improving", nullptr, epochs);
             break;
         case StopReason::Stopped:
-        case StopReason::Cancelled: reason = tr("stopped by you after %n full epoch(s)", nullptr, epochs); break;
+        case StopReason::Cancelled:
+            // Exactly how far it got: full epochs, and the batch reached in the one cut short.
+            if (const int batches = h.partial_epoch_batches(); batches > 0 && !h.batches.empty())
+                reason = tr("stopped by you in epoch %1 at batch %2 of %3, after %n full epoch(s)", nullptr, h.completed_epochs())
+                             .arg(h.completed_epochs() + 1)
+                             .arg(QLocale().toString(batches), QLocale().toString(h.batches.back().batches_per_epoch));
+            else
+                reason = tr("stopped by you after %n full epoch(s)", nullptr, h.completed_epochs());
+            break;
         case StopReason::Diverged: reason = describeDivergence(h.divergence); break;
     }
 

@@ -2,6 +2,7 @@
 // trains on a worker thread, the charts get points, the test accuracy is shown and the session
 // gets the model; pause/resume and stop work; impossible set-ups are explained and do not start;
 // a diverging run ends with a message and the page keeps working.
+#include "language.h"
 #include "model_io.h"
 #include "model_library.h"
 #include "network_editor.h"
@@ -17,6 +18,8 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <limits>
 
 Q_DECLARE_METATYPE(digit::ModelSpec)
 Q_DECLARE_METATYPE(digit::TrainConfig)
@@ -302,6 +305,58 @@ private slots:
         QVERIFY2(page->isTraining(), qPrintable(page->messageText()));
         QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 2, 60000);
         QVERIFY(!page->runs().back().result.history.diverged());
+    }
+
+    // Stopped a few batches into its first epoch: the run says so exactly (epoch 1, the batch it
+    // reached, no full epoch), and its model does not claim an epoch it did not finish.
+    void stoppedRunReportsCompletedEpochsAndTheBatchReached() {
+        TrainConfig slow = adam(3);
+        slow.batch_size = 8;  // 7,500 batches per epoch: the stop lands well inside the first
+        auto page = makePage(mlp32(), slow, 0);
+        QSignalSpy ended(page.get(), &TrainPage::trainingEnded);
+        click(page->startButton());
+        QTRY_VERIFY_WITH_TIMEOUT(page->chart()->batchPointCount() > 0, 30000);
+        click(page->pauseButton());  // holds the worker between two batches
+        click(page->stopButton());
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 60000);
+        const TrainingResult& r = page->runs().back().result;
+        const History& h = r.history;
+        QVERIFY(h.stop_reason == StopReason::Stopped || h.stop_reason == StopReason::Cancelled);
+        QVERIFY(!h.batches.empty());
+        QCOMPARE(h.batches.back().epoch, 0);
+        QCOMPARE(h.batches.back().batches_per_epoch, 7500);
+        QCOMPARE(h.completed_epochs(), 0);
+        const int reached = h.batches.back().batch + 1;
+        QCOMPARE(h.partial_epoch_batches(), reached);
+        QVERIFY(reached > 0 && reached < 7500);
+        const QString expected = QStringLiteral("in epoch 1 at batch %1 of 7,500").arg(QLocale().toString(reached));
+        QVERIFY2(page->messageText().contains(expected), qPrintable(page->messageText() + " / " + expected));
+        QVERIFY2(page->messageText().contains(QStringLiteral("after 0 full epoch")), qPrintable(page->messageText()));
+        QCOMPARE(r.model.info.epochs_trained, 0);
+    }
+
+    // Problems and outcomes the core reports as codes come out in the reader's language.
+    void coreMessagesAreTranslatedInChinese() {
+#ifndef DIGIT_QM_DIR
+        QSKIP("no compiled translations in this build");
+#else
+        QVERIFY(applyLanguage(QStringLiteral("zh_CN"), {QStringLiteral(DIGIT_QM_DIR)}));
+        TrainConfig zeroLr = adam(1);
+        zeroLr.optimizer.learning_rate = 0;
+        auto page = makePage(mlp32(), zeroLr, 2000);
+        // The core's ProblemCode::LearningRate, worded in Chinese, not the core's English.
+        QTRY_VERIFY_WITH_TIMEOUT(page->messageText().contains(QStringLiteral("学习率必须大于 0")), 2000);
+        QVERIFY2(!page->messageText().contains(QStringLiteral("learning rate")), qPrintable(page->messageText()));
+        // A divergence record, worded with its values.
+        Divergence d;
+        d.kind = Divergence::Kind::NonFiniteLoss;
+        d.epoch = 1;
+        d.batch = 16;
+        d.loss = std::numeric_limits<double>::quiet_NaN();
+        QCOMPARE(describeDivergence(d), QStringLiteral("发散：第 2 轮第 17 批时损失变成了 NaN"));
+        page.reset();
+        applyLanguage(QStringLiteral("en"));
+#endif
     }
 
     void presetFillsTheEditors() {
