@@ -85,5 +85,12 @@
             <numerusform>%n epochs in %1</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>stopped by you in epoch %1 at batch %2 of %3, after %n full epoch(s)</source>
+        <translation>
+            <numerusform>stopped by you in epoch %1 at batch %2 of %3, after %n full epoch</numerusform>
+            <numerusform>stopped by you in epoch %1 at batch %2 of %3, after %n full epochs</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

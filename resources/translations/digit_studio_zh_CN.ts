@@ -1424,6 +1424,12 @@ you %2, model %3</source>
         <source>Predicts on the other pages now</source>
         <translation>当前用于其他页面的预测</translation>
     </message>
+    <message numerus="yes">
+        <source>stopped by you in epoch %1 at batch %2 of %3, after %n full epoch(s)</source>
+        <translation>
+            <numerusform>由你在第 %1 轮第 %2 / %3 批时停止，已完成 %n 个完整轮次</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>digit::ui::TrainingChart</name>
