@@ -15,7 +15,19 @@ namespace digit::ui {
 QString describeModelFileError(const QString& path, const std::exception& e) {
     const QString name = QDir::toNativeSeparators(path);
     if (const auto* fe = dynamic_cast<const FileError*>(&e)) {
-        const QString detail = QString::fromStdString(fe->detail());
+        // The core's problem code in the reader's language; its English detail only for the rest.
+        QString detail;
+        switch (fe->problem()) {
+        case FileProblem::NotAModel: detail = ModelLibrary::tr("this is not a Digit Studio model"); break;
+        case FileProblem::Truncated: detail = ModelLibrary::tr("the file is cut short (truncated)"); break;
+        case FileProblem::NewerVersion:
+            detail = ModelLibrary::tr("a newer version of Digit Studio made it (model format %1; this one reads up to %2)")
+                         .arg(fe->value())
+                         .arg(kModelFormatVersion);
+            break;
+        case FileProblem::Corrupt: detail = ModelLibrary::tr("the checksum does not match: the file is damaged"); break;
+        case FileProblem::Other: detail = QString::fromStdString(fe->detail()); break;
+        }
         if (fe->offset() >= 0)
             return ModelLibrary::tr("%1 (at byte %2): %3").arg(name, QLocale().toString(qlonglong(fe->offset())), detail);
         return ModelLibrary::tr("%1: %2").arg(name, detail);

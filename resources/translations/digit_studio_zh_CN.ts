@@ -751,6 +751,22 @@
             <numerusform>训练了 %n 轮</numerusform>
         </translation>
     </message>
+    <message>
+        <source>this is not a Digit Studio model</source>
+        <translation>这不是 Digit Studio 模型</translation>
+    </message>
+    <message>
+        <source>the file is cut short (truncated)</source>
+        <translation>文件不完整（被截断）</translation>
+    </message>
+    <message>
+        <source>a newer version of Digit Studio made it (model format %1; this one reads up to %2)</source>
+        <translation>它由更新版本的 Digit Studio 生成（模型格式 %1；本版本最多读取 %2）</translation>
+    </message>
+    <message>
+        <source>the checksum does not match: the file is damaged</source>
+        <translation>校验和不匹配：文件已损坏</translation>
+    </message>
 </context>
 <context>
     <name>digit::ui::ModelMenu</name>

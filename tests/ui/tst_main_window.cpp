@@ -329,6 +329,28 @@ private slots:
 #endif
     }
 
+    // A corrupt model file in the Chinese UI: the core's problem code worded in Chinese.
+    void corruptFileIsExplainedInChinese() {
+#ifndef DIGIT_QM_DIR
+        QSKIP("no compiled translations in this build");
+#else
+        const QString bad = dir_.filePath(QStringLiteral("not-a-model.dsm"));
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(QByteArray(64, 'x'));
+        f.close();
+        QVERIFY(applyLanguage(QStringLiteral("zh_CN"), {QStringLiteral(DIGIT_QM_DIR)}));
+        MainWindow w;
+        QVERIFY(!w.openModelFile(bad));
+        closeMessageBoxes(&w);
+        const QString error = w.lastError();
+        QVERIFY2(error.contains(QStringLiteral("不是 Digit Studio 模型")), qPrintable(error));
+        QVERIFY2(!error.contains(QStringLiteral("not a Digit Studio model")), qPrintable(error));
+        QCOMPARE(error.count(QStringLiteral("not-a-model.dsm")), 1);
+        applyLanguage(QStringLiteral("en"));
+#endif
+    }
+
     void trainingSettingsFitAt1280x800_data() {
         QTest::addColumn<QString>("language");
         QTest::newRow("English") << QStringLiteral("en");
