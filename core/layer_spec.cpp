@@ -100,4 +100,12 @@ std::unique_ptr<Layer> make_layer(const LayerSpec& spec) {
     throw ConfigError("layer type " + layer_kind_name(spec.kind) + " is not supported by this build");
 }
 
+Activation output_activation(const std::vector<LayerSpec>& layers) {
+    for (auto l = layers.rbegin(); l != layers.rend(); ++l) {
+        if (l->kind == LayerKind::Activation) return l->activation;
+        if (l->kind != LayerKind::Dropout && l->kind != LayerKind::BatchNormalization) return l->activation;
+    }
+    return Activation::Linear;
+}
+
 }  // namespace digit

@@ -45,7 +45,12 @@ struct ModelSpec {
     bool operator==(const ModelSpec&) const = default;
 };
 
-std::string layer_kind_name(LayerKind k);  // Keras class name: "Dense", "Conv2D", ...
+std::string layer_kind_name(LayerKind k);
+
+// The activation the network's scores come out with: that of the last Activation layer among the
+// trailing Activation/Dropout/BatchNormalization layers, else that of the layer before them (the
+// output Dense layer). Linear for an empty spec.
+Activation output_activation(const std::vector<LayerSpec>& layers);  // Keras class name: "Dense", "Conv2D", ...
 // Creates the compute layer for a spec (without its activation: Network adds that as its own
 // Activation layer, so softmax can be fused with the loss).
 std::unique_ptr<Layer> make_layer(const LayerSpec& spec);

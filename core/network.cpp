@@ -132,6 +132,10 @@ double Network::regularization_loss() const {
     return s;
 }
 
+bool Network::scores_are_logits() const {
+    return final_softmax_ || output_activation(spec_.layers) == Activation::Linear;
+}
+
 void Network::predict(const Matrix& x, Matrix& probabilities, int batch) {
     const Eigen::Index n = x.rows();
     probabilities.resize(n, classes());
@@ -146,9 +150,7 @@ void Network::predict(const Matrix& x, Matrix& probabilities, int batch) {
         }
         const Matrix& scores = forward_scores(*in, false);
         auto out = probabilities.middleRows(first, count);
-        const Activation last = spec_.layers.back().activation;
-        const bool logits = final_softmax_ || last == Activation::Linear || spec_.layers.back().kind != LayerKind::Dense;
-        if (logits) {
+        if (scores_are_logits()) {
             softmax_rows(scores, out);
         } else {
             // Probabilities from e.g. a sigmoid output: rescaled to sum to 1, as Keras's loss does.

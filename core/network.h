@@ -42,6 +42,11 @@ public:
     // True when the spec's last layer has a softmax: the network then computes logits and the
     // loss folds the softmax in. False when the last layer is linear (a logits model).
     bool ends_with_softmax() const { return final_softmax_; }
+    // The one rule for what forward_scores() returns: logits when the softmax is folded out
+    // (ends_with_softmax()) or the output is linear (a logits model, Keras's from_logits);
+    // probabilities otherwise (e.g. a sigmoid output). validate() keeps the loss's from_logits
+    // in agreement with it.
+    bool scores_are_logits() const;
 
     // Runs the layers and returns the scores: logits if ends_with_softmax() or the model is a
     // logits model, otherwise the last layer's output. The reference stays valid until the next

@@ -64,7 +64,7 @@ EvalResult evaluate_order(Network& network, const Dataset& data, const std::vect
                           const LossSpec& loss, int batch) {
     EvalResult r;
     if (order.empty()) return r;
-    const bool logits = scores_are_logits(network, loss);
+    const bool logits = network.scores_are_logits();
     Matrix x;
     std::vector<int> labels;
     double loss_sum = 0;
@@ -158,7 +158,6 @@ private:
 
 }  // namespace
 
-bool scores_are_logits(const Network& network, const LossSpec& loss) { return network.ends_with_softmax() || loss.from_logits; }
 
 // What one fit() call carries from batch to batch.
 struct Trainer::Run {
@@ -258,7 +257,7 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, TrainingOb
 
     const int batches = static_cast<int>((n_train + static_cast<std::size_t>(c.batch_size) - 1) / static_cast<std::size_t>(c.batch_size));
     Run run{train, iota_order(0, n_train), Rng(c.seed), LossMonitor(batches), History{}, observer, cancel, batches, 0,
-            scores_are_logits(net_, c.loss), {}, {}, {}};
+            net_.scores_are_logits(), {}, {}, {}};
     History& history = run.history;
     EarlyStopping early(c.early_stopping);
 

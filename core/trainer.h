@@ -120,11 +120,6 @@ private:
     std::unique_ptr<Optimizer> optimizer_;
 };
 
-// The one rule for what the network's scores are: logits whenever the network has them (a
-// softmax output is folded into the loss, as Keras does; a linear output is what from_logits
-// means), probabilities otherwise.
-bool scores_are_logits(const Network& network, const LossSpec& loss);
-
 // Loss (including L2 penalties, as Keras's evaluate reports it) and accuracy of the network on a
 // data set, in inference mode.
 EvalResult evaluate(Network& network, const Dataset& data, const LossSpec& loss, int batch = 500);

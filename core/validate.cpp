@@ -34,15 +34,9 @@ void add_model_problems(const ModelSpec& spec, const LossSpec& loss, std::vector
     // The output: a Dense layer of 10 units (trailing activation, dropout or batch-norm layers
     // aside) whose activation matches the loss.
     int last = static_cast<int>(spec.layers.size()) - 1;
-    Activation output = Activation::Linear;
-    bool activation_layer = false;
     for (; last >= 0; --last) {
-        const LayerSpec& l = spec.layers[static_cast<std::size_t>(last)];
-        if (l.kind != LayerKind::Activation && l.kind != LayerKind::Dropout && l.kind != LayerKind::BatchNormalization) break;
-        if (l.kind == LayerKind::Activation && !activation_layer) {
-            output = l.activation;
-            activation_layer = true;
-        }
+        const LayerKind k = spec.layers[static_cast<std::size_t>(last)].kind;
+        if (k != LayerKind::Activation && k != LayerKind::Dropout && k != LayerKind::BatchNormalization) break;
     }
     if (last < 0 || spec.layers[static_cast<std::size_t>(last)].kind != LayerKind::Dense) {
         out.push_back({ProblemCode::NoDenseOutput});
@@ -50,7 +44,7 @@ void add_model_problems(const ModelSpec& spec, const LossSpec& loss, std::vector
     }
     const LayerSpec& dense = spec.layers[static_cast<std::size_t>(last)];
     if (dense.units != 10) out.push_back({ProblemCode::OutputUnits, last, double(dense.units)});
-    if (!activation_layer) output = dense.activation;
+    const Activation output = output_activation(spec.layers);
     if (output == Activation::Softmax && loss.from_logits) out.push_back({ProblemCode::SoftmaxWithFromLogits});
     if (output == Activation::Linear && !loss.from_logits) out.push_back({ProblemCode::LinearWithoutFromLogits});
 }

@@ -166,6 +166,27 @@ private slots:
             QVERIFY((p - q).cwiseAbs().maxCoeff() < 1e-6f);
         }
     }
+
+    // One rule for what the scores are: logits for a folded softmax or a linear output (softmax
+    // turns them into probabilities), probabilities for e.g. a sigmoid output, wherever that
+    // activation sits among the trailing Activation/Dropout layers (rescaled to sum to 1).
+    void scoresAreLogitsByTheOutputActivation() {
+        const Shape in{4};
+        Network softmax(ModelSpec{in, {LayerSpec::dense(10, Activation::Softmax)}}, 3);
+        Network linear(ModelSpec{in, {LayerSpec::dense(10), LayerSpec::dropout(0.5f)}}, 3);
+        Network sigmoid(ModelSpec{in, {LayerSpec::dense(10), LayerSpec::activation_layer(Activation::Sigmoid),
+                                       LayerSpec::dropout(0.5f)}}, 3);
+        QVERIFY(softmax.scores_are_logits());
+        QVERIFY(linear.scores_are_logits());
+        QVERIFY(!sigmoid.scores_are_logits());
+        Matrix x = Matrix::Random(3, 4);
+        const Matrix s = sigmoid.forward_scores(x, false);
+        const Matrix p = sigmoid.predict(x, 8);
+        for (int r = 0; r < 3; ++r) {
+            QVERIFY(std::abs(p.row(r).sum() - 1.0f) < 1e-5f);
+            for (int c = 0; c < 10; ++c) QVERIFY(std::abs(p(r, c) - s(r, c) / s.row(r).sum()) < 1e-5f);
+        }
+    }
 };
 
 QTEST_APPLESS_MAIN(TestLayers)
