@@ -3,13 +3,14 @@
 //
 //   digit-cli presets
 //   digit-cli summary --preset NAME | --model FILE
-//   digit-cli train --preset NAME [--epochs N] [--batch-size N] [--seed N] [--data DIR] [--limit N] --out FILE
+//   digit-cli train --preset NAME [--epochs N] [--batch-size N] [--seed N] [--data DIR] [--limit N] [--history H.csv] --out FILE
 //   digit-cli evaluate --model FILE [--data DIR] [--json] [--pen-styles]
 //   digit-cli predict --model FILE [--json] IMAGE...
 //   digit-cli bench --preset NAME [--epochs N] [--data DIR] [--json] [--peak-gflops N]
 #include "image_file.h"
 #include "pen_styles.h"
 #include "errors.h"
+#include "history_csv.h"
 #include "mnist.h"
 #include "model_io.h"
 #include "network.h"
@@ -49,6 +50,7 @@ constexpr const char* kUsage =
     "  summary --preset NAME | --model FILE      Keras-style model summary\n"
     "  train --preset NAME --out FILE            train a preset and save the model\n"
     "        [--epochs N] [--batch-size N] [--seed N] [--data DIR] [--limit N]\n"
+    "        [--history H.csv]                   also write the loss and accuracy per batch and epoch\n"
     "  evaluate --model FILE [--data DIR] [--json]   loss and accuracy on the 10k test set\n"
     "        [--pen-styles]                     and on it redrawn with solid, thick, thin, slanted pens\n"
     "  predict --model FILE [--json] IMAGE...    predict digits in PNG/JPEG/BMP files\n"
@@ -233,6 +235,7 @@ int cmd_train(const Args& a) {
     Trainer trainer(net, t);
     EpochPrinter printer(t.epochs);
     History h = trainer.fit(train, nullptr, &printer);
+    if (a.has("history")) save_history_csv(a.get("history"), h);  // a diverged run's history too
     if (h.diverged()) {
         std::fprintf(stderr, "digit-cli: training %s\n", describe(h).c_str());
         return 1;
@@ -412,7 +415,7 @@ int main(int argc, char** argv) {
         if (cmd == "presets") return cmd_presets();
         if (cmd == "summary") return cmd_summary(parse(argc, argv, 2, {}, {"preset", "model"}));
         if (cmd == "train")
-            return cmd_train(parse(argc, argv, 2, {}, {"preset", "epochs", "batch-size", "seed", "data", "out", "limit"}));
+            return cmd_train(parse(argc, argv, 2, {}, {"preset", "epochs", "batch-size", "seed", "data", "out", "limit", "history"}));
         if (cmd == "evaluate") return cmd_evaluate(parse(argc, argv, 2, {"json", "pen-styles"}, {"model", "data"}));
         if (cmd == "predict") return cmd_predict(parse(argc, argv, 2, {"json"}, {"model"}));
         if (cmd == "bench")

@@ -4,6 +4,7 @@
 #include "conv2d.h"
 #include "errors.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -47,6 +48,7 @@ Network::Network(ModelSpec spec, std::uint64_t seed) : spec_(std::move(spec)), r
                               ") leaves nothing: output shape " + shape.to_string());
         spec_shapes_.push_back(shape);
         spec_params_.push_back(spec_params);
+        spec_end_.push_back(layers_.size());
     }
     output_shape_ = shape;
     if (output_shape_.rank() != 1)
@@ -56,6 +58,7 @@ Network::Network(ModelSpec spec, std::uint64_t seed) : spec_(std::move(spec)), r
     final_softmax_ = (last.kind == LayerKind::Dense || last.kind == LayerKind::Conv2D || last.kind == LayerKind::Activation) &&
                      last.activation == Activation::Softmax;
     scored_layers_ = final_softmax_ ? layers_.size() - 1 : layers_.size();
+    for (auto& end : spec_end_) end = std::min(end, scored_layers_);
 
     std::size_t total = 0;
     for (std::size_t c : counts) total += c;
@@ -109,11 +112,18 @@ void Network::set_profiling(bool on) {
     for (std::size_t i = 0; i < layers_.size(); ++i) profile_[i].kind = layers_[i]->kind();
 }
 
-void Network::backward(const Matrix& dscores) {
+const Matrix& Network::layer_output(std::size_t spec_layer) const {
+    if (spec_layer >= spec_end_.size())
+        throw ConfigError("layer " + std::to_string(spec_layer + 1) + " asked of a network with " +
+                          std::to_string(spec_end_.size()));
+    return acts_[spec_end_[spec_layer]];
+}
+
+void Network::backward(const Matrix& dscores, Matrix* dinput) {
     const Matrix* dy = &dscores;
     for (std::size_t i = scored_layers_; i-- > 0;) {
         const Matrix& x = i == 0 ? *input_ : acts_[i];
-        Matrix* dx = i == 0 ? nullptr : &deltas_[i];
+        Matrix* dx = i == 0 ? dinput : &deltas_[i];
         if (profiling_) {
             const auto t0 = std::chrono::steady_clock::now();
             layers_[i]->backward(x, acts_[i + 1], *dy, dx);

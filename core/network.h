@@ -52,8 +52,13 @@ public:
     // logits model, otherwise the last layer's output. The reference stays valid until the next
     // call; x must stay alive until backward().
     const Matrix& forward_scores(const Matrix& x, bool training);
-    // Backpropagates dscores = dL/dscores through every layer, filling gradients().
-    void backward(const Matrix& dscores);
+    // Backpropagates dscores = dL/dscores through every layer, filling gradients(). With dinput,
+    // also dL/dx for the x of the last forward_scores: (batch, input.size()), as for saliency maps.
+    void backward(const Matrix& dscores, Matrix* dinput = nullptr);
+    // Spec layer i's output for the last forward_scores(): (batch, layer_output_shapes()[i].size()).
+    // For a final softmax that forward_scores() leaves out, the last layer's output is its logits
+    // (core/introspect.h adds the softmax). Valid until the next forward_scores().
+    const Matrix& layer_output(std::size_t spec_layer) const;
     // Sum of the layers' L2 penalties.
     double regularization_loss() const;
 
@@ -91,6 +96,7 @@ private:
     std::size_t scored_layers_ = 0;  // layers run by forward_scores (a final softmax is left out)
     const Matrix* input_ = nullptr;  // the x of the last forward_scores (must outlive backward)
     std::vector<Matrix> acts_;       // acts_[i + 1] = output of layer i (acts_[0] unused)
+    std::vector<std::size_t> spec_end_;  // spec layer i's output is acts_[spec_end_[i]]
     std::vector<Matrix> deltas_;     // scratch for backward, one per activation
     bool profiling_ = false;
     std::vector<LayerProfile> profile_;

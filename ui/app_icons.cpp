@@ -118,6 +118,19 @@ public:
             p->drawEllipse(QPointF(12, 17.8), 1.3, 1.3);
             break;
         }
+        case AppIcon::Inside: {  // three layers of units, joined
+            const QPointF units[] = {{4, 6}, {4, 12}, {4, 18}, {12, 9}, {12, 15}, {20, 12}};
+            p->setPen(QPen(ink, 1.1));
+            for (int a = 0; a < 3; ++a)
+                for (int b = 3; b < 5; ++b) p->drawLine(units[a], units[b]);
+            for (int b = 3; b < 5; ++b) p->drawLine(units[b], units[5]);
+            p->setPen(Qt::NoPen);
+            for (int i = 0; i < 6; ++i) {
+                p->setBrush(i == 5 ? accent : ink);
+                p->drawEllipse(units[i], 2.2, 2.2);
+            }
+            break;
+        }
         }
         p->restore();
     }

@@ -5,7 +5,7 @@
 
 namespace digit::ui {
 
-enum class AppIcon { App, Train, Draw, Errors, Data, Quiz };
+enum class AppIcon { App, Train, Draw, Errors, Data, Quiz, Inside };
 
 QIcon appIcon(AppIcon which);
 

@@ -149,9 +149,16 @@ ErrorsPage::ErrorsPage(Session* session, QWidget* parent) : QWidget(parent), ses
     texts_.add([=, this] { send_->setText(tr("Send to Canvas")); });
     texts_.add([=, this] { send_->setToolTip(tr("Open this image on the Draw page")); });
     send_->setEnabled(false);
+    lookInside_ = new QPushButton(tr("Look Inside"), this);
+    lookInside_->setToolTip(tr("See this image's way through the network on the Inside page"));
+    lookInside_->setEnabled(false);
     auto* detailRight = new QVBoxLayout;
     detailRight->addWidget(detailText_, 1);
-    detailRight->addWidget(send_, 0, Qt::AlignLeft);
+    auto* detailButtons = new QHBoxLayout;
+    detailButtons->addWidget(send_);
+    detailButtons->addWidget(lookInside_);
+    detailButtons->addStretch(1);
+    detailRight->addLayout(detailButtons);
     auto* detailTop = new QHBoxLayout;
     detailTop->addWidget(detailImage_, 0, Qt::AlignTop);
     detailTop->addLayout(detailRight, 1);
@@ -184,6 +191,9 @@ ErrorsPage::ErrorsPage(Session* session, QWidget* parent) : QWidget(parent), ses
     connect(grid_, &DigitGrid::itemClicked, this, &ErrorsPage::selectTestImage);
     connect(send_, &QPushButton::clicked, this, [this] {
         if (results_ && selected_ >= 0) emit sendToCanvas(mnistToImage(results_->test->image(std::size_t(selected_))));
+    });
+    connect(lookInside_, &QPushButton::clicked, this, [this] {
+        if (results_ && selected_ >= 0) emit lookInside(selected_);
     });
     connect(session_, &Session::modelChanged, this, &ErrorsPage::sourcesChanged);
     connect(session_, &Session::dataLoaded, this, &ErrorsPage::sourcesChanged);
@@ -458,6 +468,7 @@ void ErrorsPage::selectTestImage(int testIndex) {
         detailText_->setText(tr("Click an image to see the model's probabilities for it."));
         detailBars_->clear();
         send_->setEnabled(false);
+        lookInside_->setEnabled(false);
         return;
     }
     selected_ = testIndex;
@@ -481,6 +492,7 @@ void ErrorsPage::selectTestImage(int testIndex) {
                              .arg(guess)
                              .arg(verdict, percent(r.confidence[i], 1), percent(p[std::size_t(label)], 1)));
     send_->setEnabled(true);
+    lookInside_->setEnabled(true);
 }
 
 void ErrorsPage::updateStatus() {

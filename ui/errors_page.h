@@ -81,6 +81,8 @@ public:
 signals:
     // A test image (28x28, white ink on black) for the Draw page.
     void sendToCanvas(const QImage& image);
+    // "Look Inside": the test image (index into the test set) for the Inside page.
+    void lookInside(int testIndex);
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -109,6 +111,7 @@ private:
     QLabel* detailText_ = nullptr;
     ProbabilityBars* detailBars_ = nullptr;
     QPushButton* send_ = nullptr;
+    QPushButton* lookInside_ = nullptr;
 
     std::shared_ptr<const Results> results_;
     std::vector<int> filtered_;

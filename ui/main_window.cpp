@@ -5,6 +5,7 @@
 #include "draw_page.h"
 #include "language.h"
 #include "errors_page.h"
+#include "inside_page.h"
 #include "model_io.h"
 #include "model_library.h"
 #include "model_picker.h"
@@ -44,7 +45,7 @@ namespace digit::ui {
 namespace {
 
 const char* const kDefaultModel = ":/models/default.dsm";
-const char* const kPageNames[] = {"train", "draw", "errors", "data", "quiz"};
+const char* const kPageNames[] = {"train", "draw", "errors", "data", "quiz", "inside"};
 
 // Lets queued signals, layouts and repaints happen (the screenshot mode has no event loop yet).
 void settle(int ms) {
@@ -81,8 +82,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     errors_ = new ErrorsPage(session_);
     data_ = new DataPage(session_);
     quiz_ = new QuizPage(session_);
-    const AppIcon icons[] = {AppIcon::Train, AppIcon::Draw, AppIcon::Errors, AppIcon::Data, AppIcon::Quiz};
-    QWidget* pages[] = {train_, draw_, errors_, data_, quiz_};
+    inside_ = new InsidePage(session_);
+    const AppIcon icons[] = {AppIcon::Train, AppIcon::Draw, AppIcon::Errors, AppIcon::Data, AppIcon::Quiz, AppIcon::Inside};
+    QWidget* pages[] = {train_, draw_, errors_, data_, quiz_, inside_};
     for (int i = 0; i < PageCount; ++i) {
         stack_->addWidget(pages[i]);
         auto* item = new QListWidgetItem(appIcon(icons[i]), QString(), pageList_);
@@ -142,14 +144,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     };
     connect(train_, &TrainPage::trainingStarted, this, syncTrainActions);
     connect(train_, &TrainPage::trainingEnded, this, syncTrainActions);
-    for (auto* page : std::initializer_list<QObject*>{errors_, data_}) {
-        auto send = [this](const QImage& image) {
-            showPage(DrawPageIndex);
-            draw_->loadImage(image);
-        };
-        if (page == errors_) connect(errors_, &ErrorsPage::sendToCanvas, this, send);
-        else connect(data_, &DataPage::sendToCanvas, this, send);
-    }
+    connect(errors_, &ErrorsPage::lookInside, this, [this](int testIndex) {
+        showPage(InsidePageIndex);
+        inside_->setTestImage(testIndex);
+    });
+    auto send = [this](const QImage& image) {
+        showPage(DrawPageIndex);
+        draw_->loadImage(image);
+    };
+    connect(errors_, &ErrorsPage::sendToCanvas, this, send);
+    connect(data_, &DataPage::sendToCanvas, this, send);
 
     retranslate();
     syncTrainActions();
@@ -242,10 +246,10 @@ void MainWindow::createActions() {
 
 void MainWindow::retranslate() {
     setWindowTitle(tr("Digit Studio"));
-    const QString pageNames[] = {tr("Train"), tr("Draw"), tr("Errors"), tr("Data"), tr("Quiz")};
+    const QString pageNames[] = {tr("Train"), tr("Draw"), tr("Errors"), tr("Data"), tr("Quiz"), tr("Inside")};
     const QString pageTips[] = {tr("Build a network and train it on MNIST"), tr("Draw a digit and see what the model thinks"),
                                 tr("What the model gets wrong on the test set"), tr("Browse the MNIST images"),
-                                tr("You against the model")};
+                                tr("You against the model"), tr("Look inside the network: layers, weights, saliency, embedding")};
     int widest = 0;
     for (int i = 0; i < PageCount; ++i) {
         pageList_->item(i)->setText(pageNames[i]);
@@ -333,6 +337,8 @@ QWidget* MainWindow::page(int index) const { return stack_->widget(index); }
 
 void MainWindow::showPage(int index) {
     if (index < 0 || index >= PageCount) return;
+    // The Inside page looks at the drawing as it is when the page opens.
+    if (index == InsidePageIndex && draw_->predictedDigit() >= 0) inside_->setImage(draw_->modelInput(), tr("your drawing"));
     stack_->setCurrentIndex(index);
     if (pageList_->currentRow() != index) {
         const QSignalBlocker block(pageList_);
@@ -626,7 +632,12 @@ bool MainWindow::saveScreenshots(const QString& dir, const QSize& size, QStringL
     if (!shoot(DataPageIndex)) return false;
     showPage(QuizPageIndex);
     quiz_->prepareScreenshot();
-    return shoot(QuizPageIndex);
+    if (!shoot(QuizPageIndex)) return false;
+    showPage(DrawPageIndex);
+    draw_->prepareScreenshot();
+    showPage(InsidePageIndex);
+    inside_->prepareScreenshot();
+    return shoot(InsidePageIndex);
 }
 
 }  // namespace digit::ui

@@ -1,5 +1,5 @@
 #pragma once
-// Digit Studio's main window: a page list on the left (Train, Draw, Errors, Data, Quiz), the pages
+// Digit Studio's main window: a page list on the left (Train, Draw, Errors, Data, Quiz, Inside), the pages
 // in a stack, the File / View / Train / Help menus, and a status bar with the data and model state.
 //
 // It owns the Session the pages share, and with it the model library: the Models menu and the
@@ -26,6 +26,7 @@ class DataPage;
 class DrawPage;
 class ModelMenu;
 class ErrorsPage;
+class InsidePage;
 class QuizPage;
 class Session;
 class TrainPage;
@@ -33,7 +34,7 @@ class TrainPage;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    enum Page { TrainPageIndex, DrawPageIndex, ErrorsPageIndex, DataPageIndex, QuizPageIndex, PageCount };
+    enum Page { TrainPageIndex, DrawPageIndex, ErrorsPageIndex, DataPageIndex, QuizPageIndex, InsidePageIndex, PageCount };
 
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
@@ -48,6 +49,7 @@ public:
     QWidget* page(int index) const;
     TrainPage* trainPage() const { return train_; }
     DrawPage* drawPage() const { return draw_; }
+    InsidePage* insidePage() const { return inside_; }
 
     // Opens a model file; on failure the current model stays and an error is shown (non-modal).
     bool openModelFile(const QString& path);
@@ -107,6 +109,7 @@ private:
     ErrorsPage* errors_ = nullptr;
     DataPage* data_ = nullptr;
     QuizPage* quiz_ = nullptr;
+    InsidePage* inside_ = nullptr;
 
     QLabel* dataStatus_ = nullptr;
     QToolButton* modelStatus_ = nullptr;

@@ -1,5 +1,6 @@
 #include "train_page.h"
 
+#include "history_csv.h"
 #include "model_library.h"
 #include "model_picker.h"
 #include "network_editor.h"
@@ -206,8 +207,10 @@ TrainPage::TrainPage(Session* session, QWidget* parent) : QWidget(parent), sessi
     auto* runButtons = new QHBoxLayout;
     useRun_ = new QPushButton;
     saveRun_ = new QPushButton;
+    exportRun_ = new QPushButton;
     runButtons->addWidget(useRun_);
     runButtons->addWidget(saveRun_);
+    runButtons->addWidget(exportRun_);
     runButtons->addStretch(1);
     runsLayout->addWidget(runsLabel_);
     runsLayout->addWidget(runsView_, 1);
@@ -253,6 +256,7 @@ TrainPage::TrainPage(Session* session, QWidget* parent) : QWidget(parent), sessi
     connect(runsView_, &QTreeWidget::itemSelectionChanged, this, [this] {
         useRun_->setEnabled(selectedRun() >= 0);
         saveRun_->setEnabled(selectedRun() >= 0);
+        exportRun_->setEnabled(selectedRun() >= 0);
     });
     connect(runsView_, &QTreeWidget::itemDoubleClicked, this, &TrainPage::useSelectedRun);
     connect(useRun_, &QPushButton::clicked, this, &TrainPage::useSelectedRun);
@@ -264,6 +268,7 @@ TrainPage::TrainPage(Session* session, QWidget* parent) : QWidget(parent), sessi
         connect(session_->library(), &ModelLibrary::currentChanged, this, &TrainPage::refreshRuns);
     }
     connect(saveRun_, &QPushButton::clicked, this, &TrainPage::saveSelectedRun);
+    connect(exportRun_, &QPushButton::clicked, this, &TrainPage::exportSelectedHistory);
     if (session_) connect(session_, &Session::dataLoaded, this, &TrainPage::onSpecOrConfigChanged);
 
     // The worker object on its own thread, as in the QThread documentation.
@@ -367,6 +372,8 @@ void TrainPage::retranslate() {
     useLast_->setToolTip(tr("Let this run predict on the Draw, Errors and Quiz pages"));
     useRun_->setToolTip(tr("Make this run's model the one the Draw, Errors and Quiz pages use"));
     saveRun_->setText(tr("Save &as..."));
+    exportRun_->setText(tr("&History as CSV..."));
+    exportRun_->setToolTip(tr("Export the loss and accuracy of every batch and epoch of the selected run"));
     setState(state_);
     onSpecOrConfigChanged();
     refreshRuns();
@@ -702,6 +709,7 @@ void TrainPage::refreshRuns() {
     if (selected >= 0 && selected < runsView_->topLevelItemCount()) runsView_->setCurrentItem(runsView_->topLevelItem(selected));
     useRun_->setEnabled(selectedRun() >= 0);
     saveRun_->setEnabled(selectedRun() >= 0);
+    exportRun_->setEnabled(selectedRun() >= 0);
     if (!runs_.empty() && library && library->indexOfId(runs_.back().libraryId) == current) useLast_->hide();
 }
 
@@ -732,6 +740,34 @@ void TrainPage::saveSelectedRun() {
 QString TrainPage::speedText() const { return speed_->text(); }
 
 void TrainPage::showSettingsTab(bool settings) { tabs_->setCurrentIndex(settings ? 1 : 0); }
+
+bool TrainPage::exportHistory(int index, const QString& path, QString* error) {
+    if (index < 0 || index >= static_cast<int>(runs_.size())) return false;
+    try {
+        save_history_csv(path.toStdString(), runs_[static_cast<std::size_t>(index)].result.history);
+        return true;
+    } catch (const std::exception& e) {
+        if (error) *error = tr("Could not write the history to %1: %2").arg(path, QString::fromUtf8(e.what()));
+        return false;
+    }
+}
+
+void TrainPage::exportSelectedHistory() {
+    const int i = selectedRun();
+    if (i < 0) return;
+    QSettings settings;
+    QString dir = settings.value(QStringLiteral("paths/models")).toString();
+    if (dir.isEmpty()) dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    QString file = runs_[static_cast<std::size_t>(i)].name;
+    file.replace(QStringLiteral(" #"), QStringLiteral("-run"));
+    file.replace(QLatin1Char(' '), QLatin1Char('-'));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export History"), QDir(dir).filePath(file + QStringLiteral("-history.csv")),
+                                                      tr("CSV files (*.csv)"));
+    if (path.isEmpty()) return;
+    QString error;
+    if (exportHistory(i, path, &error)) emit statusMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
+    else showMessage(error.toHtmlEscaped(), true);
+}
 
 void TrainPage::prepareScreenshot() {
     // A short real run, synchronously on this thread: the page's own slots receive the worker's

@@ -63,6 +63,8 @@ public:
         quint64 libraryId = 0;  // its entry in the session's model library (0: none)
     };
     const std::vector<Run>& runs() const { return runs_; }
+    // Writes run `index`'s history as CSV (core/history_csv.h); false + *error on failure.
+    bool exportHistory(int index, const QString& path, QString* error);
 
     // For tests and the main window.
     NetworkEditor* networkEditor() const { return network_; }
@@ -126,6 +128,7 @@ private:
     void useRun(std::size_t run);
     void useSelectedRun();
     void saveSelectedRun();
+    void exportSelectedHistory();
     int selectedRun() const;
 
     Session* session_;
@@ -164,6 +167,7 @@ private:
     QTreeWidget* runsView_ = nullptr;
     QPushButton* useRun_ = nullptr;
     QPushButton* saveRun_ = nullptr;
+    QPushButton* exportRun_ = nullptr;
 
     std::vector<Run> runs_;
     QString testResult_;

@@ -296,6 +296,17 @@
     </message>
 </context>
 <context>
+    <name>digit::ui::EmbeddingView</name>
+    <message>
+        <source>x = mistake   ★ = the image at hand</source>
+        <translation>x = 识别错误   ★ = 当前图像</translation>
+    </message>
+    <message>
+        <source>Test image %1: a %2, predicted %3</source>
+        <translation>测试图像 %1：数字 %2，预测为 %3</translation>
+    </message>
+</context>
+<context>
     <name>digit::ui::ErrorsPage</name>
     <message>
         <source>Mistakes</source>
@@ -440,6 +451,168 @@
     <message>
         <source>%1 of %2 images checked</source>
         <translation>已检查 %1 / %2 张图像</translation>
+    </message>
+    <message>
+        <source>Look Inside</source>
+        <translation>查看内部</translation>
+    </message>
+    <message>
+        <source>See this image&apos;s way through the network on the Inside page</source>
+        <translation>在“内部”页查看这张图像在网络中的传递过程</translation>
+    </message>
+</context>
+<context>
+    <name>digit::ui::InsidePage</name>
+    <message>
+        <source>The embedding could not be computed: %1</source>
+        <translation>无法计算嵌入：%1</translation>
+    </message>
+    <message>
+        <source>test image %1 (a %2)</source>
+        <translation>测试图像 %1（数字 %2）</translation>
+    </message>
+    <message>
+        <source>What a layer learned</source>
+        <translation>一层学到了什么</translation>
+    </message>
+    <message>
+        <source>Where it looks</source>
+        <translation>它在看哪里</translation>
+    </message>
+    <message>
+        <source>Gradient</source>
+        <translation>梯度</translation>
+    </message>
+    <message>
+        <source>How much each pixel&apos;s change would move the digit&apos;s score</source>
+        <translation>每个像素的变化会使该数字的分数改变多少</translation>
+    </message>
+    <message>
+        <source>Gradient × input</source>
+        <translation>梯度 × 输入</translation>
+    </message>
+    <message>
+        <source>The gradient where there is ink: what the ink drawn adds to the score</source>
+        <translation>有笔迹处的梯度：所写的笔迹为分数贡献了多少</translation>
+    </message>
+    <message>
+        <source>Occlusion</source>
+        <translation>遮挡</translation>
+    </message>
+    <message>
+        <source>How much the digit&apos;s probability drops when a 6x6 patch around a pixel is blanked</source>
+        <translation>把像素周围 6x6 的区域涂空后，该数字的概率下降多少</translation>
+    </message>
+    <message>
+        <source>Explain &amp;digit:</source>
+        <translation>解释数字(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>predicted</source>
+        <translation>预测的数字</translation>
+    </message>
+    <message>
+        <source>The embedding of the test set</source>
+        <translation>测试集的嵌入</translation>
+    </message>
+    <message>
+        <source>Draw a digit on the Draw page, or choose a test image in Errors, to look inside the network.</source>
+        <translation>在“手写”页写一个数字，或在“错误”页选一张测试图像，即可查看网络内部。</translation>
+    </message>
+    <message>
+        <source>(off at inference: the values above)</source>
+        <translation>（推理时关闭：与上一层的值相同）</translation>
+    </message>
+    <message>
+        <source>(the values above in one row)</source>
+        <translation>（上一层的值排成一行）</translation>
+    </message>
+    <message>
+        <source>Inside the model for %1: it says %2 (%3%).</source>
+        <translation>模型内部，输入为%1：它认为是 %2（%3%）。</translation>
+    </message>
+    <message>
+        <source>Occlusion: the drop in p(%1)</source>
+        <translation>遮挡：p(%1) 的下降</translation>
+    </message>
+    <message>
+        <source>Gradient of the score of %1</source>
+        <translation>%1 的分数的梯度</translation>
+    </message>
+    <message>
+        <source>Gradient × input for %1</source>
+        <translation>%1 的梯度 × 输入</translation>
+    </message>
+    <message>
+        <source>Layer %1 (Dense): each unit&apos;s weights over the 28x28 input</source>
+        <translation>第 %1 层（Dense）：每个单元在 28x28 输入上的权重</translation>
+    </message>
+    <message>
+        <source>Layer %1 (Conv2D): its %2 kernels</source>
+        <translation>第 %1 层（Conv2D）：它的 %2 个卷积核</translation>
+    </message>
+    <message>
+        <source>Layer %1 (Conv2D): its %2 kernels, mean over %3 input channels</source>
+        <translation>第 %1 层（Conv2D）：它的 %2 个卷积核，对 %3 个输入通道取平均</translation>
+    </message>
+    <message>
+        <source> (the first %1)</source>
+        <translation>（前 %1 个）</translation>
+    </message>
+    <message>
+        <source>No Conv2D or Dense layer over the image to draw as tiles</source>
+        <translation>没有可画成小图的、作用于图像的 Conv2D 或 Dense 层</translation>
+    </message>
+    <message>
+        <source>Click a layer to see its weights</source>
+        <translation>点击一层查看它的权重</translation>
+    </message>
+    <message>
+        <source>Layer %1 (%2) has no weights</source>
+        <translation>第 %1 层（%2）没有权重</translation>
+    </message>
+    <message>
+        <source>Layer %1 (%2): histogram of its %3 weights</source>
+        <translation>第 %1 层（%2）：其 %3 个权重的直方图</translation>
+    </message>
+    <message>
+        <source>No model</source>
+        <translation>没有模型</translation>
+    </message>
+    <message>
+        <source>Waiting for MNIST to load...</source>
+        <translation>正在等待 MNIST 加载……</translation>
+    </message>
+    <message>
+        <source>Computing the penultimate layer of the 10,000 test images...</source>
+        <translation>正在计算 10,000 张测试图像在倒数第二层的输出……</translation>
+    </message>
+    <message>
+        <source>Layer %1, PCA to 2-D: %2 of %3 test images, %4 mistakes</source>
+        <translation>第 %1 层，PCA 降到二维：%3 张测试图像中的 %2 张，%4 个错误</translation>
+    </message>
+    <message>
+        <source>Probabilities (the softmax of the scores above)</source>
+        <translation>概率（上面各分数的 softmax）</translation>
+    </message>
+</context>
+<context>
+    <name>digit::ui::LayerStrip</name>
+    <message>
+        <source>Draw a digit or choose a test image to look inside the network.</source>
+        <translation>写一个数字或选一张测试图像，即可查看网络内部。</translation>
+    </message>
+    <message>
+        <source>digit %1: probability %2</source>
+        <translation>数字 %1：概率 %2</translation>
+    </message>
+    <message>
+        <source>channel %1 at (%2, %3): %4</source>
+        <translation>通道 %1，位置 (%2, %3)：%4</translation>
+    </message>
+    <message>
+        <source>unit %1: %2</source>
+        <translation>单元 %1：%2</translation>
     </message>
 </context>
 <context>
@@ -821,6 +994,18 @@
         <source>Digit Studio models (*.dsm);;All files (*)</source>
         <translation>Digit Studio 模型 (*.dsm);;所有文件 (*)</translation>
     </message>
+    <message>
+        <source>Inside</source>
+        <translation>内部</translation>
+    </message>
+    <message>
+        <source>Look inside the network: layers, weights, saliency, embedding</source>
+        <translation>查看网络内部：各层输出、权重、显著图、嵌入</translation>
+    </message>
+    <message>
+        <source>your drawing</source>
+        <translation>你写的数字</translation>
+    </message>
 </context>
 <context>
     <name>digit::ui::NetworkEditor</name>
@@ -1125,6 +1310,17 @@ you %2, model %3</source>
     <message>
         <source>Model in this round: %1</source>
         <translation>本轮模型：%1</translation>
+    </message>
+</context>
+<context>
+    <name>digit::ui::SaliencyView</name>
+    <message>
+        <source>pixel (%1, %2): %3</source>
+        <translation>像素 (%1, %2)：%3</translation>
+    </message>
+    <message>
+        <source>red: for the digit, blue: against it</source>
+        <translation>红色：支持该数字，蓝色：反对</translation>
     </message>
 </context>
 <context>
@@ -1446,6 +1642,26 @@ you %2, model %3</source>
             <numerusform>由你在第 %1 轮第 %2 / %3 批时停止，已完成 %n 个完整轮次</numerusform>
         </translation>
     </message>
+    <message>
+        <source>&amp;History as CSV...</source>
+        <translation>导出历史为 CSV(&amp;H)……</translation>
+    </message>
+    <message>
+        <source>Export the loss and accuracy of every batch and epoch of the selected run</source>
+        <translation>导出所选训练每个批次和每轮的损失与准确率</translation>
+    </message>
+    <message>
+        <source>Could not write the history to %1: %2</source>
+        <translation>无法把历史写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Export History</source>
+        <translation>导出历史</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
 </context>
 <context>
     <name>digit::ui::TrainingChart</name>
@@ -1730,6 +1946,13 @@ you %2, model %3</source>
     <message>
         <source>diverged: %1 in epoch %2</source>
         <translation>发散：第 %2 轮时%1</translation>
+    </message>
+</context>
+<context>
+    <name>digit::ui::WeightTiles</name>
+    <message>
+        <source>   (scale: ±%1)</source>
+        <translation>   （范围：±%1）</translation>
     </message>
 </context>
 </TS>

@@ -13,6 +13,7 @@
 
 #include <QComboBox>
 #include <QCoreApplication>
+#include <QFile>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -126,6 +127,28 @@ private slots:
         QVERIFY(session_.modelFile()->spec == mlp32());
         QVERIFY(session_.modelPath().isEmpty());
         QVERIFY(!page->useLastRunButton()->isVisible());
+
+        // The run's history exported as CSV parses and has the two epochs trained.
+        QTemporaryDir dir;
+        const QString csv = dir.filePath(QStringLiteral("h.csv"));
+        QString error;
+        QVERIFY2(page->exportHistory(0, csv, &error), qPrintable(error));
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QVERIFY(lines.first().startsWith(QStringLiteral("kind,epoch,batch,loss,accuracy,val_loss,val_accuracy")));
+        int epochRows = 0;
+        for (const QString& line : lines.mid(1)) {
+            const QStringList cells = line.split(QLatin1Char(','));
+            QCOMPARE(cells.size(), 9);
+            bool ok = false;
+            cells[3].toDouble(&ok);
+            QVERIFY(ok);
+            if (cells[0] == QStringLiteral("epoch")) QCOMPARE(cells[1].toInt(), ++epochRows);
+        }
+        QCOMPARE(epochRows, 2);
+        QVERIFY(!page->exportHistory(0, dir.filePath(QStringLiteral("no/such/dir/h.csv")), &error));
+        QVERIFY(error.contains(QStringLiteral("h.csv")));
     }
 
     void finishedRunTakesOverWhenTheSettingSaysSo() {
