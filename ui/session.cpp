@@ -116,7 +116,11 @@ void Session::setModel(const ModelFile& file, const QString& path) {
         if (library_->addFile(path, &error) >= 0) return;
     }
     const int index = library_->addRun(file, QString(), /*unsaved=*/false);
+    const auto before = file_;
     library_->use(index);
+    // Setting a model is a request to predict with it afresh: say so even when the library found
+    // the very same model already in use (one entry, no duplicate).
+    if (file_ == before) emit modelChanged();
 }
 
 bool Session::openModel(const QString& path, QString* error) {
