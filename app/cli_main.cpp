@@ -4,10 +4,19 @@
 //   digit-cli presets
 //   digit-cli summary --preset NAME | --model FILE
 //   digit-cli train --preset NAME [--epochs N] [--batch-size N] [--seed N] [--data DIR] [--limit N] [--history H.csv] --out FILE
+//   digit-cli train --model FILE [same options] --out FILE       (continues from the model's weights)
 //   digit-cli evaluate --model FILE [--data DIR] [--json] [--pen-styles]
 //   digit-cli predict --model FILE [--json] IMAGE...
 //   digit-cli bench --preset NAME [--epochs N] [--data DIR] [--json] [--peak-gflops N]
+//   digit-cli import KERAS_FILE [--preset NAME | --model FILE] --out FILE
+//   digit-cli keras-code --preset NAME | --model FILE [--out FILE.py]
+//   digit-cli export --model FILE [--onnx FILE.onnx] [--keras FILE.keras|FILE.h5]
+//   (--model FILE of summary, evaluate and predict may also be a Keras .h5 or .keras file)
 #include "image_file.h"
+#include "keras_code.h"
+#include "keras_export.h"
+#include "keras_import.h"
+#include "onnx_export.h"
 #include "pen_styles.h"
 #include "errors.h"
 #include "history_csv.h"
@@ -51,11 +60,20 @@ constexpr const char* kUsage =
     "  train --preset NAME --out FILE            train a preset and save the model\n"
     "        [--epochs N] [--batch-size N] [--seed N] [--data DIR] [--limit N]\n"
     "        [--history H.csv]                   also write the loss and accuracy per batch and epoch\n"
+    "  train --model FILE --out FILE             train a model (.dsm, Keras .h5/.keras) further\n"
     "  evaluate --model FILE [--data DIR] [--json]   loss and accuracy on the 10k test set\n"
     "        [--pen-styles]                     and on it redrawn with solid, thick, thin, slanted pens\n"
     "  predict --model FILE [--json] IMAGE...    predict digits in PNG/JPEG/BMP files\n"
     "  bench --preset NAME [--epochs N] [--data DIR] [--json]\n"
     "                                            seconds per epoch, samples/s, latency, peak memory\n"
+    "  import KERAS_FILE --out FILE              a Keras model (.h5, .keras) as a Digit Studio model\n"
+    "        [--preset NAME | --model FILE]      for weights alone (.weights.h5): their network\n"
+    "  keras-code --preset NAME | --model FILE  the Keras script that builds and trains the same model\n"
+    "        [--out FILE.py]\n"
+    "  export --model FILE --onnx FILE.onnx      the model as ONNX (opset 13; input \"input\" (N, 784) or\n"
+    "                                            (N, 1, 28, 28), pixels 0-1; output \"output\" (N, 10))\n"
+    "        [--keras FILE.keras | FILE.h5]      ... and/or as a Keras 3 .keras or Keras 2 .h5 file\n"
+    "  (--model of summary, evaluate and predict also takes a Keras .h5 or .keras file)\n"
     "\n"
     "MNIST is looked for in --data DIR (a folder with the four IDX files, or mnist.npz), then\n"
     "$DIGIT_MNIST_DIR, ./data/mnist, the set-up script's data folder, ~/.keras/datasets/mnist.npz.\n";
@@ -202,6 +220,42 @@ TrainConfig training_from_args(const Preset& p, const Args& a) {
     return t;
 }
 
+// Training continued from a model's weights (a .dsm or an imported Keras file) with the
+// model's own training settings (for a Keras file: its training_config/compile_config optimiser
+// and loss, else Digit Studio's defaults); --epochs, --batch-size, --seed override them.
+int cmd_train_further(const Args& a) {
+    ModelFile m = interop::load_any_model(a.get("model"));
+    const std::string out = a.required("out");
+    TrainConfig t = m.training;
+    if (auto e = a.integer("epochs", 1, 100000)) t.epochs = static_cast<int>(*e);
+    if (auto b = a.integer("batch-size", 1, 1 << 20)) t.batch_size = static_cast<int>(*b);
+    if (auto s = a.integer("seed", 0, std::numeric_limits<long long>::max())) t.seed = static_cast<std::uint64_t>(*s);
+    MnistData data = load_data(a);
+    Dataset train = data.train;
+    if (auto limit = a.integer("limit", 1, 1 << 30)) train = data.train.head(static_cast<std::size_t>(*limit));
+    Network net(m.spec, t.seed);
+    net.set_parameters(std::vector<Scalar>(m.parameters.begin(), m.parameters.end()));
+    std::printf("Training %s further on %zu images from %s (%s, batch %d, %d epochs)\n", a.get("model").c_str(), train.size(),
+                data.source.c_str(), optimizer_name(t.optimizer.kind).c_str(), t.batch_size, t.epochs);
+    Trainer trainer(net, t);
+    EpochPrinter printer(t.epochs);
+    History h = trainer.fit(train, nullptr, &printer);
+    if (h.diverged()) {
+        std::fprintf(stderr, "digit-cli: training %s\n", describe(h).c_str());
+        return 1;
+    }
+    EvalResult r = evaluate(net, data.test, t.loss);
+    std::printf("Test loss: %.4f - test accuracy: %.4f (%zu images)\n", r.loss, r.accuracy, r.samples);
+    ModelInfo info = m.info;
+    info.test_accuracy = r.accuracy;
+    info.test_loss = r.loss;
+    info.epochs_trained += static_cast<int>(h.epochs.size());
+    info.created.clear();
+    save_model(out, make_model_file(net, t, info));
+    std::printf("Saved %s\n", out.c_str());
+    return 0;
+}
+
 int cmd_presets() {
     std::printf("%-24s %-9s %s\n", "preset", "tutorial", "description");
     for (const auto& p : presets())
@@ -211,7 +265,7 @@ int cmd_presets() {
 
 int cmd_summary(const Args& a) {
     if (a.has("model")) {
-        ModelFile m = load_model(a.get("model"));
+        ModelFile m = interop::load_any_model(a.get("model"));
         auto net = network_from_file(m);
         std::cout << model_summary(*net, m.info.name.empty() ? "sequential" : m.info.name);
         return 0;
@@ -223,6 +277,7 @@ int cmd_summary(const Args& a) {
 }
 
 int cmd_train(const Args& a) {
+    if (a.has("model")) return cmd_train_further(a);
     const Preset& p = preset_arg(a);
     const std::string out = a.required("out");
     TrainConfig t = training_from_args(p, a);
@@ -255,7 +310,7 @@ int cmd_train(const Args& a) {
 }
 
 int cmd_evaluate(const Args& a) {
-    ModelFile m = load_model(a.required("model"));
+    ModelFile m = interop::load_any_model(a.required("model"));
     auto net = network_from_file(m);
     MnistData data = load_data(a);
     EvalResult r = evaluate(*net, data.test, m.training.loss);
@@ -293,7 +348,7 @@ int cmd_evaluate(const Args& a) {
 }
 
 int cmd_predict(const Args& a) {
-    ModelFile m = load_model(a.required("model"));
+    ModelFile m = interop::load_any_model(a.required("model"));
     auto net = network_from_file(m);
     if (a.positional.empty()) throw UsageError("predict needs at least one image file");
     if (net->input_shape().size() != 784) throw std::runtime_error("the model does not take 28x28 images");
@@ -403,6 +458,72 @@ int cmd_bench(const Args& a) {
     return 0;
 }
 
+// A Keras model, or Keras weights alone with the network they belong to (--preset / --model),
+// saved as a .dsm.
+int cmd_import(const Args& a) {
+    if (a.positional.size() != 1) throw UsageError("import takes one Keras file");
+    const std::string in = a.positional[0], out = a.required("out");
+    ModelFile m;
+    if (a.has("preset") || a.has("model")) {
+        if (a.has("preset")) {
+            const Preset& p = preset_arg(a);
+            m.spec = p.model;
+            m.training = p.training;
+        } else {
+            const ModelFile arch = interop::load_any_model(a.get("model"));
+            m.spec = arch.spec;
+            m.training = arch.training;
+        }
+        m.parameters = interop::import_keras_weights(in, m.spec);
+        m.info.name = a.has("preset") ? a.get("preset") : in;
+        std::printf("Read %zu weights from %s\n", m.parameters.size(), in.c_str());
+    } else {
+        const interop::KerasImport k = interop::import_keras_model(in);
+        m = k.model;
+        std::printf("Read %s: %s%s, %zu layers, %zu parameters; training settings %s\n", in.c_str(),
+                    interop::format_name(k.format).c_str(), k.keras_version.empty() ? "" : (" " + k.keras_version).c_str(),
+                    m.spec.layers.size(), m.parameters.size(),
+                    k.training_from_file ? "from the file" : "not in the file: Digit Studio's defaults");
+    }
+    save_model(out, m);
+    std::printf("Saved %s\n", out.c_str());
+    return 0;
+}
+
+int cmd_keras_code(const Args& a) {
+    std::string code;
+    if (a.has("model")) {
+        const ModelFile m = interop::load_any_model(a.get("model"));
+        code = interop::keras_code(m.spec, m.training, m.info.name);
+    } else {
+        const Preset& p = preset_arg(a);
+        code = interop::keras_code(p.model, p.training, p.name);
+    }
+    if (a.has("out")) {
+        interop::write_file_atomically(a.get("out"), code);
+        std::printf("Saved %s\n", a.get("out").c_str());
+    } else {
+        std::fputs(code.c_str(), stdout);
+    }
+    return 0;
+}
+
+int cmd_export(const Args& a) {
+    const ModelFile m = interop::load_any_model(a.required("model"));
+    if (!a.has("onnx") && !a.has("keras")) throw UsageError("export needs --onnx FILE and/or --keras FILE");
+    if (a.has("keras")) {
+        interop::export_keras(a.get("keras"), m);
+        std::printf("Saved %s\n", a.get("keras").c_str());
+    }
+    if (!a.has("onnx")) return 0;
+    const std::string out = a.get("onnx");
+    interop::export_onnx(out, m);
+    const bool image = m.spec.input.rank() == 3;
+    std::printf("Saved %s: ONNX opset %d, input \"input\" %s, output \"output\" (N, %lld)\n", out.c_str(), interop::kOnnxOpset,
+                image ? "(N, 1, 28, 28)" : "(N, 784)", static_cast<long long>(network_from_file(m)->classes()));
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -415,11 +536,14 @@ int main(int argc, char** argv) {
         if (cmd == "presets") return cmd_presets();
         if (cmd == "summary") return cmd_summary(parse(argc, argv, 2, {}, {"preset", "model"}));
         if (cmd == "train")
-            return cmd_train(parse(argc, argv, 2, {}, {"preset", "epochs", "batch-size", "seed", "data", "out", "limit", "history"}));
+            return cmd_train(parse(argc, argv, 2, {}, {"preset", "model", "epochs", "batch-size", "seed", "data", "out", "limit", "history"}));
         if (cmd == "evaluate") return cmd_evaluate(parse(argc, argv, 2, {"json", "pen-styles"}, {"model", "data"}));
         if (cmd == "predict") return cmd_predict(parse(argc, argv, 2, {"json"}, {"model"}));
         if (cmd == "bench")
             return cmd_bench(parse(argc, argv, 2, {"json"}, {"preset", "epochs", "batch-size", "seed", "data", "peak-gflops"}));
+        if (cmd == "keras-code") return cmd_keras_code(parse(argc, argv, 2, {}, {"preset", "model", "out"}));
+        if (cmd == "export") return cmd_export(parse(argc, argv, 2, {}, {"model", "onnx", "keras"}));
+        if (cmd == "import") return cmd_import(parse(argc, argv, 2, {}, {"out", "preset", "model"}));
         throw UsageError("unknown command \"" + cmd + "\"");
     } catch (const UsageError& e) {
         std::fprintf(stderr, "digit-cli: %s\n\n%s", e.what(), kUsage);

@@ -3,6 +3,8 @@
 //
 //   digit-studio [--data DIR] [--language en|zh_CN] [MODEL.dsm]
 //   digit-studio --screenshot DIR [--size WxH] [--scale F]   (renders every page to PNG, offscreen)
+#include "keras_import.h"
+#include "keras_interop.h"
 #include "language.h"
 #include "main_window.h"
 #include "session.h"
@@ -33,6 +35,12 @@ std::optional<QByteArray> rawOption(int argc, char** argv, const char* name) {
         if (std::strncmp(argv[i], name, n) == 0 && argv[i][n] == '=') return QByteArray(argv[i] + n + 1);
     }
     return std::nullopt;
+}
+
+// A .dsm is opened; a Keras file (.h5, .keras) is imported, so Save never overwrites it.
+bool openModelArgument(digit::ui::MainWindow& window, const QString& path) {
+    if (digit::interop::is_keras_path(path.toStdString())) return window.kerasInterop()->importFile(path);
+    return window.openModelFile(path);
 }
 
 }  // namespace
@@ -74,7 +82,8 @@ int main(int argc, char** argv) {
                                          QStringLiteral("Device pixel ratio for screenshots, e.g. 2 (files get @2x)."),
                                          QStringLiteral("F"), QStringLiteral("1"));
     parser.addOptions({dataOption, languageOption, screenshotOption, sizeOption, scaleOption});
-    parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("A model file (.dsm) to open."), QStringLiteral("[MODEL]"));
+    parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("A model file to open (.dsm, or a Keras .h5/.keras to import)."),
+                                 QStringLiteral("[MODEL]"));
     parser.process(app);
 
     const QString language =
@@ -93,6 +102,7 @@ int main(int argc, char** argv) {
         }
         if (parser.isSet(dataOption)) QSettings().setValue(QStringLiteral("data/path"), parser.value(dataOption));
         window.startUp(parser.value(dataOption), /*loadData=*/false);
+        if (!parser.positionalArguments().isEmpty()) openModelArgument(window, parser.positionalArguments().constFirst());
         QStringList written;
         QString error;
         if (!window.saveScreenshots(parser.value(screenshotOption), size, &written, &error)) {
@@ -106,6 +116,6 @@ int main(int argc, char** argv) {
 
     window.show();
     window.startUp(parser.value(dataOption));
-    if (!parser.positionalArguments().isEmpty()) window.openModelFile(parser.positionalArguments().constFirst());
+    if (!parser.positionalArguments().isEmpty()) openModelArgument(window, parser.positionalArguments().constFirst());
     return app.exec();
 }

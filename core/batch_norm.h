@@ -25,6 +25,8 @@ public:
     std::size_t trainable_count() const override { return 2 * static_cast<std::size_t>(channels_); }
     void bind(Scalar* params, Scalar* grads) override;
     void initialize(Rng& rng) override;
+    // Loaded moving statistics are kept: training continues from them (Keras's momentum rule).
+    void parameters_loaded() override { fresh_ = false; }
     void forward(const Matrix& x, Matrix& y, bool training, Rng& rng) override;
     void backward(const Matrix& x, const Matrix& y, const Matrix& dy, Matrix* dx) override;
     const char* kind() const override { return "BatchNormalization"; }

@@ -31,6 +31,9 @@ public:
     virtual void bind(Scalar* /*params*/, Scalar* /*grads*/) {}
     // Keras's default initialisation (glorot_uniform kernels, zero biases).
     virtual void initialize(Rng& /*rng*/) {}
+    // The parameters were copied in from outside (a model file, an imported Keras model, a
+    // snapshot): they are trained values, not an initialisation.
+    virtual void parameters_loaded() {}
 
     // y = f(x). training selects e.g. dropout's training behaviour. y is resized if needed
     // (no allocation when the batch size is unchanged). rng is the network's, for dropout.

@@ -84,6 +84,7 @@ void Network::set_parameters(const std::vector<Scalar>& p) {
         throw ConfigError("weights for " + std::to_string(p.size()) + " parameters given to a network with " +
                           std::to_string(params_.size()));
     std::copy(p.begin(), p.end(), params_.begin());
+    for (auto& layer : layers_) layer->parameters_loaded();
 }
 
 const Matrix& Network::forward_scores(const Matrix& x, bool training) {

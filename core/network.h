@@ -36,7 +36,8 @@ public:
     std::vector<Scalar>& parameters() { return params_; }
     const std::vector<Scalar>& parameters() const { return params_; }
     const std::vector<Scalar>& gradients() const { return grads_; }
-    // Copies weights in (e.g. a loaded model, a snapshot); the size must match.
+    // Copies weights in (e.g. a loaded model, a snapshot); the size must match. Batch-norm
+    // layers then keep their moving statistics when training continues.
     void set_parameters(const std::vector<Scalar>& p);
 
     // True when the spec's last layer has a softmax: the network then computes logits and the

@@ -6,6 +6,7 @@
 #include "language.h"
 #include "errors_page.h"
 #include "inside_page.h"
+#include "keras_interop.h"
 #include "model_io.h"
 #include "model_library.h"
 #include "model_picker.h"
@@ -191,6 +192,10 @@ void MainWindow::createActions() {
     fileMenu_->addAction(saveModel_);
     fileMenu_->addAction(saveModelAs_);
     fileMenu_->addSeparator();
+    // Keras/ONNX: Import Keras Model..., Export >, Keras Code..., and drops of .h5/.keras files.
+    QAction* afterKeras = fileMenu_->addSeparator();
+    keras_ = new KerasInterop(this, session_, train_, fileMenu_, afterKeras);
+    connect(keras_, &KerasInterop::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
     fileMenu_->addAction(openImage_);
     fileMenu_->addAction(chooseData_);
     fileMenu_->addSeparator();

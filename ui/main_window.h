@@ -27,6 +27,7 @@ class DrawPage;
 class ModelMenu;
 class ErrorsPage;
 class InsidePage;
+class KerasInterop;
 class QuizPage;
 class Session;
 class TrainPage;
@@ -50,6 +51,7 @@ public:
     TrainPage* trainPage() const { return train_; }
     DrawPage* drawPage() const { return draw_; }
     InsidePage* insidePage() const { return inside_; }
+    KerasInterop* kerasInterop() const { return keras_; }  // Keras/ONNX import, export, code
 
     // Opens a model file; on failure the current model stays and an error is shown (non-modal).
     bool openModelFile(const QString& path);
@@ -110,6 +112,7 @@ private:
     DataPage* data_ = nullptr;
     QuizPage* quiz_ = nullptr;
     InsidePage* inside_ = nullptr;
+    KerasInterop* keras_ = nullptr;
 
     QLabel* dataStatus_ = nullptr;
     QToolButton* modelStatus_ = nullptr;

@@ -120,6 +120,8 @@ TrainPage::TrainPage(Session* session, QWidget* parent) : QWidget(parent), sessi
     presetLabel_->setBuddy(preset_);
     presetRow->addWidget(presetLabel_);
     presetRow->addWidget(preset_, 1);
+    currentModel_ = new QPushButton;
+    presetRow->addWidget(currentModel_);
     leftLayout->addLayout(presetRow);
     presetDescription_ = new QLabel;
     presetDescription_->setWordWrap(true);
@@ -131,6 +133,9 @@ TrainPage::TrainPage(Session* session, QWidget* parent) : QWidget(parent), sessi
     tabs_->addTab(scrolled(network_), QString());
     tabs_->addTab(scrolled(config_), QString());
     leftLayout->addWidget(tabs_, 1);
+    fromModel_ = new QCheckBox;
+    leftLayout->addWidget(fromModel_);
+    connect(currentModel_, &QPushButton::clicked, this, &TrainPage::loadCurrentModel);
 
     // Right: the run.
     auto* right = new QWidget;
@@ -270,6 +275,7 @@ TrainPage::TrainPage(Session* session, QWidget* parent) : QWidget(parent), sessi
     connect(saveRun_, &QPushButton::clicked, this, &TrainPage::saveSelectedRun);
     connect(exportRun_, &QPushButton::clicked, this, &TrainPage::exportSelectedHistory);
     if (session_) connect(session_, &Session::dataLoaded, this, &TrainPage::onSpecOrConfigChanged);
+    if (session_) connect(session_, &Session::modelChanged, this, &TrainPage::onSpecOrConfigChanged);
 
     // The worker object on its own thread, as in the QThread documentation.
     thread_ = new QThread(this);
@@ -367,6 +373,9 @@ void TrainPage::retranslate() {
     summaryLabel_->setText(tr("Model summary"));
     runsLabel_->setText(tr("Runs of this session"));
     runsView_->setHeaderLabels({tr("Run"), tr("Validation"), tr("Test")});
+    currentModel_->setText(tr("Current model"));
+    currentModel_->setToolTip(tr("Take the network and training settings of the model in use (for example one imported from Keras) to train it further"));
+    fromModel_->setText(tr("Start from the current model's weights"));
     useRun_->setText(tr("&Use for predictions"));
     useLast_->setText(tr("Use This Model"));
     useLast_->setToolTip(tr("Let this run predict on the Draw, Errors and Quiz pages"));
@@ -407,6 +416,23 @@ void TrainPage::onPresetChosen(int index) {
     onSpecOrConfigChanged();
 }
 
+bool TrainPage::loadCurrentModel() {
+    if (!session_ || !session_->modelFile() || state_ != State::Idle) return false;
+    const ModelFile& m = *session_->modelFile();
+    const std::size_t limit = config_->trainLimit();
+    network_->setSpec(m.spec);
+    config_->setConfig(m.training);
+    config_->setTrainLimit(limit);
+    const Preset* p = nullptr;
+    for (const Preset& candidate : presets())
+        if (candidate.model == m.spec) p = &candidate;
+    const QSignalBlocker block(preset_);
+    preset_->setCurrentIndex(p ? preset_->findData(QString::fromStdString(p->name)) : preset_->count() - 1);
+    onSpecOrConfigChanged();
+    fromModel_->setChecked(true);
+    return true;
+}
+
 const Preset* TrainPage::matchingPreset() const {
     const Preset* p = find_preset(preset_->currentData().toString().toStdString());
     return p && p->model == network_->spec() ? p : nullptr;
@@ -434,6 +460,12 @@ void TrainPage::onSpecOrConfigChanged() {
         presetDescription_->setText(tr("Your own network: edit the layers and the training settings below."));
     saveSetup();
     summaryTimer_->start();
+    // Starting from the current model's weights needs its network, unchanged.
+    if (!fromModel_) return;  // still being built
+    const bool fits = session_ && session_->modelFile() && session_->modelFile()->spec == network_->spec();
+    fromModel_->setEnabled(fits);
+    if (!fits) fromModel_->setChecked(false);
+    currentModel_->setEnabled(session_ && session_->modelFile());
 }
 
 TrainingJob TrainPage::makeJob() const {
@@ -445,6 +477,11 @@ TrainingJob TrainPage::makeJob() const {
     const Preset* p = matchingPreset();
     const QString base = p ? QString::fromStdString(p->name) : tr("custom");
     job.name = QStringLiteral("%1 #%2").arg(base).arg(runCounter_ + 1).toStdString();
+    if (fromModel_->isEnabled() && fromModel_->isChecked()) {
+        const auto& p = session_->model()->parameters();
+        job.start_weights.assign(p.begin(), p.end());
+        job.name = QStringLiteral("%1 #%2").arg(session_->modelName()).arg(runCounter_ + 1).toStdString();
+    }
     return job;
 }
 

@@ -56,6 +56,10 @@ public:
 
     // Selects a preset by name (fills the editors); false if there is none of that name.
     bool selectPreset(const QString& name);
+    // Fills the editors with the current model's network and training settings (e.g. a model
+    // imported from Keras) and ticks "start from its weights", so Start trains it further.
+    bool loadCurrentModel();
+    QCheckBox* startFromModelBox() const { return fromModel_; }
 
     struct Run {
         QString name;
@@ -160,6 +164,8 @@ private:
     QLabel* epochLine_ = nullptr;
     TrainingChart* chart_ = nullptr;
     QCheckBox* overlay_ = nullptr;
+    QPushButton* currentModel_ = nullptr;  // "Current model": loadCurrentModel()
+    QCheckBox* fromModel_ = nullptr;       // start from the current model's weights
     QLabel* summaryLabel_ = nullptr;
     QPlainTextEdit* summary_ = nullptr;
     QTimer* summaryTimer_ = nullptr;

@@ -144,6 +144,7 @@ void TrainingWorker::train(const TrainingJob& job) {
             train = &subset;
         }
         Network net(job.spec, job.config.seed);
+        if (!job.start_weights.empty()) net.set_parameters(std::vector<Scalar>(job.start_weights.begin(), job.start_weights.end()));
         Trainer trainer(net, job.config);
         emit started(static_cast<qint64>(train->size()), job.config.epochs);
 

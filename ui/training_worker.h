@@ -32,6 +32,9 @@ struct TrainingJob {
     std::size_t train_limit = 0;   // train on the first N training images; 0 = all
     std::shared_ptr<const MnistData> data;
     int batch_interval_ms = 100;   // at most one batch point per interval (0: every batch)
+    // Empty: the network starts from Keras's initialisation with config.seed. Otherwise it starts
+    // from these weights (a model trained earlier or imported from Keras), for the same spec.
+    std::vector<float> start_weights;
 };
 
 // A throttled batch point (the smoothed loss and accuracy are the core's, in stats). `x` is the

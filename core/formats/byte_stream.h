@@ -1,6 +1,6 @@
 #pragma once
 // What the file-format readers share (internal to the core): bounded reads of an open file, a
-// forward-only decoder for stored, gzip and raw-deflate bytes (zlib), and the little helpers that
+// forward-only decoder for stored and gzip bytes (zlib), and the little helpers that
 // make their error messages (hex numbers, byte counts, big- and little-endian words).
 #include "errors.h"
 
@@ -69,23 +69,23 @@ inline bool read_at(std::ifstream& in, std::uint64_t at, std::uint8_t* dst, std:
 }
 
 // A forward-only reader of the bytes [begin, begin + length) of an open file, decoded on the fly:
-// stored as they are, a gzip stream (one or more members), or raw deflate (a zip entry). Headers
+// stored as they are, or a gzip stream (one or more members); zip entries go through libzip
+// (zip_reader.h). Headers
 // are read first and payloads then go straight into their final buffer, so no array is ever held
 // twice and nothing is allocated on a header's word alone. position() counts decoded bytes: the
 // offsets IDX and .npy headers speak of.
 class Stream {
 public:
-    enum class Coding { stored, gzip, deflate };
+    enum class Coding { stored, gzip };
 
-    // what: how to name the data in messages ("gzip data", "x_train.npy"). crc: keep a CRC-32 of
-    // the decoded bytes (for zip entries; gzip checks its own).
+    // what: how to name the data in messages ("gzip data").
     Stream(const std::string& path, std::ifstream& in, std::uint64_t begin, std::uint64_t length, Coding coding,
-           std::string what, bool crc = false)
-        : path_(path), in_(in), begin_(begin), length_(length), coding_(coding), what_(std::move(what)), track_crc_(crc) {
+           std::string what)
+        : path_(path), in_(in), begin_(begin), length_(length), coding_(coding), what_(std::move(what)) {
         if (coding_ == Coding::stored) return;
         buf_.resize(64 << 10);
-        // 15 + 16: a zlib window of 32 KiB with a gzip wrapper; -15: raw deflate, as zip stores it.
-        if (inflateInit2(&z_, coding_ == Coding::gzip ? 15 + 16 : -MAX_WBITS) != Z_OK)
+        // 15 + 16: a zlib window of 32 KiB with a gzip wrapper.
+        if (inflateInit2(&z_, 15 + 16) != Z_OK)
             throw FileError(path_, off(begin_), "cannot start decompression (zlib out of memory)");
         started_ = true;
     }
@@ -99,7 +99,6 @@ public:
     // compressed data raises FileError at the compressed byte where it went wrong.
     std::size_t read(std::uint8_t* dst, std::size_t n) {
         const std::size_t got = coding_ == Coding::stored ? read_stored(dst, n) : read_inflated(dst, n);
-        if (track_crc_ && got > 0) crc_ = crc32_z(crc_, dst, got);
         pos_ += got;
         return got;
     }
@@ -109,7 +108,6 @@ public:
         return read(&b, 1) == 0;
     }
     std::uint64_t position() const { return pos_; }
-    std::uint32_t crc() const { return static_cast<std::uint32_t>(crc_); }
     bool compressed() const { return coding_ != Coding::stored; }
     // The decoded size when it is known without decoding (stored data).
     std::optional<std::uint64_t> known_size() const {
@@ -183,10 +181,8 @@ private:
     std::uint64_t begin_, length_;
     Coding coding_;
     std::string what_;
-    bool track_crc_;
     std::uint64_t consumed_ = 0;  // bytes taken from the file so far
     std::uint64_t pos_ = 0;       // decoded bytes handed out so far
-    uLong crc_ = 0;
     z_stream z_{};
     bool started_ = false, ended_ = false, member_done_ = false;
     std::uint64_t member_start_ = 0;  // where the current gzip member starts, relative to begin_

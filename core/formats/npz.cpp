@@ -1,6 +1,9 @@
 #include "npz.h"
 
+#include "byte_stream.h"
 #include "zip_reader.h"
+
+#include <cstring>
 
 namespace digit {
 
@@ -13,25 +16,23 @@ struct NpyArray {
     std::vector<std::size_t> shape;
     std::vector<std::uint8_t> data;
     std::string entry;         // "x_train.npy"
-    bool stored = true;        // stored entries sit in the archive byte for byte
-    std::uint64_t at = 0;      // archive offset of the entry's (possibly compressed) data
+    bool deflated = false;
     std::uint64_t start = 0;   // position of data[0] within the decoded entry (after the .npy header)
 };
 
-// An error at decoded byte pos of an entry. In a stored entry that maps to an archive offset;
-// inside deflated data only the position within the decoded entry means anything, so the offset
-// is where the entry's data begins and the message gives the position.
-FileError entry_error(const std::string& path, const std::string& entry, bool stored, std::uint64_t at, std::uint64_t pos,
+// An error at decoded byte pos of an entry. libzip reads entries, not archive offsets, so the
+// position is given within the entry's (decoded) data and the file offset is -1.
+FileError entry_error(const std::string& path, const std::string& entry, bool deflated, std::uint64_t pos,
                       const std::string& detail) {
-    if (stored) return FileError(path, off(at + pos), entry + ": " + detail);
-    return FileError(path, off(at), entry + " (deflated), at byte " + std::to_string(pos) + " of its data: " + detail);
+    return FileError(path, -1, entry + (deflated ? " (deflated)" : "") + ", at byte " + std::to_string(pos) +
+                                   " of its data: " + detail);
 }
 
 // Parses a .npy header: "\x93NUMPY", version, header length, then a Python dict literal such as
 // {'descr': '|u1', 'fortran_order': False, 'shape': (60000, 28, 28), }. Only C-ordered uint8
 // arrays are accepted; returns the shape. fail(pos, detail) builds the error.
-template <class Fail>
-std::vector<std::size_t> npy_header(Stream& s, const Fail& fail) {
+template <class In, class Fail>
+std::vector<std::size_t> npy_header(In& s, const Fail& fail) {
     std::uint8_t pre[12];
     const std::size_t got = s.read(pre, 10);
     if (got < 10 || std::memcmp(pre, "\x93NUMPY", 6) != 0)
@@ -102,13 +103,11 @@ std::vector<std::size_t> npy_header(Stream& s, const Fail& fail) {
 
 // Reads the uint8 array in entry `name` (e.g. "x_train.npy").
 NpyArray read_array(ZipReader& zip, const std::string& name) {
-    const ZipEntry& e = zip.entry(name);
+    ZipReader::Entry s = zip.open(name, "Keras's mnist.npz holds x_train.npy, y_train.npy, x_test.npy and y_test.npy");
     NpyArray a;
     a.entry = name;
-    a.stored = e.stored();
-    a.at = zip.data_offset(e);
-    Stream s = zip.open(e, a.at);
-    auto fail = [&](std::uint64_t pos, const std::string& detail) { return entry_error(zip.path(), name, a.stored, a.at, pos, detail); };
+    a.deflated = s.deflated();
+    auto fail = [&](std::uint64_t pos, const std::string& detail) { return entry_error(zip.path(), name, a.deflated, pos, detail); };
 
     a.shape = npy_header(s, fail);
     a.start = s.position();
@@ -119,7 +118,6 @@ NpyArray read_array(ZipReader& zip, const std::string& name) {
     if (n < total)
         throw fail(a.start + n, "truncated: the shape needs " + std::to_string(total) + " data bytes, found " + std::to_string(n));
     if (!s.at_end()) throw fail(a.start + total, "unexpected data after the " + std::to_string(total) + " bytes the shape needs");
-    zip.check_crc(e, s);
     return a;
 }
 
@@ -143,7 +141,7 @@ Dataset npz_split(ZipReader& npz, const std::string& x_name, const std::string& 
                                             ", found " + std::to_string(y.shape[0]));
     for (std::size_t i = 0; i < y.data.size(); ++i)
         if (y.data[i] > 9)
-            throw entry_error(npz.path(), y_name, y.stored, y.at, y.start + i,
+            throw entry_error(npz.path(), y_name, y.deflated, y.start + i,
                               "label " + std::to_string(i) + ": expected a digit 0-9, found " + std::to_string(y.data[i]));
     Dataset d;
     d.rows = static_cast<int>(xs[1]);

@@ -1,110 +1,160 @@
 #include "zip_reader.h"
 
+#include "byte_stream.h"
+#include "errors.h"
+
+#include <zip.h>
+
 namespace digit::formats {
 
-ZipReader::ZipReader(const std::string& path) : path_(path), in_(open_file(path, size_)) { read_directory(); }
+namespace {
 
-std::uint64_t ZipReader::data_offset(const ZipEntry& e) {
-    const std::string& name = e.name;
-    std::uint8_t lh[30];
-    if (!read_at(in_, e.local_offset, lh, sizeof lh) || le32(lh) != 0x04034b50)
-        throw FileError(path_, off(e.local_offset), "corrupt zip: expected the local header of " + name + " here");
-    // Sizes come from the central directory: the local header's may be 0xffffffff (numpy
-    // writes with force_zip64) or deferred to a data descriptor.
-    const std::uint64_t at = e.local_offset + 30 + le16(lh + 26) + le16(lh + 28);
-    if (at + e.compressed > size_)
-        throw FileError(path_, off(size_), "truncated: " + name + " needs " + std::to_string(e.compressed) +
-                                               " bytes from offset " + std::to_string(at) + ", the file has " +
-                                               std::to_string(size_));
-    if (e.stored() && e.compressed != e.size)
-        throw FileError(path_, off(e.local_offset), "corrupt zip: stored entry " + name + " has compressed size " +
-                                                        std::to_string(e.compressed) + " but size " + std::to_string(e.size));
-    return at;
+zip_t* as_archive(void* p) { return static_cast<zip_t*>(p); }
+
+std::string message(zip_error_t* e) {
+    std::string m = zip_error_strerror(e);
+    zip_error_fini(e);
+    return m;
 }
 
-void ZipReader::check_crc(const ZipEntry& e, const Stream& s) const {
-    if (s.position() != e.size || s.crc() != e.crc)
-        throw FileError(path_, off(e.local_offset), "corrupt zip entry " + e.name + ": expected CRC-32 " + hex32(e.crc) +
-                                                        " over " + std::to_string(e.size) + " bytes, found " +
-                                                        hex32(s.crc()) + " over " + std::to_string(s.position()));
+// What the first bytes say a non-zip file is, for the message.
+std::string not_a_zip(const std::uint8_t* head, std::size_t n) {
+    const std::uint32_t m = n >= 4 ? be32(head) : 0;
+    return "expected a zip archive, found " +
+           ((m >> 8) == 0x08 ? "an IDX file (magic " + hex32(m) + "); for IDX files pass the folder holding all four"
+                             : std::string("no zip signature"));
 }
 
-void ZipReader::read_directory() {
-    // The end-of-central-directory record (22 bytes + a comment of up to 65535) closes the file.
-    if (size_ == 0) throw FileError(path_, 0, "empty file, expected a zip archive (Keras's mnist.npz)");
-    const std::uint64_t tail_size = std::min<std::uint64_t>(size_, 22 + 65535);
-    std::vector<std::uint8_t> tail(static_cast<std::size_t>(tail_size));
-    if (!read_at(in_, size_ - tail_size, tail.data(), tail.size())) throw FileError(path_, -1, "read error");
-    std::size_t eocd = std::string::npos;
-    for (std::size_t i = tail.size() >= 22 ? tail.size() - 22 + 1 : 0; i-- > 0;)
-        if (le32(tail.data() + i) == 0x06054b50) {
-            eocd = i;
-            break;
+}  // namespace
+
+ZipReader::ZipReader(const std::string& path) : path_(path) {
+    std::uint64_t size = 0;
+    std::ifstream in = open_file(path, size);  // "file not found", "is a folder", ...
+    if (size == 0) throw FileError(path_, 0, "empty file, expected a zip archive");
+    std::uint8_t head[4] = {};
+    read_at(in, 0, head, static_cast<std::size_t>(std::min<std::uint64_t>(4, size)));
+    if (size < 4 || le32(head) != 0x04034b50) throw FileError(path_, 0, not_a_zip(head, static_cast<std::size_t>(size)));
+    zip_error_t err;
+    zip_error_init(&err);
+    zip_source_t* src = zip_source_file_create(path.c_str(), 0, -1, &err);
+    if (!src) throw FileError(path_, -1, "libzip cannot read it: " + message(&err));
+    zip_error_fini(&err);
+    try {
+        open_archive(src);
+    } catch (const FileError& e) {
+        // No end-of-central-directory record in a file that starts like a zip archive: cut short.
+        if (e.detail().find("Not a zip archive") != std::string::npos)
+            throw FileError(path_, off(size), "truncated zip archive: no end-of-central-directory record at the end");
+        throw;
+    }
+}
+
+ZipReader::ZipReader(const std::string& bytes, std::string path) : path_(std::move(path)) {
+    const auto* head = reinterpret_cast<const std::uint8_t*>(bytes.data());
+    if (bytes.empty()) throw FileError(path_, 0, "empty file, expected a zip archive");
+    if (bytes.size() < 4 || le32(head) != 0x04034b50) throw FileError(path_, 0, not_a_zip(head, bytes.size()));
+    zip_error_t err;
+    zip_error_init(&err);
+    zip_source_t* src = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &err);
+    if (!src) throw FileError(path_, -1, "libzip: " + message(&err));
+    zip_error_fini(&err);
+    open_archive(src);
+}
+
+void ZipReader::open_archive(void* source) {
+    auto* src = static_cast<zip_source_t*>(source);
+    zip_error_t err;
+    zip_error_init(&err);
+    archive_ = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &err);
+    if (!archive_) {
+        zip_source_free(src);
+        throw FileError(path_, -1, "damaged zip archive: " + message(&err));
+    }
+    zip_error_fini(&err);
+}
+
+ZipReader::~ZipReader() {
+    if (archive_) zip_discard(as_archive(archive_));
+}
+
+bool ZipReader::has(const std::string& name) const { return zip_name_locate(as_archive(archive_), name.c_str(), 0) >= 0; }
+
+ZipReader::Entry ZipReader::open(const std::string& name, const std::string& expected) const {
+    zip_t* za = as_archive(archive_);
+    const zip_int64_t index = zip_name_locate(za, name.c_str(), 0);
+    if (index < 0) {
+        std::string present;
+        const zip_int64_t n = zip_get_num_entries(za, 0);
+        for (zip_int64_t i = 0; i < n && i < 50; ++i) {
+            const char* e = zip_get_name(za, static_cast<zip_uint64_t>(i), 0);
+            present += (present.empty() ? "" : ", ") + std::string(e ? e : "?");
         }
-    if (eocd == std::string::npos) {
-        std::uint8_t head[4] = {};
-        read_at(in_, 0, head, std::min<std::size_t>(4, static_cast<std::size_t>(size_)));
-        if (le32(head) == 0x04034b50)
-            throw FileError(path_, off(size_), "truncated zip archive: expected an end-of-central-directory record at the end");
-        const std::uint32_t m = be32(head);
-        throw FileError(path_, 0, "expected a zip archive (Keras's mnist.npz), found " +
-                                      ((m >> 8) == 0x08 ? "an IDX file (magic " + hex32(m) + "); for IDX files pass the folder holding all four"
-                                                        : std::string("no zip signature")));
+        throw FileError(path_, -1, "expected an entry " + name + (expected.empty() ? "" : " (" + expected + ")") + ", found " +
+                                       (present.empty() ? "none" : present));
     }
-    const std::uint8_t* r = tail.data() + eocd;
-    const std::uint64_t eocd_at = size_ - tail_size + eocd;
-    const std::uint16_t entries = le16(r + 10);
-    const std::uint32_t dir_size = le32(r + 12), dir_offset = le32(r + 16);
-    if (le16(r + 4) != 0 || le16(r + 6) != 0 || le16(r + 8) != entries)
-        throw FileError(path_, off(eocd_at), "expected a single-part zip archive, found a multi-part one");
-    // Python's zipfile (numpy.savez) switches to ZIP64 records only past 65535 entries or 4 GiB.
-    if (entries == 0xffff || dir_size == 0xffffffff || dir_offset == 0xffffffff)
-        throw FileError(path_, off(eocd_at), "a ZIP64 archive: far larger than MNIST");
-    if (std::uint64_t(dir_offset) + dir_size > eocd_at || dir_size > (1u << 20))
-        throw FileError(path_, off(eocd_at + 12), "corrupt zip: the central directory (" + std::to_string(dir_size) +
-                                                     " bytes at offset " + std::to_string(dir_offset) +
-                                                     ") does not fit before its end record at " + std::to_string(eocd_at));
-    std::vector<std::uint8_t> dir(dir_size);
-    if (!read_at(in_, dir_offset, dir.data(), dir.size())) throw FileError(path_, dir_offset, "read error");
-    std::size_t at = 0;
-    for (std::uint16_t i = 0; i < entries; ++i) {
-        if (at + 46 > dir.size() || le32(dir.data() + at) != 0x02014b50)
-            throw FileError(path_, off(dir_offset + at), "corrupt zip: expected central directory entry " +
-                                                              std::to_string(i + 1) + " of " + std::to_string(entries) + " here");
-        const std::uint8_t* d = dir.data() + at;
-        ZipEntry e;
-        e.flags = le16(d + 8);
-        e.method = le16(d + 10);
-        e.crc = le32(d + 16);
-        e.compressed = le32(d + 20);
-        e.size = le32(d + 24);
-        e.local_offset = le32(d + 42);
-        const std::size_t name_len = le16(d + 28), extra_len = le16(d + 30), comment_len = le16(d + 32);
-        if (at + 46 + name_len > dir.size())
-            throw FileError(path_, off(dir_offset + at), "corrupt zip: an entry's name runs past the central directory");
-        e.name.assign(reinterpret_cast<const char*>(d + 46), name_len);
-        if (e.compressed == 0xffffffff || e.size == 0xffffffff || e.local_offset == 0xffffffff)
-            throw FileError(path_, off(dir_offset + at), e.name + " uses ZIP64 sizes: far larger than MNIST");
-        entries_.push_back(std::move(e));
-        at += 46 + name_len + extra_len + comment_len;
-    }
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_stat_index(za, static_cast<zip_uint64_t>(index), 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE))
+        throw FileError(path_, -1, name + ": unreadable directory entry");
+    if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
+        throw FileError(path_, -1, name + ": expected an unencrypted entry, found an encrypted one");
+    if ((st.valid & ZIP_STAT_COMP_METHOD) && st.comp_method != ZIP_CM_STORE && st.comp_method != ZIP_CM_DEFLATE)
+        throw FileError(path_, -1, name + ": expected zip method 0 (stored) or 8 (deflate), found " + std::to_string(st.comp_method));
+    zip_file_t* f = zip_fopen_index(za, static_cast<zip_uint64_t>(index), 0);
+    if (!f) throw FileError(path_, -1, name + ": " + zip_strerror(za));
+    return Entry(f, *this, name, st.size, st.comp_method == ZIP_CM_DEFLATE);
 }
 
-const ZipEntry& ZipReader::entry(const std::string& name) const {
-    std::string present;
-    for (const auto& e : entries_) {
-        if (e.name == name) {
-            if (e.flags & 1) throw FileError(path_, off(e.local_offset), name + ": expected an unencrypted entry, found an encrypted one");
-            if (e.method != 0 && e.method != 8)
-                throw FileError(path_, off(e.local_offset), name + ": expected zip method 0 (stored) or 8 (deflate), found " +
-                                                                std::to_string(e.method));
-            return e;
+std::string ZipReader::read(const std::string& name, std::uint64_t max_bytes) const {
+    Entry e = open(name);
+    if (e.size() > max_bytes)
+        throw FileError(path_, -1, name + " claims " + std::to_string(e.size()) + " bytes, more than the " +
+                                       std::to_string(max_bytes) + " such an entry may have");
+    std::string out(static_cast<std::size_t>(e.size()), '\0');
+    const std::size_t got = e.read(reinterpret_cast<std::uint8_t*>(out.data()), out.size());
+    if (got != out.size() || !e.at_end())
+        throw FileError(path_, -1, "damaged entry " + name + ": its size differs from the " + std::to_string(e.size()) +
+                                       " bytes the directory gives");
+    return out;
+}
+
+ZipReader::Entry::Entry(void* file, const ZipReader& zip, std::string name, std::uint64_t size, bool deflated)
+    : file_(file), zip_(&zip), name_(std::move(name)), size_(size), deflated_(deflated) {}
+
+ZipReader::Entry::Entry(Entry&& o) noexcept
+    : file_(o.file_), zip_(o.zip_), name_(std::move(o.name_)), size_(o.size_), position_(o.position_), deflated_(o.deflated_) {
+    o.file_ = nullptr;
+}
+
+ZipReader::Entry::~Entry() {
+    if (file_) zip_fclose(static_cast<zip_file_t*>(file_));
+}
+
+std::size_t ZipReader::Entry::read(std::uint8_t* out, std::size_t n) {
+    std::size_t done = 0;
+    while (done < n) {
+        const zip_int64_t got = zip_fread(static_cast<zip_file_t*>(file_), out + done, n - done);
+        if (got < 0) {
+            zip_error_t* e = zip_file_get_error(static_cast<zip_file_t*>(file_));
+            const bool crc = zip_error_code_zip(e) == ZIP_ER_CRC;
+            throw FileError(zip_->path(), -1,
+                            crc ? "corrupt zip entry " + name_ + ": its CRC-32 does not match the directory's (libzip: " +
+                                      zip_error_strerror(e) + ")"
+                                : "corrupt zip entry " + name_ + " at byte " + std::to_string(position_ + done) +
+                                      " of its data (libzip: " + zip_error_strerror(e) + ")");
         }
-        present += (present.empty() ? "" : ", ") + e.name;
+        if (got == 0) break;
+        done += static_cast<std::size_t>(got);
     }
-    throw FileError(path_, -1, "expected an entry " + name + " (Keras's mnist.npz holds x_train.npy, y_train.npy, "
-                               "x_test.npy and y_test.npy), found " + (present.empty() ? "none" : present));
+    position_ += done;
+    return done;
 }
 
+bool ZipReader::Entry::at_end() {
+    std::uint8_t extra;
+    if (read(&extra, 1) == 0) return true;
+    --position_;  // not consumed as far as the caller is concerned
+    return false;
+}
 
 }  // namespace digit::formats

@@ -616,6 +616,122 @@
     </message>
 </context>
 <context>
+    <name>digit::ui::KerasCodeDialog</name>
+    <message>
+        <source>Save Keras Code</source>
+        <translation>保存 Keras 代码</translation>
+    </message>
+    <message>
+        <source>Python files (*.py)</source>
+        <translation>Python 文件 (*.py)</translation>
+    </message>
+    <message>
+        <source>The network and training settings of the current model, %1.</source>
+        <translation>当前模型 %1 的网络与训练设置。</translation>
+    </message>
+    <message>
+        <source>The network and training settings now on the Train page: edit them there and open this again.</source>
+        <translation>训练页上当前的网络与训练设置：在那里修改后再次打开此窗口。</translation>
+    </message>
+    <message>
+        <source>Keras Code</source>
+        <translation>Keras 代码</translation>
+    </message>
+    <message>
+        <source>Train page settings</source>
+        <translation>训练页的设置</translation>
+    </message>
+    <message>
+        <source>Current model</source>
+        <translation>当前模型</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Save...</source>
+        <translation>保存...</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>digit::ui::KerasInterop</name>
+    <message>
+        <source>&amp;Import Keras Model...</source>
+        <translation>导入 Keras 模型(&amp;I)...</translation>
+    </message>
+    <message>
+        <source>&amp;Export</source>
+        <translation>导出(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Keras Model (.keras, .h5)...</source>
+        <translation>Keras 模型 (.keras, .h5)(&amp;K)...</translation>
+    </message>
+    <message>
+        <source>&amp;ONNX...</source>
+        <translation>&amp;ONNX...</translation>
+    </message>
+    <message>
+        <source>Keras &amp;Code...</source>
+        <translation>Keras 代码(&amp;C)...</translation>
+    </message>
+    <message>
+        <source>Imported %1 (%2)</source>
+        <translation>已导入 %1（%2）</translation>
+    </message>
+    <message>
+        <source>Import Keras Model</source>
+        <translation>导入 Keras 模型</translation>
+    </message>
+    <message>
+        <source>Could not import %1:
+%2
+
+The current model is still in use.</source>
+        <translation>无法导入 %1：
+%2
+
+仍在使用当前模型。</translation>
+    </message>
+    <message>
+        <source>Keras models (*.h5 *.hdf5 *.keras);;All files (*)</source>
+        <translation>Keras 模型 (*.h5 *.hdf5 *.keras);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>There is no model to export yet: train one on the Train page or open one.</source>
+        <translation>还没有可导出的模型：请在训练页训练一个，或打开一个。</translation>
+    </message>
+    <message>
+        <source>Exported %1</source>
+        <translation>已导出 %1</translation>
+    </message>
+    <message>
+        <source>Export ONNX</source>
+        <translation>导出 ONNX</translation>
+    </message>
+    <message>
+        <source>ONNX models (*.onnx)</source>
+        <translation>ONNX 模型 (*.onnx)</translation>
+    </message>
+    <message>
+        <source>Export Keras Model</source>
+        <translation>导出 Keras 模型</translation>
+    </message>
+    <message>
+        <source>Keras 3 (*.keras);;Keras 2 HDF5 (*.h5)</source>
+        <translation>Keras 3 (*.keras);;Keras 2 HDF5 (*.h5)</translation>
+    </message>
+</context>
+<context>
     <name>digit::ui::MainWindow</name>
     <message>
         <source>Digit Studio models (*.dsm);;All files (*)</source>
@@ -1661,6 +1777,18 @@ you %2, model %3</source>
     <message>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Current model</source>
+        <translation>当前模型</translation>
+    </message>
+    <message>
+        <source>Take the network and training settings of the model in use (for example one imported from Keras) to train it further</source>
+        <translation>取用正在使用的模型（例如从 Keras 导入的模型）的网络与训练设置，继续训练它</translation>
+    </message>
+    <message>
+        <source>Start from the current model&apos;s weights</source>
+        <translation>从当前模型的权重开始</translation>
     </message>
 </context>
 <context>
