@@ -5,18 +5,16 @@
 //   digit-studio --screenshot DIR [--size WxH] [--scale F]   (renders every page to PNG, offscreen)
 #include "keras_import.h"
 #include "keras_interop.h"
+#include "language.h"
 #include "main_window.h"
 #include "session.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
-#include <QLibraryInfo>
-#include <QLocale>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTextStream>
-#include <QTranslator>
 
 #include <cstring>
 #include <memory>
@@ -37,25 +35,6 @@ std::optional<QByteArray> rawOption(int argc, char** argv, const char* name) {
         if (std::strncmp(argv[i], name, n) == 0 && argv[i][n] == '=') return QByteArray(argv[i] + n + 1);
     }
     return std::nullopt;
-}
-
-// Installs the app's and Qt's own translations for `language` ("" = the system's).
-void installTranslators(QApplication& app, QString language) {
-    if (language.isEmpty()) language = QLocale::system().name();
-    if (!language.startsWith(QLatin1String("zh"))) {
-        // English is in the sources; the English file only holds plural forms ("1 epoch", "2 epochs").
-        auto* plurals = new QTranslator(&app);
-        if (plurals->load(QStringLiteral(":/i18n/digit_studio_en.qm"))) app.installTranslator(plurals);
-        return;
-    }
-    const QLocale locale(QStringLiteral("zh_CN"));
-    auto* ours = new QTranslator(&app);
-    if (ours->load(locale, QStringLiteral("digit_studio"), QStringLiteral("_"), QStringLiteral(":/i18n")))
-        app.installTranslator(ours);
-    auto* qt = new QTranslator(&app);  // Qt's own dialogs and buttons, when installed
-    if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        app.installTranslator(qt);
-    QLocale::setDefault(locale);
 }
 
 // A .dsm is opened; a Keras file (.h5, .keras) is imported, so Save never overwrites it.
@@ -109,7 +88,7 @@ int main(int argc, char** argv) {
 
     const QString language =
         parser.isSet(languageOption) ? parser.value(languageOption) : digit::ui::MainWindow::languageSetting();
-    installTranslators(app, language);
+    digit::ui::applyLanguage(language);
 
     digit::ui::MainWindow window;
     QTextStream err(stderr);

@@ -61,37 +61,37 @@ private:
 // Opens a regular file for reading without blocking on a FIFO: the type is checked on the open
 // descriptor (no race with a swap between stat and open), then blocking mode is restored.
 // Returns the descriptor, or -1 with problem and detail set.
-int open_regular(const std::string& path, struct stat& st, FileProblem& problem, std::string& detail) {
+int open_regular(const std::string& path, struct stat& st, ReadProblem& problem, std::string& detail) {
     const int fd = path.empty() ? -1 : ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
         const int err = path.empty() ? ENOENT : errno;
         // A folder opens fine with O_RDONLY; this is for the rest (missing, permission, ...).
-        problem = err == ENOENT ? FileProblem::NotFound : err == EACCES || err == EPERM ? FileProblem::PermissionDenied
-                                                                                       : FileProblem::ReadError;
+        problem = err == ENOENT ? ReadProblem::NotFound : err == EACCES || err == EPERM ? ReadProblem::PermissionDenied
+                                                                                       : ReadProblem::ReadError;
         detail = cause(err);
         return -1;
     }
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         const int err = errno;
         ::close(fd);
-        problem = S_ISDIR(st.st_mode) ? FileProblem::IsFolder : st.st_mode ? FileProblem::NotRegular : FileProblem::ReadError;
+        problem = S_ISDIR(st.st_mode) ? ReadProblem::IsFolder : st.st_mode ? ReadProblem::NotRegular : ReadProblem::ReadError;
         detail = st.st_mode ? type_name(st.st_mode) : std::strerror(err);
         return -1;
     }
     const int flags = ::fcntl(fd, F_GETFL);
     if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
-    problem = FileProblem::None;
+    problem = ReadProblem::None;
     return fd;
 }
 
 // The same, throwing FileError in words; `expected` completes the message for a wrong type.
 int open_regular(const std::string& path, const char* expected, struct stat& st) {
     if (path.empty()) throw FileError(path, -1, "no file name given");
-    FileProblem problem{};
+    ReadProblem problem{};
     std::string detail;
     const int fd = open_regular(path, st, problem, detail);
     if (fd >= 0) return fd;
-    if (problem == FileProblem::IsFolder || problem == FileProblem::NotRegular)
+    if (problem == ReadProblem::IsFolder || problem == ReadProblem::NotRegular)
         throw FileError(path, -1, "is " + detail + ", expected " + expected);
     throw FileError(path, -1, detail);
 }
@@ -219,7 +219,7 @@ FileBytes try_read_regular_file(const std::string& path, std::uint64_t max_bytes
     if (fd.get() < 0) return out;
     out.size = static_cast<std::uint64_t>(st.st_size);
     if (out.size > max_bytes) {
-        out.problem = FileProblem::TooLarge;
+        out.problem = ReadProblem::TooLarge;
         return out;
     }
     out.bytes.resize(static_cast<std::size_t>(out.size));
@@ -228,7 +228,7 @@ FileBytes try_read_regular_file(const std::string& path, std::uint64_t max_bytes
         const ssize_t r = ::read(fd.get(), out.bytes.data() + got, out.bytes.size() - got);
         if (r < 0 && errno == EINTR) continue;
         if (r < 0) {
-            out.problem = FileProblem::ReadError;
+            out.problem = ReadProblem::ReadError;
             out.detail = std::strerror(errno);
             out.bytes.clear();
             return out;
@@ -244,15 +244,15 @@ std::string read_regular_file(const std::string& path, std::uint64_t max_bytes, 
     if (path.empty()) throw FileError(path, -1, "no file name given");
     FileBytes f = try_read_regular_file(path, max_bytes);
     switch (f.problem) {
-        case FileProblem::None: return std::move(f.bytes);
-        case FileProblem::IsFolder:
-        case FileProblem::NotRegular: throw FileError(path, -1, "is " + f.detail + ", expected " + expected);
-        case FileProblem::TooLarge:
+        case ReadProblem::None: return std::move(f.bytes);
+        case ReadProblem::IsFolder:
+        case ReadProblem::NotRegular: throw FileError(path, -1, "is " + f.detail + ", expected " + expected);
+        case ReadProblem::TooLarge:
             throw FileError(path, -1, "is " + std::to_string(f.size) + " bytes, too large to be " + expected + " (at most " +
                                           std::to_string(max_bytes) + ")");
-        case FileProblem::ReadError: throw FileError(path, -1, "read error: " + f.detail);
-        case FileProblem::NotFound:
-        case FileProblem::PermissionDenied: break;
+        case ReadProblem::ReadError: throw FileError(path, -1, "read error: " + f.detail);
+        case ReadProblem::NotFound:
+        case ReadProblem::PermissionDenied: break;
     }
     throw FileError(path, -1, f.detail);
 }

@@ -9,11 +9,11 @@ namespace digit {
 
 // Why a file could not be read, as a code the callers word (the core in English, the app in the
 // reader's language).
-enum class FileProblem { None, NotFound, PermissionDenied, IsFolder, NotRegular, TooLarge, ReadError };
+enum class ReadProblem { None, NotFound, PermissionDenied, IsFolder, NotRegular, TooLarge, ReadError };
 
 struct FileBytes {
     std::string bytes;                        // the content when problem == None
-    FileProblem problem = FileProblem::None;
+    ReadProblem problem = ReadProblem::None;
     std::string detail;                       // NotRegular: what it is ("a named pipe (FIFO)"); otherwise strerror
     std::uint64_t size = 0;                   // TooLarge: the file's size
 };

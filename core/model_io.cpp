@@ -358,18 +358,20 @@ ModelFile load_model_bytes(const std::string& path) {
     const std::uint64_t usize = bytes.size();
 
     if (usize < 8 || std::memcmp(bytes.data(), kMagic, 8) != 0)
-        throw FileError(path, 0, "not a Digit Studio model (expected the magic bytes \"DGTMODEL\")");
-    if (usize < kFixedHeader) throw FileError(path, 8, "truncated: the file ends inside its header");
+        throw FileError(path, 0, "not a Digit Studio model (expected the magic bytes \"DGTMODEL\")", FileProblem::NotAModel);
+    if (usize < kFixedHeader) throw FileError(path, 8, "truncated: the file ends inside its header", FileProblem::Truncated);
     const std::uint32_t version = get_u32(bytes, 8);
     if (version > kModelFormatVersion)
         throw FileError(path, 8, "made by a newer version of Digit Studio (format " + std::to_string(version) +
-                                     "; this version reads up to " + std::to_string(kModelFormatVersion) + ")");
+                                     "; this version reads up to " + std::to_string(kModelFormatVersion) + ")",
+                        FileProblem::NewerVersion, version);
     if (version == 0) throw FileError(path, 8, "format version 0 is not valid");
     const std::uint32_t hlen = get_u32(bytes, 12);
     if (hlen > kMaxHeader) throw FileError(path, 12, "header length " + std::to_string(hlen) + " is larger than any model header");
     if (usize < kFixedHeader + hlen + 8 + 4)
         throw FileError(path, static_cast<std::int64_t>(usize), "truncated: the file ends before the weights (expected at least " +
-                                                                    std::to_string(kFixedHeader + hlen + 12) + " bytes)");
+                                                                    std::to_string(kFixedHeader + hlen + 12) + " bytes)",
+                        FileProblem::Truncated);
     const std::size_t count_at = kFixedHeader + hlen;
     const std::uint64_t n = get_u64(bytes, count_at);
     if (n > kMaxParameters) throw FileError(path, static_cast<std::int64_t>(count_at), "parameter count " + std::to_string(n) + " is impossible");
@@ -378,11 +380,12 @@ ModelFile load_model_bytes(const std::string& path) {
         throw FileError(path, static_cast<std::int64_t>(std::min(usize, expected)),
                         (usize < expected ? "truncated" : "unexpected data after the end") + std::string(": expected ") +
                             std::to_string(expected) + " bytes for " + std::to_string(n) + " parameters, the file has " +
-                            std::to_string(usize));
+                            std::to_string(usize),
+                        usize < expected ? FileProblem::Truncated : FileProblem::Other);
     const std::uint32_t stored = get_u32(bytes, static_cast<std::size_t>(expected - 4));
     const std::uint32_t actual = crc_of(bytes, static_cast<std::size_t>(expected - 4));
     if (stored != actual)
-        throw FileError(path, static_cast<std::int64_t>(expected - 4), "checksum mismatch: the file is corrupt");
+        throw FileError(path, static_cast<std::int64_t>(expected - 4), "checksum mismatch: the file is corrupt", FileProblem::Corrupt);
 
     // The checksum guards against accidents, not against a crafted file: from here on the
     // header is hostile until proven otherwise. The whole architecture is checked, and the
@@ -436,6 +439,10 @@ ModelFile make_model_file(const Network& net, const TrainConfig& training, const
     m.parameters.assign(net.parameters().begin(), net.parameters().end());
     return m;
 }
+
+std::string model_setup_text(const ModelFile& model) { return header_text(model); }
+
+ModelFile parse_model_setup(const std::string& text) { return parse_header("setup", text, 0); }
 
 std::unique_ptr<Network> network_from_file(const ModelFile& model) {
     const std::string& name = model.source.empty() ? model.info.name : model.source;

@@ -55,6 +55,12 @@ ModelFile load_model(const std::string& path);
 
 // Convenience: the network's current weights with its spec.
 ModelFile make_model_file(const Network& net, const TrainConfig& training, const ModelInfo& info);
+// The architecture, training settings and info of a model as the file's text header, without
+// weights (e.g. for the app to remember the network being edited), and back. parse_model_setup
+// throws FileError (path "setup") for text it cannot read.
+std::string model_setup_text(const ModelFile& model);
+ModelFile parse_model_setup(const std::string& text);
+
 // Builds a network from a loaded file and copies its weights in. Throws FileError naming
 // model.source (or the model's name) when it cannot be built, also for lack of memory.
 std::unique_ptr<Network> network_from_file(const ModelFile& model);

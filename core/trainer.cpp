@@ -313,6 +313,19 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, TrainingOb
     return std::move(history);
 }
 
+int History::completed_epochs() const {
+    if (diverged()) return divergence.epoch;  // the weights are those from the start of that epoch
+    if (batches.empty()) return 0;
+    const BatchStats& last = batches.back();
+    return last.batch + 1 >= last.batches_per_epoch ? last.epoch + 1 : last.epoch;
+}
+
+int History::partial_epoch_batches() const {
+    if (diverged() || batches.empty()) return 0;
+    const BatchStats& last = batches.back();
+    return last.batch + 1 >= last.batches_per_epoch ? 0 : last.batch + 1;
+}
+
 std::string describe(const History& h) {
     switch (h.stop_reason) {
         case StopReason::Completed: return "completed";

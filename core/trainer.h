@@ -79,6 +79,11 @@ struct History {
     Divergence divergence;    // meaningful only when diverged()
     int best_epoch = -1;      // with early stopping: the epoch whose weights were kept
     bool diverged() const { return stop_reason == StopReason::Diverged; }
+    // How far the run got, exactly: the epochs whose batches all ran (and whose weights a
+    // diverged run kept), and the batches trained in the epoch a stop cut short (0 when the run
+    // ended between epochs). A stop in mid-epoch still leaves that partial epoch in `epochs`.
+    int completed_epochs() const;
+    int partial_epoch_batches() const;
 };
 
 // "completed", "early stopping", ..., or "diverged: the loss became NaN in epoch 2, batch 17; ...".

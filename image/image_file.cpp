@@ -16,13 +16,13 @@ ImageFile read_image_file(const std::string& native_path) {
     // file, nothing useful for a FIFO, on which it would block), so they are told apart first.
     const FileBytes file = try_read_regular_file(native_path, kMaxImageFileBytes);
     switch (file.problem) {
-        case FileProblem::None: break;
-        case FileProblem::NotFound: out.error = ImageFileError::NoSuchFile; return out;
-        case FileProblem::PermissionDenied: out.error = ImageFileError::PermissionDenied; return out;
-        case FileProblem::IsFolder: out.error = ImageFileError::IsFolder; return out;
-        case FileProblem::NotRegular: out.error = ImageFileError::NotRegularFile, out.reason = file.detail; return out;
-        case FileProblem::TooLarge: out.error = ImageFileError::FileTooLarge; return out;
-        case FileProblem::ReadError: out.error = ImageFileError::NotAnImage, out.reason = file.detail; return out;
+        case ReadProblem::None: break;
+        case ReadProblem::NotFound: out.error = ImageFileError::NoSuchFile; return out;
+        case ReadProblem::PermissionDenied: out.error = ImageFileError::PermissionDenied; return out;
+        case ReadProblem::IsFolder: out.error = ImageFileError::IsFolder; return out;
+        case ReadProblem::NotRegular: out.error = ImageFileError::NotRegularFile, out.reason = file.detail; return out;
+        case ReadProblem::TooLarge: out.error = ImageFileError::FileTooLarge; return out;
+        case ReadProblem::ReadError: out.error = ImageFileError::NotAnImage, out.reason = file.detail; return out;
     }
     if (file.bytes.empty()) {
         out.error = ImageFileError::EmptyFile;

@@ -2,6 +2,7 @@
 
 #include "image_file.h"
 
+#include <QEvent>
 #include <QMouseEvent>
 #include <QPaintEvent>
 #include <QPainter>
@@ -28,7 +29,7 @@ DigitCanvas::DigitCanvas(QWidget* parent) : QWidget(parent) {
     setAttribute(Qt::WA_OpaquePaintEvent);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     setCursor(Qt::CrossCursor);
-    setToolTip(tr("Draw a digit here with the mouse or a pen"));
+    texts_.add([=, this] { setToolTip(tr("Draw a digit here with the mouse or a pen")); });
     throttle_.setSingleShot(true);
     throttle_.setInterval(kThrottleMs);
     connect(&throttle_, &QTimer::timeout, this, [this] {
@@ -53,15 +54,23 @@ GrayImage DigitCanvas::grayImage(int maxSide) const {
     return gray_from_qimage(image_);
 }
 
-void DigitCanvas::setPicture(const QImage& picture) {
+void DigitCanvas::pushStep(Step step) {
+    steps_.push_back(std::move(step));
+    if (steps_.size() > kMaxSteps) steps_.erase(steps_.begin());
+}
+
+void DigitCanvas::replaceDrawing(const QImage& picture) {
     drawing_ = false;
-    picture_ = picture;
+    if (!isEmpty()) pushStep(Step{true, std::move(strokes_), picture_});
     strokes_.clear();
+    picture_ = picture;
     redraw();
     update();
-    emit undoAvailable(false);
+    emit undoAvailable(canUndo());
     emitChanged();
 }
+
+void DigitCanvas::setPicture(const QImage& picture) { replaceDrawing(picture); }
 
 void DigitCanvas::addStroke(const QPolygonF& points, qreal pressure) {
     if (points.isEmpty()) return;
@@ -70,20 +79,19 @@ void DigitCanvas::addStroke(const QPolygonF& points, qreal pressure) {
     endStroke();
 }
 
-void DigitCanvas::clear() {
-    drawing_ = false;
-    strokes_.clear();
-    picture_ = QImage();
-    redraw();
-    update();
-    emit undoAvailable(false);
-    emitChanged();
-}
+void DigitCanvas::clear() { replaceDrawing(QImage()); }
 
 void DigitCanvas::undo() {
-    if (strokes_.empty()) return;
+    if (steps_.empty()) return;
     drawing_ = false;
-    strokes_.pop_back();
+    Step step = std::move(steps_.back());
+    steps_.pop_back();
+    if (step.replaced) {
+        strokes_ = std::move(step.strokes);
+        picture_ = step.picture;
+    } else if (!strokes_.empty()) {
+        strokes_.pop_back();
+    }
     redraw();
     update();
     emit undoAvailable(canUndo());
@@ -93,6 +101,7 @@ void DigitCanvas::undo() {
 void DigitCanvas::beginStroke(QPointF pos, qreal pressure) {
     const bool wasEmpty = isEmpty();
     strokes_.push_back(Stroke{{StrokePoint{pos, pressure}}, brushWidth()});
+    pushStep(Step{});
     drawing_ = true;
     QPainter painter(&image_);
     const QRect dirty = paintSegment(painter, strokes_.back(), 0);
@@ -100,7 +109,7 @@ void DigitCanvas::beginStroke(QPointF pos, qreal pressure) {
         update();  // the placeholder text goes away
     else
         update(dirty);
-    if (strokes_.size() == 1) emit undoAvailable(true);
+    emit undoAvailable(true);
     changedWhileDrawing();
 }
 
@@ -244,11 +253,23 @@ void DigitCanvas::resizeEvent(QResizeEvent* event) {
     if (event->oldSize().isValid()) {
         const QPointF shift = QPointF(event->size().width() - event->oldSize().width(),
                                       event->size().height() - event->oldSize().height()) / 2;
-        for (Stroke& stroke : strokes_)
-            for (StrokePoint& point : stroke.points) point.pos += shift;
+        auto move = [&](std::vector<Stroke>& strokes) {
+            for (Stroke& stroke : strokes)
+                for (StrokePoint& point : stroke.points) point.pos += shift;
+        };
+        move(strokes_);
+        for (Step& step : steps_) move(step.strokes);
     }
     redraw();
     update();
+}
+
+void DigitCanvas::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) {
+        texts_.apply();
+        update();  // the placeholder text
+    }
+    QWidget::changeEvent(event);
 }
 
 }  // namespace digit::ui

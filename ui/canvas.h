@@ -5,6 +5,9 @@
 //
 // Strokes are kept (in widget coordinates) so undo can redraw the image without the last one,
 // and a resize keeps the drawing (centred). A picture (an opened image file) can sit under the strokes.
+// Undo steps back through strokes and through clear() and setPicture(), which keep what they
+// replaced: nothing drawn is lost to a misclick.
+#include "retranslator.h"
 #include "preprocess.h"
 
 #include <QImage>
@@ -31,7 +34,7 @@ public:
     qreal brushWidth() const;
 
     bool isEmpty() const { return strokes_.empty() && picture_.isNull(); }
-    bool canUndo() const { return !strokes_.empty(); }
+    bool canUndo() const { return !steps_.empty(); }
     int strokeCount() const { return int(strokes_.size()); }
 
     // The drawing as shown: dark ink on white, in device pixels.
@@ -53,8 +56,8 @@ public:
     QSize minimumSizeHint() const override { return {200, 200}; }
 
 public slots:
-    void clear();  // removes strokes and picture
-    void undo();   // removes the last stroke
+    void clear();  // removes strokes and picture (undoable)
+    void undo();   // removes the last stroke, or brings back what clear() or setPicture() replaced
 
 signals:
     // The drawing changed. While a stroke is being drawn this is throttled (at most about every
@@ -63,6 +66,7 @@ signals:
     void undoAvailable(bool available);
 
 protected:
+    void changeEvent(QEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
@@ -80,6 +84,15 @@ private:
         qreal width;      // brush width when the stroke was drawn
     };
     static constexpr int kThrottleMs = 40;
+    static constexpr std::size_t kMaxSteps = 200;
+    // One undo step: a stroke drawn, or the whole drawing replaced (by clear or a picture).
+    struct Step {
+        bool replaced = false;
+        std::vector<Stroke> strokes;  // what was replaced
+        QImage picture;
+    };
+    void pushStep(Step step);
+    void replaceDrawing(const QImage& picture);
 
     void beginStroke(QPointF pos, qreal pressure);
     void extendStroke(QPointF pos, qreal pressure);
@@ -93,10 +106,12 @@ private:
     QImage image_;
     QImage picture_;
     std::vector<Stroke> strokes_;
+    std::vector<Step> steps_;
     bool drawing_ = false;
     qreal brushSize_ = kDefaultBrushSize;
     QTimer throttle_;
     bool pending_ = false;
+    Retranslator texts_;  // the texts that follow the language
 };
 
 }  // namespace digit::ui

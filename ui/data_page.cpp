@@ -1,9 +1,11 @@
 #include "data_page.h"
 
+#include "digit_detail.h"
 #include "digit_grid.h"
 #include "mnist.h"
 #include "session.h"
 
+#include <QEvent>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -20,16 +22,22 @@ namespace digit::ui {
 
 DataPage::DataPage(Session* session, QWidget* parent) : QWidget(parent), session_(session) {
     set_ = new QComboBox(this);
-    set_->addItem(tr("Training set"), int(Set::Training));
-    set_->addItem(tr("Test set"), int(Set::Test));
+    set_->addItem(QString(), int(Set::Training));
+    texts_.add([=, this, i = set_->count() - 1] { set_->setItemText(i, tr("Training set")); });
+    set_->addItem(QString(), int(Set::Test));
+    texts_.add([=, this, i = set_->count() - 1] { set_->setItemText(i, tr("Test set")); });
     digit_ = new QComboBox(this);
-    digit_->addItem(tr("All digits"), -1);
+    digit_->addItem(QString(), -1);
+    texts_.add([=, this, i = digit_->count() - 1] { digit_->setItemText(i, tr("All digits")); });
     for (int d = 0; d < 10; ++d) digit_->addItem(QString::number(d), d);
-    shuffle_ = new QPushButton(tr("Reshuffle"), this);
-    shuffle_->setToolTip(tr("Show the images in a new random order"));
-    auto* setLabel = new QLabel(tr("Images:"), this);
+    shuffle_ = new QPushButton(this);
+    texts_.add([=, this] { shuffle_->setText(tr("Reshuffle")); });
+    texts_.add([=, this] { shuffle_->setToolTip(tr("Show the images in a new random order")); });
+    auto* setLabel = new QLabel(this);
+    texts_.add([=, this] { setLabel->setText(tr("Images:")); });
     setLabel->setBuddy(set_);
-    auto* digitLabel = new QLabel(tr("Digit:"), this);
+    auto* digitLabel = new QLabel(this);
+    texts_.add([=, this] { digitLabel->setText(tr("Digit:")); });
     digitLabel->setBuddy(digit_);
     status_ = new QLabel(this);
     status_->setWordWrap(true);
@@ -61,6 +69,7 @@ DataPage::DataPage(Session* session, QWidget* parent) : QWidget(parent), session
         rebuild();
     });
     connect(digit_, &QComboBox::activated, this, [this] { rebuild(); });
+    connect(grid_, &DigitGrid::itemDoubleClicked, this, &DataPage::showDetail);
     connect(shuffle_, &QPushButton::clicked, this, qOverload<>(&DataPage::reshuffle));
     connect(session_, &Session::dataLoaded, this, [this] {
         updateCounts();
@@ -74,6 +83,24 @@ DataPage::DataPage(Session* session, QWidget* parent) : QWidget(parent), session
     seed_ = QRandomGenerator::global()->generate64();
     updateCounts();
     rebuild();
+}
+
+void DataPage::showDetail(int index) {
+    const MnistData* data = session_->data();
+    if (!data) return;
+    const bool training = set() == Set::Training;
+    const Dataset& ds = training ? data->train : data->test;
+    if (index < 0 || index >= int(ds.size())) return;
+    if (!detail_) {
+        detail_ = new DigitDetailDialog(session_, this);
+        connect(detail_, &DigitDetailDialog::sendToCanvas, this, &DataPage::sendToCanvas);
+    }
+    const QString title = training ? tr("Training image #%1").arg(QLocale().toString(index))
+                                   : tr("Test image #%1").arg(QLocale().toString(index));
+    detail_->showDigit(ds.image(std::size_t(index)), ds.labels[std::size_t(index)], title);
+    detail_->show();
+    detail_->raise();
+    detail_->activateWindow();
 }
 
 void DataPage::prepareScreenshot() {
@@ -160,6 +187,14 @@ void DataPage::rebuild() {
     else
         status_->setText(training ? tr("%1 training images of %2 in random order.").arg(count).arg(digit)
                                   : tr("%1 test images of %2 in random order.").arg(count).arg(digit));
+}
+
+void DataPage::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) {
+        texts_.apply();
+        rebuild();
+    }
+    QWidget::changeEvent(event);
 }
 
 }  // namespace digit::ui

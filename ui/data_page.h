@@ -1,6 +1,9 @@
 #pragma once
 // The Data page: browse MNIST itself. A random grid of training or test images with their
 // labels, optionally only one digit, reshuffled on request; how many images each digit has.
+// A double-click opens the image up close (DigitDetailDialog) with the model's prediction and
+// "Send to Canvas".
+#include "retranslator.h"
 #include <QWidget>
 
 #include <cstdint>
@@ -12,6 +15,7 @@ class QPushButton;
 
 namespace digit::ui {
 
+class DigitDetailDialog;
 class DigitGrid;
 class Session;
 
@@ -36,6 +40,16 @@ public:
     const std::vector<int>& orderedIndices() const { return order_; }
     std::vector<int> shownIndices() const;
     DigitGrid* grid() const { return grid_; }
+    // Opens the detail window on image `index` of the chosen set (what a double-click does).
+    void showDetail(int index);
+    DigitDetailDialog* detailDialog() const { return detail_; }
+
+signals:
+    // An image (28x28, white ink on black) for the Draw page.
+    void sendToCanvas(const QImage& image);
+
+protected:
+    void changeEvent(QEvent* event) override;
 
 private:
     void rebuild();
@@ -48,8 +62,10 @@ private:
     QLabel* status_ = nullptr;
     QLabel* counts_ = nullptr;
     DigitGrid* grid_ = nullptr;
+    DigitDetailDialog* detail_ = nullptr;
     std::vector<int> order_;
     std::uint64_t seed_ = 1;
+    Retranslator texts_;  // the texts that follow the language
 };
 
 }  // namespace digit::ui

@@ -1,5 +1,6 @@
 #include "digit_grid.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
@@ -164,6 +165,12 @@ protected:
         emit grid_->itemClicked(id);
     }
 
+    void mouseDoubleClickEvent(QMouseEvent* event) override {
+        const int index = itemIndexAt(event->position().toPoint());
+        if (index < 0 || event->button() != Qt::LeftButton) return;
+        emit grid_->itemDoubleClicked(grid_->items_[std::size_t(index)].id);
+    }
+
     void mouseMoveEvent(QMouseEvent* event) override {
         const int index = itemIndexAt(event->position().toPoint());
         const int hover = index < 0 ? -1 : index;
@@ -235,15 +242,15 @@ private:
 DigitGrid::DigitGrid(QWidget* parent) : QWidget(parent) {
     view_ = new DigitGridView(this);
     prev_ = new QToolButton(this);
-    prev_->setText(tr("Previous"));
+    texts_.add([=, this] { prev_->setText(tr("Previous")); });
     prev_->setArrowType(Qt::LeftArrow);
     prev_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    prev_->setToolTip(tr("Previous page (Page Up)"));
+    texts_.add([=, this] { prev_->setToolTip(tr("Previous page (Page Up)")); });
     next_ = new QToolButton(this);
-    next_->setText(tr("Next"));
+    texts_.add([=, this] { next_->setText(tr("Next")); });
     next_->setArrowType(Qt::RightArrow);
     next_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    next_->setToolTip(tr("Next page (Page Down)"));
+    texts_.add([=, this] { next_->setToolTip(tr("Next page (Page Down)")); });
     pageLabel_ = new QLabel(this);
     pageLabel_->setAlignment(Qt::AlignCenter);
 
@@ -347,6 +354,14 @@ void DigitGrid::keyPressEvent(QKeyEvent* event) {
     case Qt::Key_End: setPage(pageCount() - 1); break;
     default: QWidget::keyPressEvent(event);
     }
+}
+
+void DigitGrid::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) {
+        texts_.apply();
+        updatePager();
+    }
+    QWidget::changeEvent(event);
 }
 
 }  // namespace digit::ui

@@ -4,6 +4,7 @@
 //    stores it);
 //  - PixelImageView: one such image scaled up crisply (one square per pixel, no smoothing);
 //  - DigitGrid: a paged grid of thumbnails with captions; clicking one emits its id.
+#include "retranslator.h"
 #include "preprocess.h"
 
 #include <QColor>
@@ -90,9 +91,11 @@ public:
 
 signals:
     void itemClicked(int id);
+    void itemDoubleClicked(int id);
     void pageChanged(int page);
 
 protected:
+    void changeEvent(QEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
 
 private:
@@ -108,6 +111,7 @@ private:
     int page_ = 0;
     int selectedId_ = -1;
     int scale_ = 3;
+    Retranslator texts_;  // the texts that follow the language
 };
 
 }  // namespace digit::ui

@@ -3,12 +3,13 @@
 #include "canvas.h"
 #include "digit_grid.h"
 #include "image_file.h"
+#include "model_picker.h"
 #include "network.h"
 #include "predict.h"
 #include "probability_bars.h"
 #include "session.h"
 
-#include <QComboBox>
+#include <QEvent>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -42,13 +43,6 @@ QLabel* sectionTitle(const QString& text, QWidget* parent) {
     return label;
 }
 
-QString modelLabel(const ModelFile& file, const QString& fallbackName) {
-    const QString name = file.info.name.empty() ? fallbackName : QString::fromStdString(file.info.name);
-    if (file.info.test_accuracy >= 0)
-        return DrawPage::tr("%1 (%2% on the test set)").arg(name).arg(file.info.test_accuracy * 100.0, 0, 'f', 2);
-    return name;
-}
-
 }  // namespace
 
 DrawPage::DrawPage(Session* session, QWidget* parent) : QWidget(parent), session_(session) {
@@ -63,20 +57,26 @@ DrawPage::DrawPage(Session* session, QWidget* parent) : QWidget(parent), session
     error_->hide();
 
     canvas_ = new DigitCanvas(this);
-    clear_ = new QPushButton(tr("Clear"), this);
-    clear_->setToolTip(tr("Clear the pad (Esc)"));
-    undo_ = new QPushButton(tr("Undo"), this);
-    undo_->setToolTip(tr("Remove the last stroke (%1)").arg(QKeySequence(QKeySequence::Undo).toString(QKeySequence::NativeText)));
+    clear_ = new QPushButton(this);
+    texts_.add([=, this] { clear_->setText(tr("Clear")); });
+    texts_.add([=, this] { clear_->setToolTip(tr("Clear the pad (Undo brings the drawing back)")); });
+    undo_ = new QPushButton(this);
+    texts_.add([=, this] { undo_->setText(tr("Undo")); });
+    texts_.add([=, this] { undo_->setToolTip(tr("Take back the last stroke or Clear (%1)").arg(QKeySequence(QKeySequence::Undo).toString(QKeySequence::NativeText))); });
     undo_->setEnabled(false);
-    auto* brushLabel = new QLabel(tr("Brush:"), this);
+    auto* brushLabel = new QLabel(this);
+    texts_.add([=, this] { brushLabel->setText(tr("Brush:")); });
     brush_ = new QSlider(Qt::Horizontal, this);
     brush_->setRange(2, 16);  // percent of the pad's shorter side
     brush_->setValue(int(std::lround(DigitCanvas::kDefaultBrushSize * 100)));
     brush_->setMaximumWidth(160);
-    brush_->setToolTip(tr("Pen width"));
+    texts_.add([=, this] { brush_->setToolTip(tr("Pen width")); });
     brushLabel->setBuddy(brush_);
-    auto* open = new QPushButton(tr("Open Image..."), this);
-    open->setToolTip(tr("Predict a PNG, JPEG or BMP picture of a digit. You can also drop a file on this page."));
+    brushSize_ = new QLabel(this);
+    brushSize_->setMinimumWidth(brushSize_->fontMetrics().horizontalAdvance(QStringLiteral("00 px (00%)")));
+    auto* open = new QPushButton(this);
+    texts_.add([=, this] { open->setText(tr("Open Image...")); });
+    texts_.add([=, this] { open->setToolTip(tr("Predict a PNG, JPEG or BMP picture of a digit. You can also drop a file on this page.")); });
 
     auto* tools = new QHBoxLayout;
     tools->addWidget(clear_);
@@ -84,6 +84,7 @@ DrawPage::DrawPage(Session* session, QWidget* parent) : QWidget(parent), session
     tools->addSpacing(12);
     tools->addWidget(brushLabel);
     tools->addWidget(brush_);
+    tools->addWidget(brushSize_);
     tools->addStretch(1);
     tools->addWidget(open);
 
@@ -98,10 +99,7 @@ DrawPage::DrawPage(Session* session, QWidget* parent) : QWidget(parent), session
     left->addLayout(tools);
 
     // Right: model, prediction, model input, probabilities.
-    models_ = new QComboBox(this);
-    models_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    models_->setMinimumContentsLength(16);
-    models_->setToolTip(tr("The model that predicts"));
+    models_ = new ModelPicker(session_->library(), this);
     modelDetails_ = new QLabel(this);
     modelDetails_->setWordWrap(true);
     modelDetails_->setForegroundRole(QPalette::PlaceholderText);
@@ -120,27 +118,32 @@ DrawPage::DrawPage(Session* session, QWidget* parent) : QWidget(parent), session
     preview_ = new PixelImageView(this);
     preview_->setPreferredScale(6);
     preview_->setShowGrid(true);
-    preview_->setPlaceholderText(tr("empty"));
+    texts_.add([=, this] { preview_->setPlaceholderText(tr("empty")); });
     preview_->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
     preview_->setFixedSize(preview_->sizeHint());
-    preview_->setToolTip(tr("The 28x28 image the model sees: the ink scaled to fit 20x20 and centred by its "
-                            "centre of mass, as in MNIST"));
+    texts_.add([=, this] { preview_->setToolTip(tr("The 28x28 image the model sees: the ink scaled to fit 20x20 and centred by its "
+                            "centre of mass, as in MNIST")); });
 
     bars_ = new ProbabilityBars(this);
 
     auto* right = new QVBoxLayout;
-    right->addWidget(sectionTitle(tr("Model"), this));
+    auto section = [this](const char* text) {
+        QLabel* label = sectionTitle(QString(), this);
+        texts_.add([=, this] { label->setText(tr(text)); });
+        return label;
+    };
+    right->addWidget(section(QT_TR_NOOP("Model")));
     right->addWidget(models_);
     right->addWidget(modelDetails_);
     right->addSpacing(10);
-    right->addWidget(sectionTitle(tr("Prediction"), this));
+    right->addWidget(section(QT_TR_NOOP("Prediction")));
     right->addWidget(digit_);
     right->addWidget(verdict_);
     right->addSpacing(10);
-    right->addWidget(sectionTitle(tr("What the model sees (28x28)"), this));
+    right->addWidget(section(QT_TR_NOOP("What the model sees (28x28)")));
     right->addWidget(preview_, 0, Qt::AlignHCenter);
     right->addSpacing(10);
-    right->addWidget(sectionTitle(tr("Probabilities"), this));
+    right->addWidget(section(QT_TR_NOOP("Probabilities")));
     right->addWidget(bars_);
     right->addStretch(1);
     auto* rightBox = new QWidget(this);
@@ -157,21 +160,36 @@ DrawPage::DrawPage(Session* session, QWidget* parent) : QWidget(parent), session
     connect(canvas_, &DigitCanvas::undoAvailable, undo_, &QPushButton::setEnabled);
     connect(clear_, &QPushButton::clicked, canvas_, &DigitCanvas::clear);
     connect(undo_, &QPushButton::clicked, canvas_, &DigitCanvas::undo);
-    connect(brush_, &QSlider::valueChanged, this, [this](int percent) { canvas_->setBrushSize(percent / 100.0); });
+    connect(brush_, &QSlider::valueChanged, this, [this](int percent) {
+        canvas_->setBrushSize(percent / 100.0);
+        updateBrushText();
+    });
     connect(open, &QPushButton::clicked, this, &DrawPage::openImage);
-    connect(models_, &QComboBox::activated, this, &DrawPage::pickModel);
+    connect(models_, &ModelPicker::failed, this, &DrawPage::showError);
     auto* undoKey = new QShortcut(QKeySequence::Undo, this);
     undoKey->setContext(Qt::WidgetWithChildrenShortcut);
     connect(undoKey, &QShortcut::activated, canvas_, &DigitCanvas::undo);
-    auto* clearKey = new QShortcut(QKeySequence(Qt::Key_Escape), this);
-    clearKey->setContext(Qt::WidgetWithChildrenShortcut);
-    connect(clearKey, &QShortcut::activated, canvas_, &DigitCanvas::clear);
+    // Esc does not erase (it closes popups); Clear is undoable.
     connect(session_, &Session::modelChanged, this, &DrawPage::onModelChanged);
 
     onModelChanged();
+    updateBrushText();
 }
 
 DrawPage::~DrawPage() = default;
+
+QString DrawPage::brushText() const { return brushSize_->text(); }
+
+void DrawPage::updateBrushText() {
+    // The width a stroke gets now, and the slider's unit (percent of the pad's shorter side).
+    brushSize_->setText(tr("%1 px (%2%)").arg(std::lround(canvas_->brushWidth())).arg(brush_->value()));
+    brush_->setToolTip(tr("Pen width: %1% of the pad's shorter side").arg(brush_->value()));
+}
+
+void DrawPage::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    updateBrushText();
+}
 
 QString DrawPage::errorMessage() const { return error_->isHidden() ? QString() : error_->text(); }
 
@@ -182,33 +200,7 @@ void DrawPage::showError(const QString& message) {
 
 void DrawPage::onModelChanged() {
     const ModelFile* file = session_->modelFile();
-    if (file && !picking_) {
-        // Remember the model so the picker can come back to it. Saved models are known by their
-        // path, unsaved ones (a training run of this session) by name and creation time.
-        const QString path = session_->modelPath();
-        auto same = [&](const KnownModel& k) {
-            if (!path.isEmpty()) return k.path == path;
-            return k.path.isEmpty() && k.file.info.name == file->info.name && k.file.info.created == file->info.created;
-        };
-        auto it = std::find_if(known_.begin(), known_.end(), same);
-        KnownModel entry{modelLabel(*file, session_->modelName()), path, *file};
-        if (it == known_.end()) {
-            known_.push_back(std::move(entry));
-            it = known_.end() - 1;
-        } else {
-            *it = std::move(entry);
-        }
-        const int index = int(it - known_.begin());
-        models_->clear();
-        for (const KnownModel& k : known_) models_->addItem(k.label);
-        models_->setCurrentIndex(index);
-    }
-    models_->setEnabled(!known_.empty());
     if (!file) {
-        if (known_.empty()) {
-            models_->clear();
-            models_->addItem(tr("No model"));
-        }
         modelDetails_->setText(tr("Open a model (File > Open Model) or train one on the Train page."));
         modelDetails_->setToolTip({});
     } else {
@@ -220,13 +212,6 @@ void DrawPage::onModelChanged() {
         modelDetails_->setToolTip(session_->modelPath().isEmpty() ? tr("Not saved yet") : session_->modelPath());
     }
     predictFromCanvas();
-}
-
-void DrawPage::pickModel(int index) {
-    if (index < 0 || index >= int(known_.size())) return;
-    picking_ = true;
-    session_->setModel(known_[std::size_t(index)].file, known_[std::size_t(index)].path);
-    picking_ = false;
 }
 
 void DrawPage::predictFromCanvas() {
@@ -388,6 +373,15 @@ void DrawPage::prepareScreenshot() {
     }
     canvas_->setBrushSize(brush_->value() / 100.0);
     canvas_->addStroke(stroke);
+}
+
+void DrawPage::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) {
+        texts_.apply();
+        updateBrushText();
+        onModelChanged();  // the model's details and the prediction's words
+    }
+    QWidget::changeEvent(event);
 }
 
 }  // namespace digit::ui

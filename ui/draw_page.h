@@ -3,6 +3,7 @@
 // probabilities, the most likely digit in large type (or "not sure"), and the 28x28 image the
 // model sees, made by preprocess_digit exactly as `digit-cli predict` makes it.
 // An image file can be dropped on the page or opened; it is predicted and shown on the pad.
+#include "retranslator.h"
 #include "model_io.h"
 #include "preprocess.h"
 
@@ -13,7 +14,6 @@
 #include <array>
 #include <vector>
 
-class QComboBox;
 class QLabel;
 class QPushButton;
 class QSlider;
@@ -21,6 +21,7 @@ class QSlider;
 namespace digit::ui {
 
 class DigitCanvas;
+class ModelPicker;
 class PixelImageView;
 class ProbabilityBars;
 class Session;
@@ -43,6 +44,9 @@ public:
 
     // For tests and the main window.
     DigitCanvas* canvas() const { return canvas_; }
+    ModelPicker* modelPicker() const { return models_; }
+    QPushButton* clearButton() const { return clear_; }
+    QString brushText() const;
     // The most likely digit, or -1 when there is nothing to predict (empty pad, no model).
     int predictedDigit() const { return predicted_; }
     // True when the prediction is shown as "not sure" (low top probability or small margin).
@@ -63,8 +67,10 @@ public slots:
     void openImage();  // file dialog
 
 protected:
+    void changeEvent(QEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void predictFromCanvas();
@@ -72,29 +78,21 @@ private:
     void showPrediction();
     void showError(const QString& message);
     void onModelChanged();
-    void pickModel(int index);
+    void updateBrushText();
 
     Session* session_;
     DigitCanvas* canvas_ = nullptr;
     QPushButton* clear_ = nullptr;
     QPushButton* undo_ = nullptr;
     QSlider* brush_ = nullptr;
-    QComboBox* models_ = nullptr;
+    QLabel* brushSize_ = nullptr;
+    ModelPicker* models_ = nullptr;
     QLabel* modelDetails_ = nullptr;
     QLabel* digit_ = nullptr;
     QLabel* verdict_ = nullptr;
     PixelImageView* preview_ = nullptr;
     ProbabilityBars* bars_ = nullptr;
     QLabel* error_ = nullptr;
-
-    // Models seen during this session, so the picker can switch back to one.
-    struct KnownModel {
-        QString label;
-        QString path;
-        ModelFile file;
-    };
-    std::vector<KnownModel> known_;
-    bool picking_ = false;
 
     bool fromPicture_ = false;  // the last prediction came from a loaded picture, not strokes
     GrayImage picture_;         // that picture, as read, so redrawing predicts it exactly
@@ -103,6 +101,7 @@ private:
     int predicted_ = -1;
     bool unsure_ = false;
     bool empty_ = true;
+    Retranslator texts_;  // the texts that follow the language
 };
 
 }  // namespace digit::ui

@@ -7,12 +7,14 @@
 #include "session.h"
 #include "trainer.h"
 
+#include <QEvent>
 #include <QButtonGroup>
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QThread>
 #include <QVBoxLayout>
@@ -56,11 +58,16 @@ ErrorsPage::ErrorsPage(Session* session, QWidget* parent) : QWidget(parent), ses
     QFont statusFont = status_->font();
     statusFont.setPointSizeF(statusFont.pointSizeF() * 1.1);
     status_->setFont(statusFont);
+    progress_ = new QProgressBar(this);
+    progress_->setTextVisible(true);
+    progress_->hide();
 
-    mistakesButton_ = new QPushButton(tr("Mistakes"), this);
-    correctButton_ = new QPushButton(tr("Correct"), this);
-    mistakesButton_->setToolTip(tr("Show the test images the model gets wrong"));
-    correctButton_->setToolTip(tr("Show the test images the model gets right"));
+    mistakesButton_ = new QPushButton(this);
+    texts_.add([=, this] { mistakesButton_->setText(tr("Mistakes")); });
+    correctButton_ = new QPushButton(this);
+    texts_.add([=, this] { correctButton_->setText(tr("Correct")); });
+    texts_.add([=, this] { mistakesButton_->setToolTip(tr("Show the test images the model gets wrong")); });
+    texts_.add([=, this] { correctButton_->setToolTip(tr("Show the test images the model gets right")); });
     auto* which = new QButtonGroup(this);
     for (QPushButton* b : {mistakesButton_, correctButton_}) {
         b->setCheckable(true);
@@ -70,24 +77,33 @@ ErrorsPage::ErrorsPage(Session* session, QWidget* parent) : QWidget(parent), ses
 
     truth_ = new QComboBox(this);
     predicted_ = new QComboBox(this);
-    truth_->addItem(tr("Any"), -1);
-    predicted_->addItem(tr("Any"), -1);
+    truth_->addItem(QString(), -1);
+    texts_.add([=, this, i = truth_->count() - 1] { truth_->setItemText(i, tr("Any")); });
+    predicted_->addItem(QString(), -1);
+    texts_.add([=, this, i = predicted_->count() - 1] { predicted_->setItemText(i, tr("Any")); });
     for (int d = 0; d < 10; ++d) {
         truth_->addItem(QString::number(d), d);
         predicted_->addItem(QString::number(d), d);
     }
     sort_ = new QComboBox(this);
-    sort_->addItem(tr("Most confident first"), int(Sort::MostConfidentFirst));
-    sort_->addItem(tr("Least confident first"), int(Sort::LeastConfidentFirst));
-    sort_->addItem(tr("Test set order"), int(Sort::TestOrder));
-    reset_ = new QPushButton(tr("Show All"), this);
-    reset_->setToolTip(tr("Clear the digit filters"));
+    sort_->addItem(QString(), int(Sort::MostConfidentFirst));
+    texts_.add([=, this, i = sort_->count() - 1] { sort_->setItemText(i, tr("Most confident first")); });
+    sort_->addItem(QString(), int(Sort::LeastConfidentFirst));
+    texts_.add([=, this, i = sort_->count() - 1] { sort_->setItemText(i, tr("Least confident first")); });
+    sort_->addItem(QString(), int(Sort::TestOrder));
+    texts_.add([=, this, i = sort_->count() - 1] { sort_->setItemText(i, tr("Test set order")); });
+    reset_ = new QPushButton(this);
+    texts_.add([=, this] { reset_->setText(tr("Show All")); });
+    texts_.add([=, this] { reset_->setToolTip(tr("Clear the digit filters")); });
 
-    auto* trueLabel = new QLabel(tr("True digit:"), this);
+    auto* trueLabel = new QLabel(this);
+    texts_.add([=, this] { trueLabel->setText(tr("True digit:")); });
     trueLabel->setBuddy(truth_);
-    auto* predLabel = new QLabel(tr("Predicted:"), this);
+    auto* predLabel = new QLabel(this);
+    texts_.add([=, this] { predLabel->setText(tr("Predicted:")); });
     predLabel->setBuddy(predicted_);
-    auto* sortLabel = new QLabel(tr("Sort:"), this);
+    auto* sortLabel = new QLabel(this);
+    texts_.add([=, this] { sortLabel->setText(tr("Sort:")); });
     sortLabel->setBuddy(sort_);
 
     auto* filters = new QHBoxLayout;
@@ -111,24 +127,27 @@ ErrorsPage::ErrorsPage(Session* session, QWidget* parent) : QWidget(parent), ses
 
     auto* left = new QVBoxLayout;
     left->addWidget(status_);
+    left->addWidget(progress_);
     left->addLayout(filters);
     left->addWidget(grid_, 1);
 
     // Right: the confusion matrix and the clicked image.
-    auto* matrixTitle = new QLabel(tr("<b>Confusion matrix</b> (click a cell to see its images)"), this);
+    auto* matrixTitle = new QLabel(this);
+    texts_.add([=, this] { matrixTitle->setText(tr("<b>Confusion matrix</b> (click a cell to see its images)")); });
     matrixTitle->setWordWrap(true);
     matrix_ = new ConfusionMatrix(this);
 
     detailImage_ = new PixelImageView(this);
     detailImage_->setPreferredScale(4);
-    detailImage_->setPlaceholderText(tr("Click an image"));
+    texts_.add([=, this] { detailImage_->setPlaceholderText(tr("Click an image")); });
     detailImage_->setFixedSize(detailImage_->sizeHint());
     detailText_ = new QLabel(this);
     detailText_->setWordWrap(true);
     detailText_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     detailText_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    send_ = new QPushButton(tr("Send to Canvas"), this);
-    send_->setToolTip(tr("Open this image on the Draw page"));
+    send_ = new QPushButton(this);
+    texts_.add([=, this] { send_->setText(tr("Send to Canvas")); });
+    texts_.add([=, this] { send_->setToolTip(tr("Open this image on the Draw page")); });
     send_->setEnabled(false);
     lookInside_ = new QPushButton(tr("Look Inside"), this);
     lookInside_->setToolTip(tr("See this image's way through the network on the Inside page"));
@@ -219,11 +238,21 @@ void ErrorsPage::refresh() {
     dirty_ = false;
     failure_.clear();
     const int generation = ++generation_;
+    checked_ = 0;
     if (!session_->data() || !session_->model() || !session_->modelFile()) {
         results_.reset();
         matrix_->clear();
         rebuildGrid();
         return;
+    }
+    const std::shared_ptr<const MnistData> data = session_->sharedData();
+    const std::shared_ptr<const Dataset> test(data, &data->test);  // keeps the whole data set alive
+    const std::shared_ptr<const void> key = session_->sharedModelFile();
+    for (const auto& [model, results] : cache_) {
+        if (model == key && results->test == test) {
+            applyResults(results);
+            return;
+        }
     }
     // The worker gets its own network (same weights) and shares the read-only test set.
     std::shared_ptr<Network> net;
@@ -235,31 +264,53 @@ void ErrorsPage::refresh() {
         updateStatus();
         return;
     }
-    const std::shared_ptr<const MnistData> data = session_->sharedData();
-    const std::shared_ptr<const Dataset> test(data, &data->test);  // keeps the whole data set alive
     const QString name = session_->modelName();
     QPointer<ErrorsPage> self(this);
-    QThread* worker = QThread::create([self, generation, net, test, name] {
+    QThread* worker = QThread::create([self, generation, net, test, name, key] {
         auto results = std::make_shared<Results>();
         results->test = test;
         results->modelName = name;
         QString error;
         try {
-            results->probabilities = predict_dataset(*net, *test);
+            // Batch by batch, so the page can show how far it is; each batch runs on all cores.
+            const std::size_t n = test->size();
+            results->probabilities.resize(Eigen::Index(n), net->classes());
+            std::vector<std::size_t> order(n);
+            std::iota(order.begin(), order.end(), std::size_t(0));
+            Matrix x, p;
+            std::vector<int> labels;
+            for (std::size_t first = 0; first < n; first += kBatch) {
+                const std::size_t count = std::min<std::size_t>(kBatch, n - first);
+                to_batch(*test, order, first, count, x, labels);
+                net->predict(x, p, kBatch);
+                results->probabilities.middleRows(Eigen::Index(first), Eigen::Index(count)) = p;
+                const int done = int(first + count);
+                QMetaObject::invokeMethod(
+                    QCoreApplication::instance(),
+                    [self, generation, done] {
+                        if (!self || generation != self->generation_) return;
+                        self->checked_ = done;
+                        self->updateStatus();
+                    },
+                    Qt::QueuedConnection);
+            }
             results->tally();
         } catch (const std::exception& e) {
             error = QString::fromUtf8(e.what());
         }
         QMetaObject::invokeMethod(
             QCoreApplication::instance(),
-            [self, generation, results, error] {
-                if (!self || generation != self->generation_) return;
+            [self, generation, results, error, key] {
+                if (!self) return;
                 if (!error.isEmpty()) {
+                    if (generation != self->generation_) return;
                     self->failure_ = ErrorsPage::tr("Evaluating the model failed: %1").arg(error);
                     self->updateStatus();
                     return;
                 }
-                self->applyResults(results);
+                self->cache_.emplace_back(key, results);
+                if (self->cache_.size() > kCacheSize) self->cache_.erase(self->cache_.begin());
+                if (generation == self->generation_) self->applyResults(results);
             },
             Qt::QueuedConnection);
     });
@@ -267,7 +318,8 @@ void ErrorsPage::refresh() {
                    workers_.end());
     workers_.emplace_back(worker);
     connect(worker, &QThread::finished, worker, &QObject::deleteLater);
-    worker->start(QThread::LowPriority);
+    // Normal priority: a person is waiting for it (on a busy machine a low-priority thread starved).
+    worker->start();
     updateStatus();
 }
 
@@ -453,8 +505,11 @@ void ErrorsPage::updateStatus() {
     } else if (!session_->model()) {
         text = tr("No model yet: open one (File > Open Model) or train one on the Train page.");
     } else if (!results_) {
-        text = tr("Checking \u201c%1\u201d on the %2 test images...")
-                   .arg(session_->modelName(), locale.toString(qulonglong(session_->data()->test.size())));
+        const int n = int(session_->data()->test.size());
+        text = tr("Checking \u201c%1\u201d on the %2 test images...").arg(session_->modelName(), locale.toString(n));
+        progress_->setRange(0, n);
+        progress_->setValue(checked_);
+        progress_->setFormat(tr("%1 of %2 images checked").arg(locale.toString(checked_), locale.toString(n)));
     } else {
         const int n = int(results_->test->size());
         const int right = n - results_->mistakes;
@@ -468,7 +523,17 @@ void ErrorsPage::updateStatus() {
                                                       "model's confidence."));
     }
     status_->setText(text);
+    progress_->setVisible(!results_ && failure_.isEmpty() && session_->data() && session_->model());
     if (!results_) grid_->setEmptyText(text);
+}
+
+void ErrorsPage::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) {
+        texts_.apply();
+        rebuildGrid();  // captions, tooltips and the status line
+        selectTestImage(selected_);
+    }
+    QWidget::changeEvent(event);
 }
 
 }  // namespace digit::ui

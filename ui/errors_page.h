@@ -2,11 +2,15 @@
 // The Errors page: what the current model gets wrong on the 10k MNIST test set.
 //
 // The model runs over the test set on a worker thread with its own copy of the network (the GUI
-// thread's model is never shared) and the session's read-only data, kept alive by a shared_ptr. The page then
+// thread's model is never shared) and the session's read-only data, kept alive by a shared_ptr:
+// in batches of kBatch images through the core's batched forward pass (which uses every core),
+// reporting progress after each batch. The results are cached per model (the library's
+// ModelFile, which identifies it), so coming back to a model shows them at once. The page then
 // shows a paged grid of the misclassified images (true -> predicted, confidence), sortable by
 // confidence and filterable by true and predicted digit, or the correct ones instead; a confusion
 // matrix whose cells filter the grid; and, for a clicked image, its ten probabilities with a
 // "Send to Canvas" action.
+#include "retranslator.h"
 #include "confusion_matrix.h"
 
 #include <QImage>
@@ -19,6 +23,7 @@
 class QButtonGroup;
 class QComboBox;
 class QLabel;
+class QProgressBar;
 class QPushButton;
 class QThread;
 
@@ -46,6 +51,10 @@ public:
     // True when the results shown belong to the current model and data.
     bool isReady() const { return results_ != nullptr; }
     bool isBusy() const;
+    // Images checked so far by the run in flight (0..test size), for the progress bar.
+    int checkedCount() const { return checked_; }
+    static constexpr int kBatch = 250;
+    static constexpr std::size_t kCacheSize = 4;
 
     // For tests: the results and what the grid shows.
     int misclassifiedCount() const;
@@ -76,6 +85,7 @@ signals:
     void lookInside(int testIndex);
 
 protected:
+    void changeEvent(QEvent* event) override;
     void showEvent(QShowEvent* event) override;
 
 private:
@@ -88,6 +98,7 @@ private:
 
     Session* session_;
     QLabel* status_ = nullptr;
+    QProgressBar* progress_ = nullptr;
     QPushButton* mistakesButton_ = nullptr;
     QPushButton* correctButton_ = nullptr;
     QComboBox* truth_ = nullptr;
@@ -110,6 +121,10 @@ private:
     int generation_ = 0;        // results of older runs are dropped
     QString failure_;           // why the last run failed, for the status line
     std::vector<QPointer<QThread>> workers_;
+    int checked_ = 0;
+    // Results of recent models, newest last; the ModelFile pointer is the key (kept alive here).
+    std::vector<std::pair<std::shared_ptr<const void>, std::shared_ptr<const Results>>> cache_;
+    Retranslator texts_;  // the texts that follow the language
 };
 
 }  // namespace digit::ui

@@ -3,10 +3,13 @@
 #include "app_icons.h"
 #include "data_page.h"
 #include "draw_page.h"
+#include "language.h"
 #include "errors_page.h"
 #include "inside_page.h"
 #include "keras_interop.h"
 #include "model_io.h"
+#include "model_library.h"
+#include "model_picker.h"
 #include "quiz_page.h"
 #include "session.h"
 #include "train_page.h"
@@ -27,11 +30,16 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPixmap>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QScreen>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTemporaryDir>
+#include <QTimer>
+#include <QToolButton>
 
 namespace digit::ui {
 
@@ -97,7 +105,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setCentralWidget(central);
 
     dataStatus_ = new QLabel;
-    modelStatus_ = new QLabel;
+    modelStatus_ = new QToolButton;
+    modelStatus_->setObjectName(QStringLiteral("modelButton"));
+    modelStatus_->setAutoRaise(true);
+    modelStatus_->setPopupMode(QToolButton::InstantPopup);
+    modelStatus_->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    modelsMenu_ = new ModelMenu(session_->library(), this);
+    modelStatus_->setMenu(modelsMenu_);
     statusBar()->addPermanentWidget(modelStatus_);
     statusBar()->addPermanentWidget(dataStatus_);
 
@@ -107,19 +121,22 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         dataLoading_ = false;
         dataError_.clear();
         updateDataStatus();
-        statusBar()->showMessage(tr("MNIST loaded from %1").arg(QDir::toNativeSeparators(session_->dataSource())), 5000);
+        showStatus(tr("MNIST loaded from %1").arg(QDir::toNativeSeparators(session_->dataSource())), 5000);
     });
     connect(session_, &Session::dataFailed, this, [this](const QString& message) {
         dataLoading_ = false;
         dataError_ = message;
         updateDataStatus();
     });
-    connect(session_, &Session::modelChanged, this, [this] {
-        updateModelStatus();
-        if (!session_->modelPath().isEmpty())
-            QSettings().setValue(QStringLiteral("model/last"), session_->modelPath());
+    connect(session_, &Session::modelChanged, this, &MainWindow::updateModelStatus);
+    connect(modelsMenu_, &ModelMenu::saveRequested, this, &MainWindow::saveLibraryEntryAs);
+    connect(modelsMenu_, &ModelMenu::failed, this, [this](const QString& m) { showError(tr("Models"), m); });
+    connect(train_, &TrainPage::statusMessage, this, [this](const QString& m) { showStatus(m, 8000); });
+    connect(train_, &TrainPage::saveRequested, this, &MainWindow::saveLibraryEntryAs);
+    connect(statusBar(), &QStatusBar::messageChanged, this, [this](const QString& m) {
+        if (m.isEmpty()) statusFull_.clear();
+        statusBar()->setToolTip(statusFull_ != m ? statusFull_ : QString());
     });
-    connect(train_, &TrainPage::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
     auto syncTrainActions = [this] {
         const auto s = train_->state();
         startTraining_->setEnabled(s == TrainPage::State::Idle);
@@ -132,10 +149,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         showPage(InsidePageIndex);
         inside_->setTestImage(testIndex);
     });
-    connect(errors_, &ErrorsPage::sendToCanvas, this, [this](const QImage& image) {
+    auto send = [this](const QImage& image) {
         showPage(DrawPageIndex);
         draw_->loadImage(image);
-    });
+    };
+    connect(errors_, &ErrorsPage::sendToCanvas, this, send);
+    connect(data_, &DataPage::sendToCanvas, this, send);
 
     retranslate();
     syncTrainActions();
@@ -155,7 +174,8 @@ void MainWindow::createActions() {
     saveModel_->setShortcut(QKeySequence::Save);
     connect(saveModel_, &QAction::triggered, this, &MainWindow::saveModel);
     saveModelAs_ = new QAction(this);
-    saveModelAs_->setShortcut(QKeySequence::SaveAs);
+    // QKeySequence::SaveAs is empty on some platforms (e.g. without a desktop theme).
+    saveModelAs_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
     connect(saveModelAs_, &QAction::triggered, this, &MainWindow::saveModelAs);
     openImage_ = new QAction(this);
     openImage_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
@@ -180,6 +200,9 @@ void MainWindow::createActions() {
     fileMenu_->addAction(chooseData_);
     fileMenu_->addSeparator();
     fileMenu_->addAction(quit_);
+
+    modelsMenu_->setTitle(QString());
+    menuBar()->addMenu(modelsMenu_);
 
     viewMenu_ = menuBar()->addMenu(QString());
     for (int i = 0; i < PageCount; ++i) {
@@ -242,6 +265,7 @@ void MainWindow::retranslate() {
     pageList_->setFixedWidth(widest + pageList_->iconSize().width() + 44);
 
     fileMenu_->setTitle(tr("&File"));
+    modelsMenu_->setTitle(tr("&Models"));
     openModel_->setText(tr("&Open Model..."));
     saveModel_->setText(tr("&Save Model"));
     saveModelAs_->setText(tr("Save Model &As..."));
@@ -271,7 +295,29 @@ void MainWindow::restoreSettings() {
     QSettings s;
     restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    keepOnScreen();
     showPage(std::clamp(s.value(QStringLiteral("window/page"), 0).toInt(), 0, PageCount - 1));
+}
+
+void MainWindow::keepOnScreen() {
+    // Without a window manager to place it (or after a change of screens), the saved or default
+    // geometry can hang off the screen: shrink it to the available area and move it inside.
+    QScreen* screen = this->screen() ? this->screen() : QGuiApplication::primaryScreen();
+    if (!screen || isMaximized() || isFullScreen()) return;
+    const QRect available = screen->availableGeometry();
+    if (available.isEmpty()) return;
+    const QMargins frame = frameGeometry().isValid() && frameGeometry() != geometry()
+                               ? QMargins(geometry().left() - frameGeometry().left(), geometry().top() - frameGeometry().top(),
+                                          frameGeometry().right() - geometry().right(), frameGeometry().bottom() - geometry().bottom())
+                               : QMargins();
+    const QRect room = available - frame;
+    QRect g = geometry();
+    g.setSize(g.size().boundedTo(room.size()).expandedTo(minimumSizeHint().boundedTo(room.size())));
+    if (g.right() > room.right()) g.moveRight(room.right());
+    if (g.bottom() > room.bottom()) g.moveBottom(room.bottom());
+    if (g.left() < room.left()) g.moveLeft(room.left());
+    if (g.top() < room.top()) g.moveTop(room.top());
+    setGeometry(g);
 }
 
 void MainWindow::saveSettings() const {
@@ -286,11 +332,8 @@ QString MainWindow::languageSetting() { return QSettings().value(QStringLiteral(
 void MainWindow::setLanguage(const QString& code) {
     if (code == languageSetting()) return;
     QSettings().setValue(QStringLiteral("ui/language"), code);
-    QMessageBox* box = new QMessageBox(QMessageBox::Information, tr("Language"),
-                                       tr("The language changes the next time Digit Studio starts."),
-                                       QMessageBox::Ok, this);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open();
+    // At once: every widget retranslates itself on the LanguageChange this sends.
+    if (!applyLanguage(code)) showStatus(tr("The Chinese translation is missing from this build."), 8000);
 }
 
 int MainWindow::currentPage() const { return stack_->currentIndex(); }
@@ -309,20 +352,14 @@ void MainWindow::showPage(int index) {
 }
 
 void MainWindow::startUp(const QString& dataPath, bool loadData) {
-    // The model first (fast), so the Draw page works at once; MNIST loads in the background.
-    const QString last = QSettings().value(QStringLiteral("model/last")).toString();
-    bool loaded = false;
-    if (!last.isEmpty() && QFileInfo::exists(last)) {
-        QString error;
-        loaded = session_->openModel(last, &error);
-        if (!loaded) statusBar()->showMessage(error, 10000);
-    }
-    if (!loaded) {
-        ModelFile file;
-        QString error;
-        if (loadDefaultModel(&file, &error)) session_->setModel(file);
-        else if (!error.isEmpty()) statusBar()->showMessage(error, 10000);
-    }
+    // The models first (fast), so the Draw page works at once; MNIST loads in the background.
+    ModelLibrary* library = session_->library();
+    ModelFile bundled;
+    QString error;
+    if (loadDefaultModel(&bundled, &error)) library->setBundled(bundled);
+    else if (!error.isEmpty()) showStatus(error, 10000);
+    const QString problem = library->restore();
+    if (!problem.isEmpty()) showStatus(problem, 10000);
     if (!loadData) return;
     QString path = dataPath;
     if (path.isEmpty()) path = QSettings().value(QStringLiteral("data/path")).toString();
@@ -373,7 +410,7 @@ void MainWindow::updateModelStatus() {
     const ModelFile* f = session_->modelFile();
     if (!f) {
         modelStatus_->setText(tr("No model: train one or open one"));
-        modelStatus_->setToolTip(QString());
+        modelStatus_->setToolTip(tr("Choose the model that predicts"));
         saveModel_->setEnabled(false);
         saveModelAs_->setEnabled(false);
         return;
@@ -381,15 +418,32 @@ void MainWindow::updateModelStatus() {
     QString text = tr("Model: %1").arg(session_->modelName());
     if (f->info.test_accuracy >= 0)
         text += QStringLiteral(" (%1)").arg(tr("%1% on the test set").arg(QLocale().toString(100 * f->info.test_accuracy, 'f', 2)));
-    modelStatus_->setText(text);
-    modelStatus_->setToolTip(session_->modelPath().isEmpty() ? tr("Not saved yet") : QDir::toNativeSeparators(session_->modelPath()));
+    // A long model name must not push the data label (or the messages) out of the status bar.
+    modelStatus_->setText(modelStatus_->fontMetrics().elidedText(text, Qt::ElideMiddle, 460));
+    const ModelLibrary* library = session_->library();
+    modelStatus_->setToolTip(text + QStringLiteral("\n") + library->toolTip(library->currentIndex()) + QStringLiteral("\n") +
+                             tr("Click to choose the model that predicts"));
     saveModel_->setEnabled(true);
     saveModelAs_->setEnabled(true);
 }
 
+void MainWindow::showStatus(const QString& text, int timeoutMs) {
+    // The message area is what the permanent widgets (model, data) leave; elide to it rather than
+    // letting QStatusBar clip the text under them.
+    int room = statusBar()->width() - 24;
+    for (QWidget* w : {static_cast<QWidget*>(modelStatus_), static_cast<QWidget*>(dataStatus_)})
+        if (w && w->isVisible()) room -= w->sizeHint().width() + 12;
+    const QString shown = statusBar()->fontMetrics().elidedText(text, Qt::ElideMiddle, std::max(room, 80));
+    statusFull_ = text;
+    statusBar()->showMessage(shown, timeoutMs);
+    statusBar()->setToolTip(shown != text ? text : QString());
+}
+
+QString MainWindow::statusText() const { return statusBar()->currentMessage(); }
+
 void MainWindow::showError(const QString& title, const QString& text) {
     lastError_ = text;
-    statusBar()->showMessage(text, 10000);
+    showStatus(text, 10000);
     // Window-modal but not blocking: the app (and a running training) carries on.
     auto* box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, this);
     box->setAttribute(Qt::WA_DeleteOnClose);
@@ -415,13 +469,14 @@ bool MainWindow::openModelFile(const QString& path) {
         return false;
     }
     lastError_.clear();
-    statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(path)), 5000);
+    showStatus(tr("Opened %1").arg(QDir::toNativeSeparators(path)), 5000);
     return true;
 }
 
 bool MainWindow::saveModel() {
-    if (session_->modelPath().isEmpty() || session_->modelPath().startsWith(QLatin1Char(':'))) return saveModelAs();
-    return saveModelFile(session_->modelPath());
+    const ModelLibrary::Entry* e = session_->library()->current();
+    if (!e || e->path.isEmpty()) return saveModelAs();  // bundled, or a run not saved yet
+    return saveModelFile(e->path);
 }
 
 bool MainWindow::saveModelAs() {
@@ -429,18 +484,21 @@ bool MainWindow::saveModelAs() {
         showError(tr("Save Model"), tr("There is no model to save yet: train one on the Train page or open one."));
         return false;
     }
-    QSettings s;
-    QString dir = s.value(QStringLiteral("paths/models")).toString();
-    if (dir.isEmpty()) dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    QString name = session_->modelName();
-    name.replace(QStringLiteral(" #"), QStringLiteral("-run"));
-    name.replace(QLatin1Char(' '), QLatin1Char('-'));
-    QString path = QFileDialog::getSaveFileName(this, tr("Save Model"), QDir(dir).filePath(name + QStringLiteral(".dsm")),
-                                                modelFilter());
+    return saveLibraryEntryAs(session_->library()->currentIndex());
+}
+
+bool MainWindow::saveLibraryEntryAs(int index) {
+    ModelLibrary* library = session_->library();
+    if (index < 0 || index >= library->count()) return false;
+    const QString path = chooseModelSavePath(this, library->entry(index).name);
     if (path.isEmpty()) return false;
-    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".dsm");
-    s.setValue(QStringLiteral("paths/models"), QFileInfo(path).absolutePath());
-    return saveModelFile(path);
+    QString error;
+    if (library->saveEntry(index, path, &error) < 0) {
+        showError(tr("Save Model"), error);
+        return false;
+    }
+    showStatus(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
+    return true;
 }
 
 bool MainWindow::saveModelFile(const QString& path) {
@@ -449,9 +507,8 @@ bool MainWindow::saveModelFile(const QString& path) {
         showError(tr("Save Model"), error);
         return false;
     }
-    QSettings().setValue(QStringLiteral("model/last"), path);
     updateModelStatus();
-    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
+    showStatus(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
     return true;
 }
 
@@ -495,8 +552,38 @@ void MainWindow::closeEvent(QCloseEvent* event) {
             return;
         }
     }
+    if (!confirmUnsavedRuns()) {
+        event->ignore();
+        return;
+    }
     saveSettings();
     event->accept();
+}
+
+bool MainWindow::confirmUnsavedRuns() {
+    ModelLibrary* library = session_->library();
+    const std::vector<int> unsaved = library->unsavedRuns();
+    if (unsaved.empty()) return true;
+    QStringList names;
+    for (int i : unsaved) names << QStringLiteral("<li>%1</li>").arg(library->label(i).toHtmlEscaped());
+    QMessageBox box(QMessageBox::Warning, tr("Quit Digit Studio"),
+                    tr("<p>%n model(s) trained in this session are not saved:</p><ul>%1</ul><p>Save them before "
+                       "quitting?</p>", nullptr, int(unsaved.size()))
+                        .arg(names.join(QString())),
+                    QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+    box.setDefaultButton(QMessageBox::Save);
+    box.setObjectName(QStringLiteral("unsavedRunsBox"));
+    const int answer = box.exec();
+    if (answer == QMessageBox::Discard) return true;
+    if (answer != QMessageBox::Save) return false;
+    // One save dialog per run, by id: the indices move as runs become saved files.
+    std::vector<quint64> ids;
+    for (int i : unsaved) ids.push_back(library->entry(i).id);
+    for (quint64 id : ids) {
+        const int index = library->indexOfId(id);
+        if (index >= 0 && library->entry(index).unsaved && !saveLibraryEntryAs(index)) return false;
+    }
+    return true;
 }
 
 bool MainWindow::saveScreenshots(const QString& dir, const QSize& size, QStringList* written, QString* error) {
@@ -511,12 +598,14 @@ bool MainWindow::saveScreenshots(const QString& dir, const QSize& size, QStringL
     show();
     settle(200);
     const QString suffix = devicePixelRatio() > 1.0 ? QStringLiteral("@%1x").arg(devicePixelRatio()) : QString();
-    auto shoot = [&](int index) {
+    auto shoot = [&](int index, const char* variant = "") {
         showPage(index);
         statusBar()->clearMessage();
         settle(300);
-        const QString path = QDir(dir).filePath(QString::fromLatin1(kPageNames[index]) + suffix + QStringLiteral(".png"));
-        if (!grab().save(path)) {
+        const QString path = QDir(dir).filePath(QString::fromLatin1(kPageNames[index]) + QString::fromLatin1(variant) + suffix +
+                                                QStringLiteral(".png"));
+        QSaveFile file(path);  // never a half-written PNG
+        if (!file.open(QIODevice::WriteOnly) || !grab().save(&file, "PNG") || !file.commit()) {
             if (error) *error = tr("Could not write %1").arg(path);
             return false;
         }
@@ -524,16 +613,18 @@ bool MainWindow::saveScreenshots(const QString& dir, const QSize& size, QStringL
         return true;
     };
 
-    // Train first: a real short run. Its (weak) model then stands in for the other pages only if
-    // there was no model before.
-    std::unique_ptr<ModelFile> before;
-    const QString beforePath = session_->modelPath();
-    if (session_->modelFile()) before = std::make_unique<ModelFile>(*session_->modelFile());
+    // Train first: a real short run. It joins the library but does not predict (unless there
+    // was no model at all, as for a person: then a finished run is all there is).
     showPage(TrainPageIndex);
     settle(100);
     train_->prepareScreenshot();
     if (!shoot(TrainPageIndex)) return false;
-    if (before) session_->setModel(*before, beforePath);
+    // The training settings too: the longest form of the app, which must fit in either language.
+    train_->showSettingsTab(true);
+    if (!shoot(TrainPageIndex, "-settings")) return false;
+    train_->showSettingsTab(false);
+    ModelLibrary* library = session_->library();
+    if (!session_->modelFile() && library->count() > 0) library->use(library->count() - 1);
 
     showPage(DrawPageIndex);
     draw_->prepareScreenshot();

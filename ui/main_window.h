@@ -2,8 +2,10 @@
 // Digit Studio's main window: a page list on the left (Train, Draw, Errors, Data, Quiz, Inside), the pages
 // in a stack, the File / View / Train / Help menus, and a status bar with the data and model state.
 //
-// It owns the Session the pages share. Window geometry, the last page, the last model file and the
-// language live in QSettings (the application's organisation and name choose where).
+// It owns the Session the pages share, and with it the model library: the Models menu and the
+// status bar's model button choose the model that predicts. Window geometry, the last page and the
+// language live in QSettings (the application's organisation and name choose where); the library
+// remembers its files there too. Quitting with trained runs not yet saved asks first.
 #include <QMainWindow>
 #include <QSize>
 #include <QStringList>
@@ -11,6 +13,7 @@
 class QActionGroup;
 class QLabel;
 class QListWidget;
+class QToolButton;
 class QStackedWidget;
 
 namespace digit {
@@ -21,6 +24,7 @@ namespace digit::ui {
 
 class DataPage;
 class DrawPage;
+class ModelMenu;
 class ErrorsPage;
 class InsidePage;
 class KerasInterop;
@@ -53,6 +57,15 @@ public:
     bool openModelFile(const QString& path);
     // Saves the current model to path (Save As without the dialog).
     bool saveModelFile(const QString& path);
+    // Asks where to save library entry `index` and saves it; false when cancelled or failed.
+    bool saveLibraryEntryAs(int index);
+    // Before quitting: when runs of this session are not saved, asks Save / Discard / Cancel
+    // (a modal box). True when it is fine to quit.
+    bool confirmUnsavedRuns();
+    // Shows a message in the status bar, elided to the room left of the model and data labels
+    // (the whole text in the tooltip).
+    void showStatus(const QString& text, int timeoutMs = 5000);
+    QString statusText() const;
     // The last error shown to the user, for tests.
     QString lastError() const { return lastError_; }
 
@@ -88,6 +101,7 @@ private:
     void updateModelStatus();
     void setLanguage(const QString& code);
     void restoreSettings();
+    void keepOnScreen();
 
     Session* session_ = nullptr;
     QListWidget* pageList_ = nullptr;
@@ -101,11 +115,13 @@ private:
     KerasInterop* keras_ = nullptr;
 
     QLabel* dataStatus_ = nullptr;
-    QLabel* modelStatus_ = nullptr;
+    QToolButton* modelStatus_ = nullptr;
+    ModelMenu* modelsMenu_ = nullptr;
     QString lastError_;
     QString dataError_;
     bool dataLoading_ = false;
 
+    QString statusFull_;
     QMenu* fileMenu_ = nullptr;
     QMenu* viewMenu_ = nullptr;
     QMenu* trainMenu_ = nullptr;

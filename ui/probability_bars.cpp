@@ -1,5 +1,6 @@
 #include "probability_bars.h"
 
+#include <QEvent>
 #include <QPainter>
 
 #include <algorithm>
@@ -9,7 +10,7 @@ namespace digit::ui {
 
 ProbabilityBars::ProbabilityBars(QWidget* parent) : QWidget(parent) {
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
-    setToolTip(tr("The probability the model gives each digit"));
+    texts_.add([=, this] { setToolTip(tr("The probability the model gives each digit")); });
 }
 
 void ProbabilityBars::setProbabilities(const std::array<float, 10>& probabilities) {
@@ -86,6 +87,11 @@ void ProbabilityBars::paintEvent(QPaintEvent*) {
             p.drawText(above, Qt::AlignCenter, label);
         }
     }
+}
+
+void ProbabilityBars::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) texts_.apply();
+    QWidget::changeEvent(event);
 }
 
 }  // namespace digit::ui

@@ -1,6 +1,7 @@
 #pragma once
 // A bar chart of the ten class probabilities, drawn with QPainter: one bar per digit, the
 // percentage above it, the digit below; the most likely digit is highlighted.
+#include "retranslator.h"
 #include <QWidget>
 
 #include <array>
@@ -25,12 +26,14 @@ public:
     QSize minimumSizeHint() const override;
 
 protected:
+    void changeEvent(QEvent* event) override;
     void paintEvent(QPaintEvent* event) override;
 
 private:
     std::array<float, 10> p_{};
     bool valid_ = false;
     QColor highlight_;
+    Retranslator texts_;  // the texts that follow the language
 };
 
 }  // namespace digit::ui

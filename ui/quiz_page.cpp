@@ -6,6 +6,7 @@
 #include "predict.h"
 #include "session.h"
 
+#include <QEvent>
 #include <QDateTime>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -20,6 +21,7 @@
 #include <QSpinBox>
 #include <QStackedWidget>
 #include <QTableWidget>
+#include <QTextDocumentFragment>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -46,6 +48,15 @@ const QColor kWrong(198, 40, 40);
 }  // namespace
 
 QuizPage::QuizPage(Session* session, QWidget* parent) : QWidget(parent), session_(session) {
+    auto titled = [this](const char* text, QWidget* parent, double scale = 1.4) {
+        QLabel* label = title(QString(), parent, scale);
+        texts_.add([=, this] { label->setText(tr(text)); });
+        return label;
+    };
+    // Created first thing so that updateModelLine() can run from any text setter below.
+    startModel_ = new QLabel(this);
+    roundModel_ = new QLabel(this);
+    connect(session_, &Session::modelChanged, this, &QuizPage::updateModelLine);
     setFocusPolicy(Qt::StrongFocus);
     stack_ = new QStackedWidget(this);
 
@@ -54,18 +65,24 @@ QuizPage::QuizPage(Session* session, QWidget* parent) : QWidget(parent), session
     size_ = new QSpinBox(start);
     size_->setRange(1, 1000);
     size_->setValue(kDefaultRoundSize);
-    size_->setSuffix(tr(" images"));
-    auto* sizeLabel = new QLabel(tr("Round of"), start);
+    texts_.add([=, this] { size_->setSuffix(tr(" images")); });
+    auto* sizeLabel = new QLabel(start);
+    texts_.add([=, this] { sizeLabel->setText(tr("Round of")); });
     sizeLabel->setBuddy(size_);
-    auto* startButton = new QPushButton(tr("Start Round"), start);
+    auto* startButton = new QPushButton(start);
+    texts_.add([=, this] { startButton->setText(tr("Start Round")); });
     startButton->setDefault(true);
     startMessage_ = new QLabel(start);
     startMessage_->setWordWrap(true);
-    auto* intro = new QLabel(tr("Can you read handwritten digits better than the model? You see random images "
-                                "from the MNIST test set; type the digit (0-9) or click it. Press A or ? when an "
-                                "image is too ambiguous to call: some MNIST labels are themselves doubtful. The "
-                                "model answers the same images."),
-                             start);
+    startModel_->setParent(start);
+    startModel_->setWordWrap(true);
+    auto* intro = new QLabel(start);
+    texts_.add([=, this] {
+        intro->setText(tr("Can you read handwritten digits better than the model? You see random images "
+                          "from the MNIST test set; type the digit (0-9) or click it. Press A or ? when an "
+                          "image is too ambiguous to call: some MNIST labels are themselves doubtful. The "
+                          "model answers the same images."));
+    });
     intro->setWordWrap(true);
     auto* sizeRow = new QHBoxLayout;
     sizeRow->addWidget(sizeLabel);
@@ -74,13 +91,14 @@ QuizPage::QuizPage(Session* session, QWidget* parent) : QWidget(parent), session
     sizeRow->addWidget(startButton);
     sizeRow->addStretch(1);
     auto* startLayout = new QVBoxLayout(start);
-    startLayout->addWidget(title(tr("Human vs model"), start, 1.8));
+    startLayout->addWidget(titled(QT_TR_NOOP("Human vs model"), start, 1.8));
     startLayout->addWidget(intro);
     startLayout->addSpacing(12);
     startLayout->addLayout(sizeRow);
+    startLayout->addWidget(startModel_);
     startLayout->addWidget(startMessage_);
     startLayout->addSpacing(12);
-    startLayout->addWidget(title(tr("Past rounds"), start, 1.1));
+    startLayout->addWidget(titled(QT_TR_NOOP("Past rounds"), start, 1.1));
     historyTables_.push_back(makeHistoryTable(start));
     startLayout->addWidget(historyTables_.back(), 1);
 
@@ -104,23 +122,25 @@ QuizPage::QuizPage(Session* session, QWidget* parent) : QWidget(parent), session
         b->setFont(answerFont);
         b->setFixedSize(54, 48);
         b->setFocusPolicy(Qt::NoFocus);  // keys go to the page
-        b->setToolTip(tr("Answer %1 (key %1)").arg(d));
+        texts_.add([=, this] { b->setToolTip(tr("Answer %1 (key %1)").arg(d)); });
         connect(b, &QPushButton::clicked, this, [this, d] { answer(d); });
         buttons->addWidget(b);
         answerButtons_.push_back(b);
     }
-    auto* ambiguous = new QPushButton(tr("Ambiguous"), question);
+    auto* ambiguous = new QPushButton(question);
+    texts_.add([=, this] { ambiguous->setText(tr("Ambiguous")); });
     ambiguous->setFont(answerFont);
     ambiguous->setFixedHeight(48);
     ambiguous->setMinimumWidth(ambiguous->sizeHint().width() + 8);
     ambiguous->setFocusPolicy(Qt::NoFocus);
-    ambiguous->setToolTip(tr("The image could be more than one digit (key A or ?)"));
+    texts_.add([=, this] { ambiguous->setToolTip(tr("The image could be more than one digit (key A or ?)")); });
     connect(ambiguous, &QPushButton::clicked, this, [this] { answer(kAmbiguous); });
     buttons->addSpacing(10);
     buttons->addWidget(ambiguous);
     answerButtons_.push_back(ambiguous);
     buttons->addStretch(1);
-    auto* keysHint = new QLabel(tr("Keys: 0-9 to answer, A or ? for ambiguous."), question);
+    auto* keysHint = new QLabel(question);
+    texts_.add([=, this] { keysHint->setText(tr("Keys: 0-9 to answer, A or ? for ambiguous.")); });
     keysHint->setAlignment(Qt::AlignCenter);
     keysHint->setForegroundRole(QPalette::PlaceholderText);
 
@@ -138,18 +158,23 @@ QuizPage::QuizPage(Session* session, QWidget* parent) : QWidget(parent), session
     feedback_->setWordWrap(true);
     feedback_->setTextFormat(Qt::RichText);
     feedback_->setMinimumHeight(4 * fontMetrics().height());
-    auto* stop = new QPushButton(tr("End Round"), question);
+    auto* stop = new QPushButton(question);
+    texts_.add([=, this] { stop->setText(tr("End Round")); });
     stop->setFocusPolicy(Qt::NoFocus);
-    stop->setToolTip(tr("End the round now; the images answered so far count"));
+    texts_.add([=, this] { stop->setToolTip(tr("End the round now; the images answered so far count")); });
     connect(stop, &QPushButton::clicked, this, &QuizPage::finishRound);
 
     auto* scores = new QVBoxLayout;
-    scores->addWidget(title(tr("Score"), question, 1.1));
+    scores->addWidget(titled(QT_TR_NOOP("Score"), question, 1.1));
     scores->addWidget(personScore_);
     scores->addWidget(modelScore_);
     scores->addWidget(ambiguous_);
+    roundModel_->setParent(question);
+    roundModel_->setWordWrap(true);
+    roundModel_->setForegroundRole(QPalette::PlaceholderText);
+    scores->addWidget(roundModel_);
     scores->addSpacing(12);
-    scores->addWidget(title(tr("Last image"), question, 1.1));
+    scores->addWidget(titled(QT_TR_NOOP("Last image"), question, 1.1));
     scores->addWidget(feedback_);
     scores->addStretch(1);
     scores->addWidget(stop, 0, Qt::AlignLeft);
@@ -175,22 +200,23 @@ QuizPage::QuizPage(Session* session, QWidget* parent) : QWidget(parent), session
     summary_->setTextFormat(Qt::RichText);
     disagreementGrid_ = new DigitGrid(results);
     disagreementGrid_->setThumbnailScale(3);
-    disagreementGrid_->setEmptyText(tr("You and the model agreed on every image."));
-    auto* again = new QPushButton(tr("New Round"), results);
-    again->setToolTip(tr("Start another round (Enter)"));
+    texts_.add([=, this] { disagreementGrid_->setEmptyText(tr("You and the model agreed on every image.")); });
+    auto* again = new QPushButton(results);
+    texts_.add([=, this] { again->setText(tr("New Round")); });
+    texts_.add([=, this] { again->setToolTip(tr("Start another round (Enter)")); });
     connect(again, &QPushButton::clicked, this, [this] {
         state_ = State::Start;
         stack_->setCurrentIndex(0);
         setFocus();
     });
     auto* resultsLeft = new QVBoxLayout;
-    resultsLeft->addWidget(title(tr("Round over"), results));
+    resultsLeft->addWidget(titled(QT_TR_NOOP("Round over"), results));
     resultsLeft->addWidget(summary_);
-    resultsLeft->addWidget(title(tr("Where you and the model disagreed"), results, 1.1));
+    resultsLeft->addWidget(titled(QT_TR_NOOP("Where you and the model disagreed"), results, 1.1));
     resultsLeft->addWidget(disagreementGrid_, 1);
     resultsLeft->addWidget(again, 0, Qt::AlignLeft);
     auto* resultsRight = new QVBoxLayout;
-    resultsRight->addWidget(title(tr("Past rounds"), results, 1.1));
+    resultsRight->addWidget(titled(QT_TR_NOOP("Past rounds"), results, 1.1));
     historyTables_.push_back(makeHistoryTable(results));
     historyTables_.back()->setFixedWidth(360);
     resultsRight->addWidget(historyTables_.back(), 1);
@@ -215,7 +241,10 @@ QuizPage::QuizPage(Session* session, QWidget* parent) : QWidget(parent), session
 QTableWidget* QuizPage::makeHistoryTable(QWidget* parent) {
     auto* table = new QTableWidget(parent);
     table->setColumnCount(5);
-    table->setHorizontalHeaderLabels({tr("When"), tr("Images"), tr("You"), tr("Model"), tr("Ambiguous")});
+    texts_.add([=, this] {
+        table->setHorizontalHeaderLabels({tr("When"), tr("Images"), tr("You"), tr("Model"), tr("Ambiguous")});
+        table->horizontalHeaderItem(4)->setToolTip(scoringRule());
+    });
     table->verticalHeader()->hide();
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table->setSelectionMode(QAbstractItemView::NoSelection);
@@ -229,6 +258,7 @@ void QuizPage::setRoundSize(int size) { size_->setValue(size); }
 
 void QuizPage::showEvent(QShowEvent* event) {
     QWidget::showEvent(event);
+    updateModelLine();
     setFocus();
 }
 
@@ -292,11 +322,18 @@ int QuizPage::personScore() const {
 
 int QuizPage::modelScore() const {
     int n = 0;
-    for (std::size_t i = 0; i < answers_.size(); ++i) n += modelAnswers_[i] == labels_[i];
+    for (std::size_t i = 0; i < answers_.size(); ++i) n += answers_[i] != kAmbiguous && modelAnswers_[i] == labels_[i];
     return n;
 }
 
 int QuizPage::ambiguousCount() const { return int(std::count(answers_.begin(), answers_.end(), kAmbiguous)); }
+
+int QuizPage::scoredCount() const { return currentIndex() - ambiguousCount(); }
+
+QString QuizPage::scoringRule() {
+    return tr("Images you call ambiguous are left out of both scores: each score is right answers out of the "
+              "images you answered with a digit.");
+}
 
 int QuizPage::modelAnswer(int question) const {
     return question >= 0 && question < int(modelAnswers_.size()) ? modelAnswers_[std::size_t(question)] : -1;
@@ -347,12 +384,31 @@ void QuizPage::showQuestion() {
     progress_->setValue(i);
     const Dataset& test = session_->data()->test;
     image_->setImage(mnistToImage(test.image(std::size_t(round_[std::size_t(i)]))));
-    const int answered = currentIndex();
-    personScore_->setText(tr("<b>You:</b> %1").arg(scoreText(personScore(), answered)));
-    ambiguous_->setText(ambiguousCount() > 0 ? tr("%1 called ambiguous").arg(ambiguousCount()) : QString());
+    showScores();
+}
+
+QString QuizPage::headlineText() const { return QTextDocumentFragment::fromHtml(personScore_->text()).toPlainText(); }
+QString QuizPage::summaryText() const { return QTextDocumentFragment::fromHtml(summary_->text()).toPlainText(); }
+QString QuizPage::headlineToolTip() const { return personScore_->toolTip(); }
+
+void QuizPage::updateModelLine() {
+    // The model in use, on the start page; the round's own model (fixed when it began) in a round.
+    const QString current = session_->modelFile() ? session_->modelName() : QString();
+    startModel_->setText(current.isEmpty() ? tr("No model to play against yet: open or train one.")
+                                           : tr("You play against <b>%1</b>, the model in use (Models menu to change it).")
+                                                 .arg(current.toHtmlEscaped()));
+    roundModel_->setText(modelName_.isEmpty() ? QString() : tr("Model in this round: %1").arg(modelName_.toHtmlEscaped()));
+}
+
+void QuizPage::showScores() {
+    updateModelLine();
+    const int scored = scoredCount();
+    personScore_->setText(tr("<b>You:</b> %1").arg(scoreText(personScore(), scored)));
+    ambiguous_->setText(ambiguousCount() > 0 ? tr("%1 called ambiguous (not scored)").arg(ambiguousCount()) : QString());
     modelScore_->setText(modelName_.isEmpty() ? tr("<b>Model:</b> no model")
-                                              : tr("<b>Model:</b> %1").arg(scoreText(modelScore(), answered)));
-    modelScore_->setToolTip(modelName_);
+                                              : tr("<b>Model:</b> %1").arg(scoreText(modelScore(), scored)));
+    for (QLabel* l : {personScore_, modelScore_, ambiguous_}) l->setToolTip(scoringRule());
+    if (!modelName_.isEmpty()) modelScore_->setToolTip(tr("Model: %1").arg(modelName_) + QStringLiteral("\n") + scoringRule());
 }
 
 void QuizPage::finishRound() {
@@ -370,25 +426,16 @@ void QuizPage::finishRound() {
 }
 
 void QuizPage::showResults() {
-    const int n = currentIndex();
+    const int scored = scoredCount();
     const int amb = ambiguousCount();
     QString text = tr("You: <b>%1</b> &nbsp;&nbsp; Model%2: <b>%3</b>")
-                       .arg(scoreText(personScore(), n),
+                       .arg(scoreText(personScore(), scored),
                             modelName_.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(modelName_.toHtmlEscaped()),
-                            modelName_.isEmpty() ? tr("no model") : scoreText(modelScore(), n));
-    if (amb > 0) {
-        // The fair comparison leaves out the images the person would not call.
-        int you = 0, model = 0;
-        for (std::size_t i = 0; i < answers_.size(); ++i) {
-            if (answers_[i] == kAmbiguous) continue;
-            you += answers_[i] == labels_[i];
-            model += modelAnswers_[i] == labels_[i];
-        }
-        text += QStringLiteral("<br>") +
-                tr("Leaving out the images you called ambiguous (%1): you %2, the model %3.")
-                    .arg(QString::number(amb), scoreText(you, n - amb), scoreText(model, n - amb));
-    }
+                            modelName_.isEmpty() ? tr("no model") : scoreText(modelScore(), scored));
+    if (amb > 0)
+        text += QStringLiteral("<br>") + tr("%n image(s) you called ambiguous are not scored, for you or the model.", nullptr, amb);
     summary_->setText(text);
+    summary_->setToolTip(scoringRule());
 
     std::vector<DigitGridItem> items;
     const Dataset& test = session_->data()->test;
@@ -441,7 +488,8 @@ void QuizPage::fillHistory() {
             const int you = r.value(QStringLiteral("person")).toInt();
             const int model = r.value(QStringLiteral("model")).toInt();
             const int amb = r.value(QStringLiteral("ambiguous")).toInt();
-            const auto pct = [n](int k) { return n > 0 ? QStringLiteral("%1%").arg(100.0 * k / n, 0, 'f', 1) : QString(); };
+            const int scored = n - amb;  // the same rule as the round's own scores
+            const auto pct = [scored](int k) { return scored > 0 ? QStringLiteral("%1%").arg(100.0 * k / scored, 0, 'f', 1) : QString(); };
             const QString when = locale.toString(r.value(QStringLiteral("when")).toDateTime(), QLocale::ShortFormat);
             const QStringList cells = {when, QString::number(n), pct(you), model < 0 ? QStringLiteral("-") : pct(model),
                                        QString::number(amb)};
@@ -450,7 +498,7 @@ void QuizPage::fillHistory() {
                 if (c > 0) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
                 table->setItem(row, c, item);
             }
-            table->item(row, 2)->setToolTip(tr("%1 of %2 right").arg(you).arg(n));
+            table->item(row, 2)->setToolTip(tr("%1 of %2 right").arg(you).arg(scored) + QStringLiteral("\n") + scoringRule());
             table->item(row, 3)->setToolTip(r.value(QStringLiteral("modelName")).toString());
         }
     }
@@ -491,6 +539,17 @@ void QuizPage::prepareScreenshot() {
         else
             answer(label);
     }
+}
+
+void QuizPage::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) {
+        texts_.apply();
+        updateModelLine();
+        if (state_ == State::Question) showQuestion();
+        if (state_ == State::Finished) showResults();
+        fillHistory();
+    }
+    QWidget::changeEvent(event);
 }
 
 }  // namespace digit::ui

@@ -1,11 +1,14 @@
 #pragma once
 // The Quiz page: a person against the model on the same round of N random test images.
 // The person answers with the keys 0-9 (or the buttons), or A / ? for "ambiguous": some MNIST
-// labels are themselves doubtful. Both running scores are shown; at the end, the images where
-// the person and the model disagreed, and the history of rounds (kept in QSettings).
+// labels are themselves doubtful. One rule scores both, in the running headline, the summary and
+// the history alike: an image called ambiguous is left out of both scores, so each is "right
+// answers / images answered with a digit". At the end, the images where the person and the model
+// disagreed, and the history of rounds (kept in QSettings).
 //
 // The model's answers are computed once when the round starts, so a model changed mid-round
 // does not change the round.
+#include "retranslator.h"
 #include <QVariantMap>
 #include <QWidget>
 
@@ -51,8 +54,11 @@ public:
     int currentIndex() const { return int(answers_.size()); }  // 0-based question number
     int currentTestIndex() const;                              // -1 outside a round
     int personScore() const;     // right answers so far
-    int modelScore() const;      // images the model got right among those answered
+    int modelScore() const;      // images the model got right among those the person scored
     int ambiguousCount() const;  // answers "ambiguous"
+    int scoredCount() const;     // answers with a digit: what both scores are out of
+    // The rule, for tooltips.
+    static QString scoringRule();
     // The model's answer for question i of the round (-1 without a model).
     int modelAnswer(int question) const;
     // Test indices of the answered images where the person's answer differs from the model's.
@@ -63,10 +69,16 @@ public:
 
     void setRoundSize(int size);  // the size the Start button uses
 
+    // For tests: the running headline (person's score), and the end-of-round summary, as plain text.
+    QString headlineText() const;
+    QString summaryText() const;
+    QString headlineToolTip() const;
+
 signals:
     void roundFinished();
 
 protected:
+    void changeEvent(QEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
     void showEvent(QShowEvent* event) override;
 
@@ -78,12 +90,16 @@ private:
     void fillHistory();
     void saveRound();
     QString scoreText(int right, int answered) const;
+    void showScores();
+    void updateModelLine();
 
     Session* session_;
     QStackedWidget* stack_ = nullptr;
     // Start
     QSpinBox* size_ = nullptr;
     QLabel* startMessage_ = nullptr;
+    QLabel* startModel_ = nullptr;
+    QLabel* roundModel_ = nullptr;
     // Question
     QLabel* progressText_ = nullptr;
     QProgressBar* progress_ = nullptr;
@@ -105,6 +121,7 @@ private:
     std::vector<int> labels_;         // their labels
     std::vector<int> modelAnswers_;   // the model's argmax, or -1
     std::vector<int> answers_;        // the person's answers so far
+    Retranslator texts_;  // the texts that follow the language
 };
 
 }  // namespace digit::ui

@@ -3,7 +3,6 @@
 #include "errors.h"
 
 #include <QCoreApplication>
-#include <QFileInfo>
 #include <QPointer>
 #include <QThread>
 
@@ -11,7 +10,18 @@
 
 namespace digit::ui {
 
-Session::Session(QObject* parent) : QObject(parent) {}
+Session::Session(QObject* parent) : QObject(parent), library_(new ModelLibrary(this)) {
+    connect(library_, &ModelLibrary::currentChanged, this, &Session::applyCurrentModel);
+    connect(library_, &ModelLibrary::entriesChanged, this, [this] {
+        // A saved run keeps its weights but gains a path and maybe a name.
+        const ModelLibrary::Entry* e = library_->current();
+        if (e && e->file == file_ && (e->path != path_ || e->name != name_)) {
+            path_ = e->path;
+            name_ = e->name;
+            emit modelChanged();
+        }
+    });
+}
 Session::~Session() = default;
 
 QString Session::dataSource() const {
@@ -74,44 +84,58 @@ void Session::loadDataAsync(const QString& explicitPath) {
 
 QString Session::modelName() const {
     if (!file_) return {};
-    if (!file_->info.name.empty()) return QString::fromStdString(file_->info.name);
-    return path_.isEmpty() ? tr("untitled") : QFileInfo(path_).completeBaseName();
+    return name_.isEmpty() ? tr("untitled") : name_;
 }
 
-void Session::setModel(const ModelFile& file, const QString& path) {
-    auto net = network_from_file(file);
-    file_ = std::make_unique<ModelFile>(file);
-    model_ = std::move(net);
-    path_ = path;
+void Session::applyCurrentModel() {
+    const ModelLibrary::Entry* e = library_->current();
+    if (!e || !e->file) {
+        if (!file_) return;
+        file_.reset();
+        model_.reset();
+        path_.clear();
+        name_.clear();
+        emit modelChanged();
+        return;
+    }
+    if (e->file != file_) {
+        auto net = network_from_file(*e->file);
+        model_ = std::move(net);
+        file_ = e->file;
+    } else if (e->path == path_ && e->name == name_) {
+        return;  // the same model
+    }
+    path_ = e->path;
+    name_ = e->name;
     emit modelChanged();
 }
 
-bool Session::openModel(const QString& path, QString* error) {
-    try {
-        ModelFile file = load_model(path.toStdString());
-        setModel(file, path);
-        return true;
-    } catch (const std::exception& e) {
-        if (error) *error = tr("Could not open the model %1: %2").arg(path, QString::fromUtf8(e.what()));
-        return false;
+void Session::setModel(const ModelFile& file, const QString& path) {
+    if (!path.isEmpty() && !path.startsWith(QLatin1Char(':'))) {
+        QString error;
+        if (library_->addFile(path, &error) >= 0) return;
     }
+    const int index = library_->addRun(file, QString(), /*unsaved=*/false);
+    const auto before = file_;
+    library_->use(index);
+    // Setting a model is a request to predict with it afresh: say so even when the library found
+    // the very same model already in use (one entry, no duplicate).
+    if (file_ == before) emit modelChanged();
+}
+
+bool Session::openModel(const QString& path, QString* error) {
+    QString problem;
+    if (library_->addFile(path, &problem) >= 0) return true;
+    if (error) *error = tr("Could not open the model %1").arg(problem);
+    return false;
 }
 
 bool Session::saveModel(const QString& path, QString* error) {
-    if (!file_ || !model_) {
+    if (!file_ || library_->currentIndex() < 0) {
         if (error) *error = tr("There is no model to save.");
         return false;
     }
-    try {
-        ModelFile copy = *file_;
-        copy.parameters.assign(model_->parameters().begin(), model_->parameters().end());
-        save_model(path.toStdString(), copy);
-        path_ = path;
-        return true;
-    } catch (const std::exception& e) {
-        if (error) *error = tr("Could not save the model to %1: %2").arg(path, QString::fromUtf8(e.what()));
-        return false;
-    }
+    return library_->saveEntry(library_->currentIndex(), path, error) >= 0;
 }
 
 }  // namespace digit::ui

@@ -1,11 +1,13 @@
 #pragma once
 // The state the pages of the app share, owned by the main window and used on the GUI thread only:
-// the MNIST data (loaded in the background at start-up) and the model that predicts.
+// the MNIST data (loaded in the background at start-up), the model library and the model that
+// predicts: always the library's current entry, as a Network the session builds from it.
 //
 // The model here is never the network a training run is changing: the training worker hands
 // over a finished copy (a ModelFile value) and the session builds its own Network from it.
 #include "mnist.h"
 #include "model_io.h"
+#include "model_library.h"
 #include "network.h"
 
 #include <QObject>
@@ -32,14 +34,21 @@ public:
     void loadDataAsync(const QString& explicitPath = {});
     bool loadData(const QString& explicitPath, QString* error);
 
+    // The models to choose from; its current entry is the model below.
+    ModelLibrary* library() const { return library_; }
+
     // The model that predicts (drawing, errors, quiz), or nullptr.
     Network* model() const { return model_.get(); }
     const ModelFile* modelFile() const { return file_.get(); }
+    // The same file, shared: identifies the model (e.g. for a cache of results) and keeps it alive.
+    std::shared_ptr<const ModelFile> sharedModelFile() const { return file_; }
     QString modelName() const;
     QString modelPath() const { return path_; }
-    // Takes a model (e.g. from a finished training run or a file). path may be empty (not saved).
+    // Makes a model predict at once: adds it to the library as an in-memory model (not asked
+    // about on quit) and uses it. For tests and tools; the app goes through library().
     void setModel(const ModelFile& file, const QString& path = {});
-    // Loads a .dsm file; on failure returns false and sets *error to a sentence for a person.
+    // Opens a .dsm file into the library and uses it; on failure returns false and sets *error
+    // to a sentence for a person (the current model stays).
     bool openModel(const QString& path, QString* error);
     // Saves the current model (atomically); false + *error on failure.
     bool saveModel(const QString& path, QString* error);
@@ -50,10 +59,14 @@ signals:
     void modelChanged();
 
 private:
+    void applyCurrentModel();
+
     std::shared_ptr<const MnistData> data_;
-    std::unique_ptr<ModelFile> file_;
+    ModelLibrary* library_ = nullptr;
+    std::shared_ptr<const ModelFile> file_;
     std::unique_ptr<Network> model_;
     QString path_;
+    QString name_;
 };
 
 }  // namespace digit::ui

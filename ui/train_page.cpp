@@ -1,6 +1,8 @@
 #include "train_page.h"
 
 #include "history_csv.h"
+#include "model_library.h"
+#include "model_picker.h"
 #include "network_editor.h"
 #include "presets.h"
 #include "session.h"
@@ -35,6 +37,7 @@
 #include <QThread>
 #include <QTimer>
 #include <QTreeWidget>
+#include <QAbstractItemView>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -58,6 +61,39 @@ QString duration(double seconds) {
     return QStringLiteral("%1:%2:%3").arg(s / 3600).arg(s / 60 % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 
+// What the README measured for each preset on the project's 2-core machine: the test accuracy of
+// one run with the default seed (the "Presets" table) and the seconds per epoch of
+// `scripts/bench.sh --rounds 2` (the "Speed" table; `best`: "about 23 s per epoch"). Presets the
+// speed table does not cover show no time: no number here that a command did not produce.
+struct PresetFacts {
+    const char* name;
+    double accuracy;          // fraction
+    double secondsPerEpoch;   // -1: not measured
+};
+constexpr PresetFacts kPresetFacts[] = {
+    {"mlp-512", 0.9807, 0.591},           {"mlp-392x2", 0.9824, 1.564},         {"mlp-500x2-tanh", 0.9738, -1},
+    {"mlp-512x2-dropout", 0.9826, -1},    {"mlp-128-32", 0.9816, -1},           {"mlp-256-128-64", 0.9844, -1},
+    {"mlp-128-64-dropout", 0.9809, -1},   {"mlp-256-128-64-dropout", 0.9847, -1}, {"cnn-32-64", 0.9919, 23.355},
+    {"cnn-small", 0.9908, 5.566},         {"best", 0.9959, 23.0},
+};
+
+const PresetFacts* factsOf(const std::string& name) {
+    for (const PresetFacts& f : kPresetFacts)
+        if (name == f.name) return &f;
+    return nullptr;
+}
+
+// "2 dense layers" or "4 conv + 2 dense layers": the layers with weights, as a learner counts them.
+QString layerCount(const ModelSpec& spec) {
+    int conv = 0, dense = 0;
+    for (const LayerSpec& l : spec.layers) {
+        if (l.kind == LayerKind::Conv2D) ++conv;
+        if (l.kind == LayerKind::Dense) ++dense;
+    }
+    if (conv == 0) return dense == 1 ? TrainPage::tr("1 dense layer") : TrainPage::tr("%1 dense layers").arg(dense);
+    return TrainPage::tr("%1 conv + %2 dense layers").arg(conv).arg(dense);
+}
+
 QScrollArea* scrolled(QWidget* w) {
     auto* area = new QScrollArea;
     area->setWidget(w);
@@ -77,10 +113,9 @@ TrainPage::TrainPage(Session* session, QWidget* parent) : QWidget(parent), sessi
     auto* presetRow = new QHBoxLayout;
     presetLabel_ = new QLabel;
     preset_ = new QComboBox;
-    for (const Preset& p : presets()) {
-        preset_->addItem(QString::fromStdString(p.name), QString::fromStdString(p.name));
-        preset_->setItemData(preset_->count() - 1, QString::fromStdString(p.description), Qt::ToolTipRole);
-    }
+    preset_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    preset_->setMinimumContentsLength(18);
+    for (const Preset& p : presets()) preset_->addItem(QString::fromStdString(p.name), QString::fromStdString(p.name));
     preset_->addItem(QString(), QString());  // "Custom network"
     presetLabel_->setBuddy(preset_);
     presetRow->addWidget(presetLabel_);
@@ -130,7 +165,12 @@ TrainPage::TrainPage(Session* session, QWidget* parent) : QWidget(parent), sessi
     message_->setWordWrap(true);
     message_->setTextFormat(Qt::RichText);
     message_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    rightLayout->addWidget(message_);
+    useLast_ = new QPushButton;
+    useLast_->hide();
+    auto* messageRow = new QHBoxLayout;
+    messageRow->addWidget(message_, 1);
+    messageRow->addWidget(useLast_, 0, Qt::AlignTop);
+    rightLayout->addLayout(messageRow);
 
     auto* chartBox = new QWidget;
     auto* chartLayout = new QVBoxLayout(chartBox);
@@ -225,6 +265,13 @@ TrainPage::TrainPage(Session* session, QWidget* parent) : QWidget(parent), sessi
     });
     connect(runsView_, &QTreeWidget::itemDoubleClicked, this, &TrainPage::useSelectedRun);
     connect(useRun_, &QPushButton::clicked, this, &TrainPage::useSelectedRun);
+    connect(useLast_, &QPushButton::clicked, this, [this] {
+        if (!runs_.empty()) useRun(runs_.size() - 1);
+    });
+    if (session_) {
+        connect(session_->library(), &ModelLibrary::entriesChanged, this, &TrainPage::refreshRuns);
+        connect(session_->library(), &ModelLibrary::currentChanged, this, &TrainPage::refreshRuns);
+    }
     connect(saveRun_, &QPushButton::clicked, this, &TrainPage::saveSelectedRun);
     connect(exportRun_, &QPushButton::clicked, this, &TrainPage::exportSelectedHistory);
     if (session_) connect(session_, &Session::dataLoaded, this, &TrainPage::onSpecOrConfigChanged);
@@ -242,14 +289,45 @@ TrainPage::TrainPage(Session* session, QWidget* parent) : QWidget(parent), sessi
 
     retranslate();
     setState(State::Idle);
+    restoreSetup();
+}
+
+void TrainPage::restoreSetup() {
     QSettings settings;
+    // The network and settings as they were left, edits included (the model file's text header);
+    // read before selecting the preset, which saves its own.
+    const QString setup = settings.value(QStringLiteral("train/setup")).toString();
+    const auto limit = settings.value(QStringLiteral("train/limit"), 0).toULongLong();
     const QString name = settings.value(QStringLiteral("train/preset"), QStringLiteral("mlp-128-32")).toString();
     if (!selectPreset(name)) selectPreset(QStringLiteral("mlp-128-32"));
-    const auto limit = settings.value(QStringLiteral("train/limit"), 0).toULongLong();
+    if (!setup.isEmpty()) {
+        try {
+            const ModelFile m = parse_model_setup(setup.toStdString());
+            network_->setSpec(m.spec);
+            config_->setConfig(m.training);
+        } catch (const std::exception&) {
+            // A setup from another version that no longer parses: the preset's stands.
+        }
+    }
     config_->setTrainLimit(static_cast<std::size_t>(limit));
+    setupRestored_ = true;
+    onSpecOrConfigChanged();
+}
+
+void TrainPage::saveSetup() const {
+    if (!setupRestored_) return;  // the editors' state while the page is being built
+    ModelFile m;
+    m.spec = network_->spec();
+    m.training = config_->config();
+    QSettings settings;
+    settings.setValue(QStringLiteral("train/setup"), QString::fromStdString(model_setup_text(m)));
+    settings.setValue(QStringLiteral("train/limit"), qulonglong(config_->trainLimit()));
 }
 
 TrainPage::~TrainPage() {
+    // The editors are torn down with the page: what they say then is not the user's set-up.
+    network_->disconnect(this);
+    config_->disconnect(this);
     // The worker may be in the middle of a batch: let it stop there, skip the test evaluation,
     // and wait for its thread before the page (which its queued signals target) goes away.
     worker_->stop(/*abandon=*/true);
@@ -269,6 +347,21 @@ void TrainPage::connectWorker(TrainingWorker* worker, Qt::ConnectionType type) {
 
 void TrainPage::retranslate() {
     presetLabel_->setText(tr("&Preset:"));
+    // Each preset says in the list what it is: its layers, our accuracy and time per epoch.
+    int widest = 0;
+    for (int i = 0; i < preset_->count() - 1; ++i) {
+        const Preset* p = find_preset(preset_->itemData(i).toString().toStdString());
+        if (!p) continue;
+        QStringList facts{layerCount(p->model)};
+        const PresetFacts* f = factsOf(p->name);
+        if (f) facts << percent(f->accuracy);
+        if (f && f->secondsPerEpoch > 0) facts << tr("%1 s/epoch").arg(QLocale().toString(f->secondsPerEpoch, 'f', f->secondsPerEpoch < 10 ? 1 : 0));
+        const QString text = QStringLiteral("%1 \u2014 %2").arg(QString::fromStdString(p->name), facts.join(QStringLiteral(" \u00b7 ")));
+        preset_->setItemText(i, text);
+        preset_->setItemData(i, QString::fromStdString(p->description), Qt::ToolTipRole);
+        widest = std::max(widest, preset_->fontMetrics().horizontalAdvance(text));
+    }
+    preset_->view()->setMinimumWidth(widest + 40);
     preset_->setItemText(preset_->count() - 1, tr("Custom network"));
     tabs_->setTabText(0, tr("Network"));
     tabs_->setTabText(1, tr("Training"));
@@ -284,6 +377,8 @@ void TrainPage::retranslate() {
     currentModel_->setToolTip(tr("Take the network and training settings of the model in use (for example one imported from Keras) to train it further"));
     fromModel_->setText(tr("Start from the current model's weights"));
     useRun_->setText(tr("&Use for predictions"));
+    useLast_->setText(tr("Use This Model"));
+    useLast_->setToolTip(tr("Let this run predict on the Draw, Errors and Quiz pages"));
     useRun_->setToolTip(tr("Make this run's model the one the Draw, Errors and Quiz pages use"));
     saveRun_->setText(tr("Save &as..."));
     exportRun_->setText(tr("&History as CSV..."));
@@ -351,12 +446,19 @@ void TrainPage::onSpecOrConfigChanged() {
         preset_->setCurrentIndex(preset_->count() - 1);
         p = nullptr;
     }
-    if (p)
-        presetDescription_->setText(tr("%1. The tutorial reports %2 test accuracy.")
-                                        .arg(QString::fromStdString(p->description), percent(p->tutorial_accuracy)));
+    if (p) {
+        QString text = tr("%1. The tutorial reports %2 test accuracy.").arg(QString::fromStdString(p->description), percent(p->tutorial_accuracy));
+        if (const PresetFacts* f = factsOf(p->name)) {
+            text += QLatin1Char(' ') + tr("Here: %1 with the default seed").arg(percent(f->accuracy));
+            if (f->secondsPerEpoch > 0)
+                text += tr(", about %1 s per epoch on a 2-core PC").arg(QLocale().toString(f->secondsPerEpoch, 'f', f->secondsPerEpoch < 10 ? 1 : 0));
+            text += QLatin1Char('.');
+        }
+        presetDescription_->setText(text);
+    }
     else
         presetDescription_->setText(tr("Your own network: edit the layers and the training settings below."));
-    QSettings().setValue(QStringLiteral("train/limit"), qulonglong(config_->trainLimit()));
+    saveSetup();
     summaryTimer_->start();
     // Starting from the current model's weights needs its network, unchanged.
     if (!fromModel_) return;  // still being built
@@ -448,6 +550,7 @@ void TrainPage::beginRun(const TrainingJob& job) {
     speed_->clear();
     epochLine_->clear();
     testResult_.clear();
+    useLast_->hide();
     message_->setProperty("problems", false);
     showMessage(tr("Training %1...").arg(runName_.toHtmlEscaped()), false);
     setState(State::Running);
@@ -458,6 +561,7 @@ void TrainPage::togglePause() {
     if (state_ == State::Running) {
         worker_->pause();
         setState(State::Paused);
+        speed_->setText(tr("Paused"));
         emit statusMessage(tr("Training paused"));
     } else if (state_ == State::Paused) {
         worker_->resume();
@@ -494,9 +598,11 @@ void TrainPage::onStarted(qint64 trainSamples, int epochs) {
 
 void TrainPage::onBatch(const BatchPoint& p) {
     if (state_ == State::Idle) return;
+    const bool paused = state_ == State::Paused;  // a point queued before the pause: no new ETA
     chart_->addBatchPoint(p.x, p.stats.smoothed_loss, p.stats.smoothed_accuracy);
     progress_->setValue(static_cast<int>(std::lround(p.progress * 1000)));
     progress_->setFormat(tr("epoch %1 of %2").arg(p.stats.epoch + 1).arg(epochsPlanned_) + QStringLiteral(" · %p%"));
+    if (paused) return;
     QStringList parts;
     if (p.eta_seconds >= 0) parts << tr("ETA %1").arg(duration(p.eta_seconds));
     parts << tr("%1 samples/s").arg(QLocale().toString(p.samples_per_second, 'f', 0));
@@ -520,6 +626,8 @@ void TrainPage::onEpoch(const EpochPoint& p) {
 
 void TrainPage::onPausedChanged(bool paused) {
     if (state_ == State::Idle || stopRequested_) return;
+    // No ETA while nothing moves; the next batch after Resume brings a fresh one.
+    if (paused) speed_->setText(tr("Paused"));
     if (paused) showMessage(tr("Paused: the optimiser keeps its state; Resume continues where it stopped."), false);
     else showMessage(tr("Training %1...").arg(runName_.toHtmlEscaped()), false);
 }
@@ -537,7 +645,15 @@ void TrainPage::onFinished(const TrainingResult& result) {
     setState(State::Idle);
     progress_->setValue(progress_->maximum());
     speed_->setText(tr("%1 in total").arg(duration(result.seconds)));
-    runs_.push_back({runName_, result, QString()});
+    // Every run joins the model library; one that diverged is not offered on quit.
+    quint64 libraryId = 0;
+    if (session_) {
+        ModelLibrary* library = session_->library();
+        const int index = library->addRun(result.model, runName_, /*unsaved=*/!h.diverged());
+        libraryId = library->entry(index).id;
+    }
+    runs_.push_back({runName_, result, libraryId});
+    const bool useAtOnce = QSettings().value(ModelMenu::useFinishedRunsKey(), false).toBool();
 
     QString reason;
     const int epochs = static_cast<int>(h.epochs.size());
@@ -547,7 +663,15 @@ void TrainPage::onFinished(const TrainingResult& result) {
             reason = tr("stopped early after %n epoch(s): the monitored figure stopped improving", nullptr, epochs);
             break;
         case StopReason::Stopped:
-        case StopReason::Cancelled: reason = tr("stopped by you after %n full epoch(s)", nullptr, epochs); break;
+        case StopReason::Cancelled:
+            // Exactly how far it got: full epochs, and the batch reached in the one cut short.
+            if (const int batches = h.partial_epoch_batches(); batches > 0 && !h.batches.empty())
+                reason = tr("stopped by you in epoch %1 at batch %2 of %3, after %n full epoch(s)", nullptr, h.completed_epochs())
+                             .arg(h.completed_epochs() + 1)
+                             .arg(QLocale().toString(batches), QLocale().toString(h.batches.back().batches_per_epoch));
+            else
+                reason = tr("stopped by you after %n full epoch(s)", nullptr, h.completed_epochs());
+            break;
         case StopReason::Diverged: reason = describeDivergence(h.divergence); break;
     }
 
@@ -566,12 +690,15 @@ void TrainPage::onFinished(const TrainingResult& result) {
                     true);
         emit statusMessage(tr("Training diverged: try a smaller learning rate"));
     } else {
-        if (session_) session_->setModel(result.model);
+        if (useAtOnce) useRun(runs_.size() - 1);
         QString html = tr("<b>%1</b>: %2. %3.").arg(runName_.toHtmlEscaped(), reason.toHtmlEscaped(), testResult_.toHtmlEscaped());
         if (runReference_ > 0 && result.tested)
             html += QStringLiteral(" ") + tr("The tutorial reports %1 with the full data set and all epochs.").arg(percent(runReference_));
-        html += QStringLiteral("<br>") + tr("It now predicts on the other pages; save it with File > Save Model.");
+        html += QStringLiteral("<br>") +
+                (useAtOnce ? tr("It now predicts on the other pages (Models > Use Each Finished Run at Once).")
+                           : tr("The model in use stays until you choose this one; it is in the Models menu, not saved yet."));
         showMessage(html, false);
+        useLast_->setVisible(!useAtOnce && session_ != nullptr);
         emit statusMessage(tr("%1 trained: %2").arg(runName_, testResult_));
     }
     refreshRuns();
@@ -590,22 +717,37 @@ void TrainPage::onFailed(const QString& message) {
 }
 
 void TrainPage::refreshRuns() {
+    const int selected = selectedRun();
+    const QSignalBlocker block(runsView_);
     runsView_->clear();
+    const ModelLibrary* library = session_ ? session_->library() : nullptr;
+    const int current = library ? library->currentIndex() : -1;
     for (const Run& r : runs_) {
         const History& h = r.result.history;
+        const int entry = library ? library->indexOfId(r.libraryId) : -1;
         auto* item = new QTreeWidgetItem(runsView_);
         item->setText(0, h.diverged() ? tr("%1 (diverged)").arg(r.name) : r.name);
         item->setText(1, !h.epochs.empty() && h.epochs.back().has_validation ? percent(h.epochs.back().val_accuracy)
                                                                             : QStringLiteral("–"));
         item->setText(2, r.result.tested ? percent(r.result.test.accuracy) : QStringLiteral("–"));
-        const QString saved = r.path.isEmpty() ? tr("Not saved") : QDir::toNativeSeparators(r.path);
+        const QString path = entry >= 0 ? library->entry(entry).path : QString();
+        const QString saved = path.isEmpty() ? tr("Not saved") : QDir::toNativeSeparators(path);
         item->setToolTip(0, tr("%n epoch(s) in %1", nullptr, static_cast<int>(h.epochs.size())).arg(duration(r.result.seconds)) +
                                 QStringLiteral("\n") + saved);
         for (int c = 1; c < 3; ++c) item->setTextAlignment(c, Qt::AlignRight | Qt::AlignVCenter);
+        if (entry >= 0 && entry == current) {
+            // The run that predicts now.
+            QFont bold = item->font(0);
+            bold.setBold(true);
+            for (int c = 0; c < 3; ++c) item->setFont(c, bold);
+            item->setToolTip(0, item->toolTip(0) + QStringLiteral("\n") + tr("Predicts on the other pages now"));
+        }
     }
+    if (selected >= 0 && selected < runsView_->topLevelItemCount()) runsView_->setCurrentItem(runsView_->topLevelItem(selected));
     useRun_->setEnabled(selectedRun() >= 0);
     saveRun_->setEnabled(selectedRun() >= 0);
     exportRun_->setEnabled(selectedRun() >= 0);
+    if (!runs_.empty() && library && library->indexOfId(runs_.back().libraryId) == current) useLast_->hide();
 }
 
 int TrainPage::selectedRun() const {
@@ -615,34 +757,26 @@ int TrainPage::selectedRun() const {
 
 void TrainPage::useSelectedRun() {
     const int i = selectedRun();
-    if (i < 0 || !session_) return;
-    session_->setModel(runs_[static_cast<std::size_t>(i)].result.model, runs_[static_cast<std::size_t>(i)].path);
-    emit statusMessage(tr("%1 now predicts on the other pages").arg(runs_[static_cast<std::size_t>(i)].name));
+    if (i >= 0) useRun(std::size_t(i));
+}
+
+void TrainPage::useRun(std::size_t run) {
+    if (run >= runs_.size() || !session_) return;
+    ModelLibrary* library = session_->library();
+    const int index = library->indexOfId(runs_[run].libraryId);
+    if (index >= 0 && library->use(index)) emit statusMessage(tr("%1 now predicts on the other pages").arg(runs_[run].name));
 }
 
 void TrainPage::saveSelectedRun() {
     const int i = selectedRun();
-    if (i < 0) return;
-    Run& run = runs_[static_cast<std::size_t>(i)];
-    QSettings settings;
-    QString dir = settings.value(QStringLiteral("paths/models")).toString();
-    if (dir.isEmpty()) dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    QString file = run.name;
-    file.replace(QStringLiteral(" #"), QStringLiteral("-run"));
-    file.replace(QLatin1Char(' '), QLatin1Char('-'));
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save Model"), QDir(dir).filePath(file + QStringLiteral(".dsm")),
-                                                      tr("Digit Studio models (*.dsm)"));
-    if (path.isEmpty()) return;
-    try {
-        save_model(path.toStdString(), run.result.model);
-        run.path = path;
-        settings.setValue(QStringLiteral("paths/models"), QFileInfo(path).absolutePath());
-        emit statusMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
-    } catch (const std::exception& e) {
-        showMessage(tr("Could not save the model to %1: %2").arg(path.toHtmlEscaped(), QString::fromUtf8(e.what()).toHtmlEscaped()), true);
-    }
-    refreshRuns();
+    if (i < 0 || !session_) return;
+    const int index = session_->library()->indexOfId(runs_[std::size_t(i)].libraryId);
+    if (index >= 0) emit saveRequested(index);
 }
+
+QString TrainPage::speedText() const { return speed_->text(); }
+
+void TrainPage::showSettingsTab(bool settings) { tabs_->setCurrentIndex(settings ? 1 : 0); }
 
 bool TrainPage::exportHistory(int index, const QString& path, QString* error) {
     if (index < 0 || index >= static_cast<int>(runs_.size())) return false;

@@ -5,7 +5,10 @@
 // Stop with a progress bar (ETA, samples/s), the live curves, the Keras-style summary of the
 // network being edited, and the runs of this session (each can predict or be saved).
 // The run itself happens on a TrainingWorker living on this page's worker thread; the page only
-// sees its progress values and, at the end, a ModelFile snapshot, which becomes the session's model.
+// sees its progress values and, at the end, a ModelFile snapshot, which joins the session's model
+// library. It predicts only when the user chooses it ("Use This Model"), unless the library's
+// "use each finished run at once" setting is on.
+// The network and the training settings being edited are kept in QSettings across restarts.
 #include "training_worker.h"
 
 #include <QString>
@@ -44,6 +47,8 @@ public:
     // For screenshots: trains mlp-128-32 for 3 epochs on 6,000 images, synchronously, so the
     // page shows a finished real run.
     void prepareScreenshot();
+    // Shows the Training settings tab (true) or the Network tab.
+    void showSettingsTab(bool settings);
 
     enum class State { Idle, Running, Paused, Testing };
     State state() const { return state_; }
@@ -59,7 +64,7 @@ public:
     struct Run {
         QString name;
         TrainingResult result;
-        QString path;  // where it was saved, or empty
+        quint64 libraryId = 0;  // its entry in the session's model library (0: none)
     };
     const std::vector<Run>& runs() const { return runs_; }
     // Writes run `index`'s history as CSV (core/history_csv.h); false + *error on failure.
@@ -73,6 +78,10 @@ public:
     QPushButton* startButton() const { return start_; }
     QPushButton* pauseButton() const { return pause_; }
     QPushButton* stopButton() const { return stop_; }
+    QPushButton* useLastRunButton() const { return useLast_; }
+    QPushButton* useSelectedRunButton() const { return useRun_; }
+    QTreeWidget* runsView() const { return runsView_; }
+    QString speedText() const;
     QString messageText() const;  // the explanation / error / result line, as plain text
     QString summaryText() const;
     QString testResultText() const;
@@ -89,6 +98,8 @@ signals:
     // A run ended; ok is false when it failed before producing a model.
     void trainingEnded(bool ok);
     void statusMessage(const QString& message);
+    // The user asked to save a run: its index in the session's model library.
+    void saveRequested(int libraryIndex);
     // Internal: hands a job to the worker thread (queued).
     void runJob(const digit::ui::TrainingJob& job);
 
@@ -116,6 +127,9 @@ private:
     void onFailed(const QString& message);
 
     void refreshRuns();
+    void saveSetup() const;
+    void restoreSetup();
+    void useRun(std::size_t run);
     void useSelectedRun();
     void saveSelectedRun();
     void exportSelectedHistory();
@@ -126,6 +140,7 @@ private:
     TrainingWorker* worker_ = nullptr;  // lives on thread_
     State state_ = State::Idle;
     bool stopRequested_ = false;
+    bool setupRestored_ = false;
     QString runName_;
     int runCounter_ = 0;
     int epochsPlanned_ = 0;
@@ -145,6 +160,7 @@ private:
     QProgressBar* progress_ = nullptr;
     QLabel* speed_ = nullptr;
     QLabel* message_ = nullptr;
+    QPushButton* useLast_ = nullptr;
     QLabel* epochLine_ = nullptr;
     TrainingChart* chart_ = nullptr;
     QCheckBox* overlay_ = nullptr;

@@ -155,19 +155,21 @@ void TrainingChart::changeEvent(QEvent* event) {
 }
 
 void TrainingChart::retireCurrentRun() {
-    if (loss_.train->count() == 0) {
+    // A run stopped before its first epoch ended has only its batch curve: that stays instead.
+    const bool batchesOnly = loss_.train->count() == 0;
+    if (batchesOnly && loss_.batch->count() == 0) {
         for (Panel* p : {&loss_, &acc_}) {
             p->batch->clear();
             p->val->clear();
         }
         return;
     }
-    // The finished run's epoch curves stay behind as faded lines; its batch curve goes.
+    // The finished (or stopped) run's epoch curves stay behind as faded lines; its batch curve goes.
     Overlay o{};
     for (Panel* p : {&loss_, &acc_}) {
         auto* train = new QLineSeries;
         auto* val = new QLineSeries;
-        train->replace(p->train->points());
+        train->replace(batchesOnly ? p->batch->points() : p->train->points());
         val->replace(p->val->points());
         train->setPen(QPen(faded(Qt::gray, 150), 1.4));
         val->setPen(QPen(faded(Qt::gray, 150), 1.4, Qt::DotLine));

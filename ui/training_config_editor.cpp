@@ -150,9 +150,13 @@ TrainingConfigEditor::TrainingConfigEditor(QWidget* parent) : QWidget(parent) {
     fit->addRow(label(kBatch, batch_), batch_);
     fit->addRow(label(kEpochs, epochs_), epochs_);
     fit->addRow(label(kSplit, split_), split_);
-    fit->addRow(label(kSeed, seed_), seed_);
+    // Short fields share a row with a check box, so the whole tab fits a 1280x800 window in
+    // Chinese as in English (no scrolling to reach "restore best weights").
+    auto* seedRow = new QHBoxLayout;
+    seedRow->addWidget(seed_, 1);
+    seedRow->addWidget(augment_);
+    fit->addRow(label(kSeed, seed_), seedRow);
     fit->addRow(limitRow);
-    fit->addRow(augment_);
     layout->addWidget(fitGroup_);
 
     // Early stopping.
@@ -167,8 +171,10 @@ TrainingConfigEditor::TrainingConfigEditor(QWidget* parent) : QWidget(parent) {
     restoreBest_ = new QCheckBox(this);
     es->addRow(label(kMonitor, monitor_), monitor_);
     es->addRow(label(kPatience, patience_), patience_);
-    es->addRow(label(kMinDelta, minDelta_), minDelta_);
-    es->addRow(QString(), restoreBest_);
+    auto* deltaRow = new QHBoxLayout;
+    deltaRow->addWidget(minDelta_, 1);
+    deltaRow->addWidget(restoreBest_);
+    es->addRow(label(kMinDelta, minDelta_), deltaRow);
     layout->addWidget(early_);
     layout->addStretch(1);
 

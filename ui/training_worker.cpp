@@ -160,7 +160,7 @@ void TrainingWorker::train(const TrainingJob& job) {
         info.name = job.name;
         info.test_accuracy = result.test.accuracy;
         info.test_loss = result.test.loss;
-        info.epochs_trained = static_cast<int>(result.history.epochs.size());
+        info.epochs_trained = result.history.completed_epochs();  // not a partial last epoch
         result.model = make_model_file(net, job.config, info);
         result.seconds = clock.elapsed() / 1000.0;
         emit finished(result);

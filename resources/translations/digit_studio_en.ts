@@ -2,6 +2,26 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>digit::ui::MainWindow</name>
+    <message numerus="yes">
+        <source>&lt;p&gt;%n model(s) trained in this session are not saved:&lt;/p&gt;&lt;ul&gt;%1&lt;/ul&gt;&lt;p&gt;Save them before quitting?&lt;/p&gt;</source>
+        <translation>
+            <numerusform>&lt;p&gt;%n model trained in this session is not saved:&lt;/p&gt;&lt;ul&gt;%1&lt;/ul&gt;&lt;p&gt;Save it before quitting?&lt;/p&gt;</numerusform>
+            <numerusform>&lt;p&gt;%n models trained in this session are not saved:&lt;/p&gt;&lt;ul&gt;%1&lt;/ul&gt;&lt;p&gt;Save them before quitting?&lt;/p&gt;</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>digit::ui::ModelLibrary</name>
+    <message numerus="yes">
+        <source>Trained for %n epoch(s)</source>
+        <translation>
+            <numerusform>Trained for %n epoch</numerusform>
+            <numerusform>Trained for %n epochs</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>digit::ui::NetworkEditor</name>
     <message numerus="yes">
         <source>%n unit(s)</source>
@@ -15,6 +35,16 @@
         <translation>
             <numerusform>%n filter</numerusform>
             <numerusform>%n filters</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>digit::ui::QuizPage</name>
+    <message numerus="yes">
+        <source>%n image(s) you called ambiguous are not scored, for you or the model.</source>
+        <translation>
+            <numerusform>%n image you called ambiguous is not scored, for you or the model.</numerusform>
+            <numerusform>%n images you called ambiguous are not scored, for you or the model.</numerusform>
         </translation>
     </message>
 </context>
@@ -53,6 +83,13 @@
         <translation>
             <numerusform>%n epoch in %1</numerusform>
             <numerusform>%n epochs in %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>stopped by you in epoch %1 at batch %2 of %3, after %n full epoch(s)</source>
+        <translation>
+            <numerusform>stopped by you in epoch %1 at batch %2 of %3, after %n full epoch</numerusform>
+            <numerusform>stopped by you in epoch %1 at batch %2 of %3, after %n full epochs</numerusform>
         </translation>
     </message>
 </context>

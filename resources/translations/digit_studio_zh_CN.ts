@@ -86,6 +86,14 @@
         <source>%1 test images of %2 in random order.</source>
         <translation>%1 张数字 %2 的测试图像，随机顺序。</translation>
     </message>
+    <message>
+        <source>Training image #%1</source>
+        <translation>训练图像 #%1</translation>
+    </message>
+    <message>
+        <source>Test image #%1</source>
+        <translation>测试图像 #%1</translation>
+    </message>
 </context>
 <context>
     <name>digit::ui::DigitCanvas</name>
@@ -96,6 +104,41 @@
     <message>
         <source>Draw a digit here</source>
         <translation>在这里写一个数字</translation>
+    </message>
+</context>
+<context>
+    <name>digit::ui::DigitDetailDialog</name>
+    <message>
+        <source>Image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Send to Canvas</source>
+        <translation>发送到画板</translation>
+    </message>
+    <message>
+        <source>Open this image on the Draw page</source>
+        <translation>在“手写”页打开这张图像</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Label: &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>标签：&lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>No model to predict with.</source>
+        <translation>没有可用于预测的模型。</translation>
+    </message>
+    <message>
+        <source>%1 predicts: &lt;b style=&apos;color:%2&apos;&gt;%3&lt;/b&gt; (%4%)</source>
+        <translation>%1 预测：&lt;b style=&apos;color:%2&apos;&gt;%3&lt;/b&gt;（%4%）</translation>
+    </message>
+    <message>
+        <source>The model could not predict this image: %1</source>
+        <translation>模型无法预测这张图像：%1</translation>
     </message>
 </context>
 <context>
@@ -124,24 +167,12 @@
 <context>
     <name>digit::ui::DrawPage</name>
     <message>
-        <source>%1 (%2% on the test set)</source>
-        <translation>%1（测试集准确率 %2%）</translation>
-    </message>
-    <message>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <source>Clear the pad (Esc)</source>
-        <translation>清空画板（Esc）</translation>
-    </message>
-    <message>
         <source>Undo</source>
         <translation>撤销</translation>
-    </message>
-    <message>
-        <source>Remove the last stroke (%1)</source>
-        <translation>删除最后一笔（%1）</translation>
     </message>
     <message>
         <source>Brush:</source>
@@ -158,10 +189,6 @@
     <message>
         <source>Predict a PNG, JPEG or BMP picture of a digit. You can also drop a file on this page.</source>
         <translation>识别一张数字的 PNG、JPEG 或 BMP 图片。也可以把文件拖放到本页。</translation>
-    </message>
-    <message>
-        <source>The model that predicts</source>
-        <translation>用于预测的模型</translation>
     </message>
     <message>
         <source>empty</source>
@@ -186,10 +213,6 @@
     <message>
         <source>Probabilities</source>
         <translation>概率</translation>
-    </message>
-    <message>
-        <source>No model</source>
-        <translation>没有模型</translation>
     </message>
     <message>
         <source>Open a model (File &gt; Open Model) or train one on the Train page.</source>
@@ -270,6 +293,22 @@
     <message>
         <source>trained for %1 epochs</source>
         <translation>已训练 %1 轮</translation>
+    </message>
+    <message>
+        <source>Clear the pad (Undo brings the drawing back)</source>
+        <translation>清空画板（撤销可找回画的内容）</translation>
+    </message>
+    <message>
+        <source>Take back the last stroke or Clear (%1)</source>
+        <translation>撤销最后一笔或清除操作（%1）</translation>
+    </message>
+    <message>
+        <source>%1 px (%2%)</source>
+        <translation>%1 像素（%2%）</translation>
+    </message>
+    <message>
+        <source>Pen width: %1% of the pad&apos;s shorter side</source>
+        <translation>笔宽：画板短边的 %1%</translation>
     </message>
     <message>
         <source>the file is empty</source>
@@ -428,6 +467,10 @@
     <message>
         <source>Under each image: true digit → predicted digit, and the model&apos;s confidence.</source>
         <translation>每张图像下方：真实数字 → 预测数字，以及模型的置信度。</translation>
+    </message>
+    <message>
+        <source>%1 of %2 images checked</source>
+        <translation>已检查 %1 / %2 张图像</translation>
     </message>
     <message>
         <source>Look Inside</source>
@@ -831,14 +874,6 @@ The current model is still in use.</source>
         <translation>关于 &amp;Qt</translation>
     </message>
     <message>
-        <source>Language</source>
-        <translation>语言</translation>
-    </message>
-    <message>
-        <source>The language changes the next time Digit Studio starts.</source>
-        <translation>下次启动 Digit Studio 时将切换语言。</translation>
-    </message>
-    <message>
         <source>Could not unpack the default model: %1</source>
         <translation>无法解包默认模型：%1</translation>
     </message>
@@ -873,10 +908,6 @@ The current model is still in use.</source>
     <message>
         <source>%1% on the test set</source>
         <translation>测试集准确率 %1%</translation>
-    </message>
-    <message>
-        <source>Not saved yet</source>
-        <translation>尚未保存</translation>
     </message>
     <message>
         <source>Open Model</source>
@@ -929,6 +960,175 @@ The current model is still in use.</source>
     <message>
         <source>Could not write %1</source>
         <translation>无法写入 %1</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>&amp;Models</source>
+        <translation>模型(&amp;M)</translation>
+    </message>
+    <message>
+        <source>The Chinese translation is missing from this build.</source>
+        <translation>此版本缺少中文翻译。</translation>
+    </message>
+    <message>
+        <source>Choose the model that predicts</source>
+        <translation>选择用于预测的模型</translation>
+    </message>
+    <message>
+        <source>Click to choose the model that predicts</source>
+        <translation>点击选择用于预测的模型</translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;p&gt;%n model(s) trained in this session are not saved:&lt;/p&gt;&lt;ul&gt;%1&lt;/ul&gt;&lt;p&gt;Save them before quitting?&lt;/p&gt;</source>
+        <translation>
+            <numerusform>&lt;p&gt;本次会话训练的 %n 个模型尚未保存：&lt;/p&gt;&lt;ul&gt;%1&lt;/ul&gt;&lt;p&gt;退出前保存吗？&lt;/p&gt;</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>digit::ui::ModelLibrary</name>
+    <message>
+        <source>%1 (at byte %2): %3</source>
+        <translation>%1（第 %2 字节）：%3</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>%1: the file does not exist</source>
+        <translation>%1：文件不存在</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <source>The model you last used could not be opened (%1); the bundled model predicts instead.</source>
+        <translation>上次使用的模型无法打开（%1）；改用内置模型预测。</translation>
+    </message>
+    <message>
+        <source>untitled</source>
+        <translation>未命名</translation>
+    </message>
+    <message>
+        <source>There is no model to save.</source>
+        <translation>没有可保存的模型。</translation>
+    </message>
+    <message>
+        <source>Could not save the model to %1</source>
+        <translation>无法保存模型到 %1</translation>
+    </message>
+    <message>
+        <source>%1%</source>
+        <translation>%1%</translation>
+    </message>
+    <message>
+        <source>bundled</source>
+        <translation>内置</translation>
+    </message>
+    <message>
+        <source>cannot be read</source>
+        <translation>无法读取</translation>
+    </message>
+    <message>
+        <source>file missing</source>
+        <translation>文件丢失</translation>
+    </message>
+    <message>
+        <source>this session, not saved</source>
+        <translation>本次会话，未保存</translation>
+    </message>
+    <message>
+        <source>this session</source>
+        <translation>本次会话</translation>
+    </message>
+    <message>
+        <source>The model that comes with Digit Studio. It is always here.</source>
+        <translation>Digit Studio 自带的模型，始终可用。</translation>
+    </message>
+    <message>
+        <source>Trained in this session; not saved yet (File &gt; Save Model As).</source>
+        <translation>在本次会话中训练；尚未保存（文件 &gt; 模型另存为）。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Trained for %n epoch(s)</source>
+        <translation>
+            <numerusform>训练了 %n 轮</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>this is not a Digit Studio model</source>
+        <translation>这不是 Digit Studio 模型</translation>
+    </message>
+    <message>
+        <source>the file is cut short (truncated)</source>
+        <translation>文件不完整（被截断）</translation>
+    </message>
+    <message>
+        <source>a newer version of Digit Studio made it (model format %1; this one reads up to %2)</source>
+        <translation>它由更新版本的 Digit Studio 生成（模型格式 %1；本版本最多读取 %2）</translation>
+    </message>
+    <message>
+        <source>the checksum does not match: the file is damaged</source>
+        <translation>校验和不匹配：文件已损坏</translation>
+    </message>
+</context>
+<context>
+    <name>digit::ui::ModelMenu</name>
+    <message>
+        <source>This model cannot be used: %1</source>
+        <translation>无法使用此模型：%1</translation>
+    </message>
+    <message>
+        <source>Save “%1”...</source>
+        <translation>保存“%1”...</translation>
+    </message>
+    <message>
+        <source>Forget</source>
+        <translation>移出列表</translation>
+    </message>
+    <message>
+        <source>Remove a model from this list; its file stays on disk</source>
+        <translation>把模型从列表中移除；文件仍保留在磁盘上</translation>
+    </message>
+    <message>
+        <source>Use Each Finished Run at Once</source>
+        <translation>训练完成后立即使用</translation>
+    </message>
+    <message>
+        <source>Off: a finished training run waits until you choose it. On: it predicts as soon as it ends.</source>
+        <translation>关闭：训练完成的模型要等你选择后才用于预测。开启：训练一结束就用于预测。</translation>
+    </message>
+</context>
+<context>
+    <name>digit::ui::ModelPicker</name>
+    <message>
+        <source>This model cannot be used: %1</source>
+        <translation>无法使用此模型：%1</translation>
+    </message>
+    <message>
+        <source>No model</source>
+        <translation>没有模型</translation>
+    </message>
+    <message>
+        <source>The model that predicts: %1</source>
+        <translation>用于预测的模型：%1</translation>
+    </message>
+    <message>
+        <source>The model that predicts</source>
+        <translation>用于预测的模型</translation>
+    </message>
+    <message>
+        <source>Save Model</source>
+        <translation>保存模型</translation>
+    </message>
+    <message>
+        <source>Digit Studio models (*.dsm);;All files (*)</source>
+        <translation>Digit Studio 模型 (*.dsm);;所有文件 (*)</translation>
     </message>
     <message>
         <source>Inside</source>
@@ -1214,16 +1414,38 @@ you %2, model %3</source>
 你 %2，模型 %3</translation>
     </message>
     <message>
-        <source>%1 called ambiguous</source>
-        <translation>%1 张判为无法判断</translation>
-    </message>
-    <message>
-        <source>Leaving out the images you called ambiguous (%1): you %2, the model %3.</source>
-        <translation>除去你判为无法判断的图像（%1 张）：你 %2，模型 %3。</translation>
-    </message>
-    <message>
         <source>%1 of %2 right</source>
         <translation>%2 张中答对 %1 张</translation>
+    </message>
+    <message>
+        <source>Images you call ambiguous are left out of both scores: each score is right answers out of the images you answered with a digit.</source>
+        <translation>你判为“模糊”的图像不计入双方得分：得分 = 答对数 / 你用数字作答的图像数。</translation>
+    </message>
+    <message>
+        <source>%1 called ambiguous (not scored)</source>
+        <translation>%1 张判为模糊（不计分）</translation>
+    </message>
+    <message>
+        <source>Model: %1</source>
+        <translation>模型：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) you called ambiguous are not scored, for you or the model.</source>
+        <translation>
+            <numerusform>你判为模糊的 %n 张图像不计入你和模型的得分。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No model to play against yet: open or train one.</source>
+        <translation>还没有可对战的模型：请打开或训练一个。</translation>
+    </message>
+    <message>
+        <source>You play against &lt;b&gt;%1&lt;/b&gt;, the model in use (Models menu to change it).</source>
+        <translation>你的对手是当前使用的模型 &lt;b&gt;%1&lt;/b&gt;（可在“模型”菜单中更换）。</translation>
+    </message>
+    <message>
+        <source>Model in this round: %1</source>
+        <translation>本轮模型：%1</translation>
     </message>
 </context>
 <context>
@@ -1256,16 +1478,12 @@ you %2, model %3</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <source>Could not open the model %1: %2</source>
-        <translation>无法打开模型 %1：%2</translation>
-    </message>
-    <message>
         <source>There is no model to save.</source>
         <translation>没有可保存的模型。</translation>
     </message>
     <message>
-        <source>Could not save the model to %1: %2</source>
-        <translation>无法将模型保存到 %1：%2</translation>
+        <source>Could not open the model %1</source>
+        <translation>无法打开模型 %1</translation>
     </message>
 </context>
 <context>
@@ -1469,10 +1687,6 @@ you %2, model %3</source>
         <translation>教程在完整数据集、全部轮次下报告的准确率为 %1。</translation>
     </message>
     <message>
-        <source>It now predicts on the other pages; save it with File &gt; Save Model.</source>
-        <translation>其他页面现在用它来预测；可用“文件 &gt; 保存模型”保存。</translation>
-    </message>
-    <message>
         <source>%1 trained: %2</source>
         <translation>%1 训练完成：%2</translation>
     </message>
@@ -1497,22 +1711,6 @@ you %2, model %3</source>
         <translation>其他页面现在用 %1 来预测</translation>
     </message>
     <message>
-        <source>Save Model</source>
-        <translation>保存模型</translation>
-    </message>
-    <message>
-        <source>Digit Studio models (*.dsm)</source>
-        <translation>Digit Studio 模型 (*.dsm)</translation>
-    </message>
-    <message>
-        <source>Saved %1</source>
-        <translation>已保存 %1</translation>
-    </message>
-    <message>
-        <source>Could not save the model to %1: %2</source>
-        <translation>无法将模型保存到 %1：%2</translation>
-    </message>
-    <message>
         <source>&lt;b&gt;%1&lt;/b&gt;: %2. %3.</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;：%2。%3。</translation>
     </message>
@@ -1525,6 +1723,60 @@ you %2, model %3</source>
     <message>
         <source>%1 s</source>
         <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>1 dense layer</source>
+        <translation>1 个全连接层</translation>
+    </message>
+    <message>
+        <source>%1 dense layers</source>
+        <translation>%1 个全连接层</translation>
+    </message>
+    <message>
+        <source>%1 conv + %2 dense layers</source>
+        <translation>%1 个卷积层 + %2 个全连接层</translation>
+    </message>
+    <message>
+        <source>%1 s/epoch</source>
+        <translation>每轮 %1 秒</translation>
+    </message>
+    <message>
+        <source>Use This Model</source>
+        <translation>使用此模型</translation>
+    </message>
+    <message>
+        <source>Let this run predict on the Draw, Errors and Quiz pages</source>
+        <translation>让本次训练的模型在“手写”“错误”“测验”页进行预测</translation>
+    </message>
+    <message>
+        <source>Here: %1 with the default seed</source>
+        <translation>本程序：默认种子下 %1</translation>
+    </message>
+    <message>
+        <source>, about %1 s per epoch on a 2-core PC</source>
+        <translation>，双核电脑上每轮约 %1 秒</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>It now predicts on the other pages (Models &gt; Use Each Finished Run at Once).</source>
+        <translation>它现在用于其他页面的预测（模型 &gt; 训练完成后立即使用）。</translation>
+    </message>
+    <message>
+        <source>The model in use stays until you choose this one; it is in the Models menu, not saved yet.</source>
+        <translation>在你选择它之前，当前模型保持不变；它在“模型”菜单中，尚未保存。</translation>
+    </message>
+    <message>
+        <source>Predicts on the other pages now</source>
+        <translation>当前用于其他页面的预测</translation>
+    </message>
+    <message numerus="yes">
+        <source>stopped by you in epoch %1 at batch %2 of %3, after %n full epoch(s)</source>
+        <translation>
+            <numerusform>由你在第 %1 轮第 %2 / %3 批时停止，已完成 %n 个完整轮次</numerusform>
+        </translation>
     </message>
     <message>
         <source>&amp;History as CSV...</source>

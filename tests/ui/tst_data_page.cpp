@@ -3,6 +3,7 @@
 // of crashing.
 #include "canvas.h"
 #include "data_page.h"
+#include "digit_detail.h"
 #include "digit_grid.h"
 #include "draw_page.h"
 #include "errors_page.h"
@@ -10,7 +11,9 @@
 #include "session.h"
 
 #include <QCoreApplication>
+#include <QPushButton>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QTest>
 
 #include <array>
@@ -30,6 +33,37 @@ private slots:
         QCoreApplication::setApplicationName(QStringLiteral("tst_data_page"));
         QString error;
         QVERIFY2(session_.loadData({}, &error), qPrintable(error));
+    }
+
+    void doubleClickOpensTheImageWithSendToCanvas() {
+        DataPage page(&session_);
+        page.resize(1280, 800);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        page.setSet(DataPage::Set::Test);
+        const int first = page.shownIndices().front();
+        QSignalSpy sent(&page, &DataPage::sendToCanvas);
+        // Double-click the first thumbnail (the grid is centred in its view).
+        QWidget* view = page.grid()->findChildren<QWidget*>().front();
+        for (QWidget* w : page.grid()->findChildren<QWidget*>())
+            if (w->metaObject()->className() == QByteArray("QWidget") && w->width() > view->width()) view = w;
+        QPoint at;
+        for (int x = 0; x < view->width() && at.isNull(); x += 4) {
+            QTest::mouseClick(view, Qt::LeftButton, {}, QPoint(x, 30));
+            if (page.grid()->selectedId() == first) at = QPoint(x, 30);
+        }
+        QVERIFY(!at.isNull());
+        QTest::mouseDClick(view, Qt::LeftButton, {}, at);
+        DigitDetailDialog* detail = page.detailDialog();
+        QVERIFY(detail);
+        QTRY_VERIFY(detail->isVisible());
+        const Dataset& test = session_.data()->test;
+        QCOMPARE(detail->image(), mnistToImage(test.image(std::size_t(first))));
+        QVERIFY(detail->text().contains(QString::number(test.labels[std::size_t(first)])));
+        QTest::mouseClick(detail->sendButton(), Qt::LeftButton);
+        QCOMPARE(sent.count(), 1);
+        QCOMPARE(sent.at(0).at(0).value<QImage>(), mnistToImage(test.image(std::size_t(first))));
+        detail->close();
     }
 
     void filterByDigit_data() {

@@ -9,6 +9,8 @@
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QSlider>
+#include <QPushButton>
 #include <QTest>
 
 #include <cmath>
@@ -146,9 +148,59 @@ private slots:
         QVERIFY(!canvas->isEmpty());
         canvas->clear();
         QVERIFY(canvas->isEmpty());
-        QVERIFY(!canvas->canUndo());
         QCOMPARE(canvas->image(), blank);
         QCOMPARE(page.predictedDigit(), -1);
+        QVERIFY(canvas->canUndo());  // a clear can be taken back
+    }
+
+    void clearThenCtrlZRestoresTheDrawing() {
+        DrawPage page(&session_);
+        page.resize(1280, 800);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        DigitCanvas* canvas = page.canvas();
+        const QPoint c = canvas->rect().center();
+        QTest::mousePress(canvas, Qt::LeftButton, {}, c + QPoint(-50, -100));
+        QTest::mouseMove(canvas, c + QPoint(40, -60));
+        QTest::mouseRelease(canvas, Qt::LeftButton, {}, c + QPoint(0, 100));
+        QTest::mousePress(canvas, Qt::LeftButton, {}, c + QPoint(-60, 0));
+        QTest::mouseRelease(canvas, Qt::LeftButton, {}, c + QPoint(60, 0));
+        const QImage drawing = canvas->image();
+        const int digit = page.predictedDigit();
+        QVERIFY(digit >= 0);
+
+        // Esc does not erase.
+        page.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&page));
+        canvas->setFocus();
+        QTest::keyClick(&page, Qt::Key_Escape);
+        QCOMPARE(canvas->strokeCount(), 2);
+        QCOMPARE(canvas->image(), drawing);
+
+        QTest::mouseClick(page.clearButton(), Qt::LeftButton);
+        QVERIFY(canvas->isEmpty());
+        QCOMPARE(page.predictedDigit(), -1);
+
+        QTest::keyClick(canvas, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(canvas->strokeCount(), 2);
+        QCOMPARE(canvas->image(), drawing);  // exactly the drawing before Clear
+        QCOMPARE(page.predictedDigit(), digit);
+        // And on through the strokes.
+        QTest::keyClick(canvas, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(canvas->strokeCount(), 1);
+    }
+
+    void brushSliderShowsTheSize() {
+        DrawPage page(&session_);
+        page.resize(1280, 800);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        auto* slider = page.findChild<QSlider*>();
+        QVERIFY(slider);
+        slider->setValue(10);
+        const QString px = QString::number(std::lround(page.canvas()->brushWidth()));
+        QVERIFY2(page.brushText().startsWith(px + QStringLiteral(" px")), qPrintable(page.brushText()));
+        QVERIFY(page.brushText().contains(QStringLiteral("10%")));
     }
 
     void changedIsThrottledButNeverStale() {

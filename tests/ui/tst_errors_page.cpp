@@ -7,6 +7,8 @@
 #include "errors_page.h"
 #include "page_test_support.h"
 
+#include <QElapsedTimer>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
@@ -158,6 +160,48 @@ private slots:
         for (std::size_t i = 0; i < mine.size(); ++i) wrong += mine[i] != session_.data()->test.labels[i];
         QCOMPARE(page_->misclassifiedCount(), wrong);
         QVERIFY(wrong > 5000);
+    }
+
+    // The bundled `best` model (a deep CNN): the page fills in a few seconds, shows its progress
+    // while it checks, and shows the results again at once when the model comes back.
+    void bundledModelFillsQuicklyWithProgressAndIsCached() {
+#ifndef DIGIT_DEFAULT_MODEL
+        QSKIP("this build has no bundled model");
+#else
+        Session session;
+        QString error;
+        QVERIFY2(session.loadData(QString(), &error), qPrintable(error));
+        QVERIFY2(session.openModel(QStringLiteral(DIGIT_DEFAULT_MODEL), &error), qPrintable(error));
+        ErrorsPage page(&session);
+        page.resize(1280, 800);
+        QElapsedTimer clock;
+        clock.start();
+        page.show();  // the first visit starts the check
+        QVERIFY(page.isBusy());
+        auto* bar = page.findChild<QProgressBar*>();
+        QVERIFY(bar);
+        std::set<int> seen;
+        while (!page.isReady() && clock.elapsed() < 60000) {
+            QTest::qWait(5);
+            if (!page.isReady() && bar->isVisible()) seen.insert(bar->value());
+        }
+        const qint64 ms = clock.elapsed();
+        QVERIFY(page.isReady());
+        qInfo("best: the Errors page filled in %lld ms (OMP_NUM_THREADS=%s)", ms, qgetenv("OMP_NUM_THREADS").constData());
+        QVERIFY2(ms < 10000, qPrintable(QStringLiteral("%1 ms").arg(ms)));
+        // Progress went up in steps between the start and the end.
+        QVERIFY2(seen.size() >= 3, qPrintable(QStringLiteral("%1 progress values").arg(seen.size())));
+        QVERIFY(std::any_of(seen.begin(), seen.end(), [](int v) { return v > 0 && v < 10000; }));
+        QVERIFY(!bar->isVisible());
+        QCOMPARE(page.misclassifiedCount(), 41);  // 99.59% of 10,000, as the README says
+
+        // Another model, then back: the first one's results come from the cache at once.
+        session.setModel(*session_.modelFile());
+        QTRY_VERIFY_WITH_TIMEOUT(page.isReady(), 60000);
+        QVERIFY(session.library()->use(session.library()->indexOfPath(QStringLiteral(DIGIT_DEFAULT_MODEL))));
+        QVERIFY(page.isReady());  // no second check
+        QCOMPARE(page.misclassifiedCount(), 41);
+#endif
     }
 
     void cleanupTestCase() { page_.reset(); }

@@ -65,7 +65,8 @@ private slots:
                 QTest::keyClick(&page, Qt::Key(Qt::Key_0 + given));
                 person += given == truth;
             }
-            model += modelOnTest_[std::size_t(ti)] == truth;
+            // One rule for both scores: an image called ambiguous is not scored for either.
+            if (given != QuizPage::kAmbiguous) model += modelOnTest_[std::size_t(ti)] == truth;
             if (given != modelOnTest_[std::size_t(ti)]) disagreements.push_back(ti);
             QCOMPARE(page.personScore(), person);
             QCOMPARE(page.modelScore(), model);
@@ -88,6 +89,40 @@ private slots:
         QCOMPARE(last.value(QStringLiteral("person")).toInt(), person);
         QCOMPARE(last.value(QStringLiteral("model")).toInt(), model);
         QCOMPARE(last.value(QStringLiteral("ambiguous")).toInt(), ambiguous);
+    }
+
+    // 5 right, 1 wrong, 1 ambiguous: the headline and the summary both say 5 / 6, not 5 / 7, and the
+    // tooltip states the rule.
+    void ambiguousAnswerIsScoredByOneRule() {
+        QuizPage page(&session_);
+        page.resize(1280, 800);
+        page.show();
+        QVERIFY(page.startRound(7, 5));
+        for (int q = 0; q < 7; ++q) {
+            const int truth = label(page.currentTestIndex());
+            if (q == 3) page.answer(QuizPage::kAmbiguous);
+            else if (q == 5) page.answer((truth + 1) % 10);
+            else page.answer(truth);
+            if (q == 5) {
+                QCOMPARE(page.personScore(), 4);
+                QCOMPARE(page.scoredCount(), 5);
+                QVERIFY2(page.headlineText().contains(QStringLiteral("4 / 5 (80.0%)")), qPrintable(page.headlineText()));
+            }
+        }
+        QVERIFY(page.isFinished());
+        QCOMPARE(page.personScore(), 5);
+        QCOMPARE(page.ambiguousCount(), 1);
+        QCOMPARE(page.scoredCount(), 6);
+        QVERIFY2(page.summaryText().contains(QStringLiteral("You: 5 / 6 (83.3%)")), qPrintable(page.summaryText()));
+        QVERIFY(!page.summaryText().contains(QStringLiteral("/ 7")));
+        QVERIFY(page.headlineToolTip().contains(QStringLiteral("left out of both scores")));
+        // The model is scored over the same six images.
+        int model = 0;
+        const QList<QVariantMap> h = page.history();
+        QCOMPARE(h.back().value(QStringLiteral("person")).toInt(), 5);
+        model = h.back().value(QStringLiteral("model")).toInt();
+        QCOMPARE(page.modelScore(), model);
+        QVERIFY(model <= 6);
     }
 
     void answeringByButtonAndEndingEarly() {

@@ -2,6 +2,9 @@
 // trains on a worker thread, the charts get points, the test accuracy is shown and the session
 // gets the model; pause/resume and stop work; impossible set-ups are explained and do not start;
 // a diverging run ends with a message and the page keeps working.
+#include "language.h"
+#include "model_io.h"
+#include "model_library.h"
 #include "network_editor.h"
 #include "session.h"
 #include "train_page.h"
@@ -16,6 +19,8 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <limits>
 
 Q_DECLARE_METATYPE(digit::ModelSpec)
 Q_DECLARE_METATYPE(digit::TrainConfig)
@@ -102,12 +107,26 @@ private slots:
         QVERIFY(page->testResultText().contains(QStringLiteral("Test accuracy")));
         QVERIFY(page->messageText().contains(QStringLiteral("Test accuracy")));
 
-        // The session predicts with the trained weights now.
+        // The finished run joins the library but does not take over: the model in use stays
+        // until the person chooses the run.
+        QCOMPARE(modelChanged.count(), 0);
+        QVERIFY(!session_.modelFile() || session_.modelFile()->parameters != r.model.parameters);
+        ModelLibrary* library = session_.library();
+        const int entry = library->indexOfId(page->runs().front().libraryId);
+        QVERIFY(entry >= 0);
+        QVERIFY(library->entry(entry).unsaved);
+        QVERIFY(library->currentIndex() != entry);
+        QVERIFY(page->useLastRunButton()->isVisible());
+        QVERIFY(page->messageText().contains(QStringLiteral("until you choose")));
+
+        click(page->useLastRunButton());
         QCOMPARE(modelChanged.count(), 1);
+        QCOMPARE(library->currentIndex(), entry);
         QVERIFY(session_.modelFile());
         QVERIFY(session_.modelFile()->parameters == r.model.parameters);
         QVERIFY(session_.modelFile()->spec == mlp32());
         QVERIFY(session_.modelPath().isEmpty());
+        QVERIFY(!page->useLastRunButton()->isVisible());
 
         // The run's history exported as CSV parses and has the two epochs trained.
         QTemporaryDir dir;
@@ -132,6 +151,54 @@ private slots:
         QVERIFY(error.contains(QStringLiteral("h.csv")));
     }
 
+    void finishedRunTakesOverWhenTheSettingSaysSo() {
+        QSettings().setValue(QStringLiteral("models/useFinishedRuns"), true);
+        auto page = makePage(mlp32(), adam(1), 1000);
+        QSignalSpy ended(page.get(), &TrainPage::trainingEnded);
+        click(page->startButton());
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 120000);
+        QSettings().remove(QStringLiteral("models/useFinishedRuns"));
+        QVERIFY(session_.modelFile());
+        QVERIFY(session_.modelFile()->parameters == page->runs().back().result.model.parameters);
+        QVERIFY(!page->useLastRunButton()->isVisible());
+    }
+
+    void presetListSaysWhatEachIs() {
+        TrainPage page(&session_);
+        QComboBox* box = page.presetBox();
+        const int i = box->findData(QStringLiteral("mlp-392x2"));
+        QVERIFY(i >= 0);
+        // Layers, our measured accuracy and time per epoch (README's tables).
+        QVERIFY2(box->itemText(i).contains(QStringLiteral("3 dense layers")), qPrintable(box->itemText(i)));
+        QVERIFY(box->itemText(i).contains(QStringLiteral("98.24%")));
+        QVERIFY(box->itemText(i).contains(QStringLiteral("1.6 s/epoch")));
+        const int cnn = box->findData(QStringLiteral("cnn-32-64"));
+        QVERIFY2(box->itemText(cnn).contains(QStringLiteral("2 conv + 2 dense layers")), qPrintable(box->itemText(cnn)));
+        QVERIFY(!box->itemData(i, Qt::ToolTipRole).toString().isEmpty());
+    }
+
+    void networkAndSettingsSurviveARestart() {
+        ModelSpec spec = mlp32();
+        spec.layers.insert(spec.layers.begin() + 1, LayerSpec::dropout(0.25f));
+        TrainConfig config = adam(7);
+        config.batch_size = 64;
+        config.early_stopping.enabled = true;
+        config.early_stopping.restore_best_weights = true;
+        {
+            auto page = makePage(spec, config, 1234);
+        }
+        auto again = std::make_unique<TrainPage>(&session_);
+        auto text = [](const ModelSpec& m) {
+            ModelFile f;
+            f.spec = m;
+            return QString::fromStdString(model_setup_text(f)).section(QStringLiteral("optimizer ="), 0, 0);
+        };
+        QCOMPARE(text(again->networkEditor()->spec()), text(spec));
+        QVERIFY(again->networkEditor()->spec() == spec);
+        QVERIFY(again->configEditor()->config() == config);
+        QCOMPARE(again->configEditor()->trainLimit(), std::size_t(1234));
+    }
+
     void pauseKeepsStateAndResumeContinues() {
         // Long enough (60k images, 10 epochs) that it cannot end during the test's pauses.
         auto page = makePage(mlp32(), adam(10), 0);
@@ -143,6 +210,7 @@ private slots:
         QCOMPARE(page->state(), TrainPage::State::Paused);
         QTRY_VERIFY_WITH_TIMEOUT(page->messageText().contains(QStringLiteral("Paused")), 10000);
         QTest::qWait(300);  // points queued before the pause drain
+        QVERIFY2(!page->speedText().contains(QStringLiteral("ETA")), qPrintable(page->speedText()));  // no stale ETA
         const int pointsWhilePaused = page->chart()->batchPointCount();
         const double xAtPause = page->chart()->lastBatchX();
         QTest::qWait(600);
@@ -163,6 +231,14 @@ private slots:
         QVERIFY(page->runs().back().result.tested);
         QVERIFY(page->messageText().contains(QStringLiteral("stopped by you")));
         QVERIFY(page->startButton()->isEnabled());
+
+        // The stopped run's curves stay on the chart as an earlier run when the next one starts.
+        QCOMPARE(page->chart()->earlierRunCount(), 0);
+        page->configEditor()->setConfig(adam(1));
+        page->configEditor()->setTrainLimit(500);
+        click(page->startButton());
+        QCOMPARE(page->chart()->earlierRunCount(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 2, 60000);
     }
 
     void invalidSetUpIsExplainedAndDoesNotStart_data() {
@@ -252,6 +328,58 @@ private slots:
         QVERIFY2(page->isTraining(), qPrintable(page->messageText()));
         QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 2, 60000);
         QVERIFY(!page->runs().back().result.history.diverged());
+    }
+
+    // Stopped a few batches into its first epoch: the run says so exactly (epoch 1, the batch it
+    // reached, no full epoch), and its model does not claim an epoch it did not finish.
+    void stoppedRunReportsCompletedEpochsAndTheBatchReached() {
+        TrainConfig slow = adam(3);
+        slow.batch_size = 8;  // 7,500 batches per epoch: the stop lands well inside the first
+        auto page = makePage(mlp32(), slow, 0);
+        QSignalSpy ended(page.get(), &TrainPage::trainingEnded);
+        click(page->startButton());
+        QTRY_VERIFY_WITH_TIMEOUT(page->chart()->batchPointCount() > 0, 30000);
+        click(page->pauseButton());  // holds the worker between two batches
+        click(page->stopButton());
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 60000);
+        const TrainingResult& r = page->runs().back().result;
+        const History& h = r.history;
+        QVERIFY(h.stop_reason == StopReason::Stopped || h.stop_reason == StopReason::Cancelled);
+        QVERIFY(!h.batches.empty());
+        QCOMPARE(h.batches.back().epoch, 0);
+        QCOMPARE(h.batches.back().batches_per_epoch, 7500);
+        QCOMPARE(h.completed_epochs(), 0);
+        const int reached = h.batches.back().batch + 1;
+        QCOMPARE(h.partial_epoch_batches(), reached);
+        QVERIFY(reached > 0 && reached < 7500);
+        const QString expected = QStringLiteral("in epoch 1 at batch %1 of 7,500").arg(QLocale().toString(reached));
+        QVERIFY2(page->messageText().contains(expected), qPrintable(page->messageText() + " / " + expected));
+        QVERIFY2(page->messageText().contains(QStringLiteral("after 0 full epoch")), qPrintable(page->messageText()));
+        QCOMPARE(r.model.info.epochs_trained, 0);
+    }
+
+    // Problems and outcomes the core reports as codes come out in the reader's language.
+    void coreMessagesAreTranslatedInChinese() {
+#ifndef DIGIT_QM_DIR
+        QSKIP("no compiled translations in this build");
+#else
+        QVERIFY(applyLanguage(QStringLiteral("zh_CN"), {QStringLiteral(DIGIT_QM_DIR)}));
+        TrainConfig zeroLr = adam(1);
+        zeroLr.optimizer.learning_rate = 0;
+        auto page = makePage(mlp32(), zeroLr, 2000);
+        // The core's ProblemCode::LearningRate, worded in Chinese, not the core's English.
+        QTRY_VERIFY_WITH_TIMEOUT(page->messageText().contains(QStringLiteral("学习率必须大于 0")), 2000);
+        QVERIFY2(!page->messageText().contains(QStringLiteral("learning rate")), qPrintable(page->messageText()));
+        // A divergence record, worded with its values.
+        Divergence d;
+        d.kind = Divergence::Kind::NonFiniteLoss;
+        d.epoch = 1;
+        d.batch = 16;
+        d.loss = std::numeric_limits<double>::quiet_NaN();
+        QCOMPARE(describeDivergence(d), QStringLiteral("发散：第 2 轮第 17 批时损失变成了 NaN"));
+        page.reset();
+        applyLanguage(QStringLiteral("en"));
+#endif
     }
 
     void presetFillsTheEditors() {
