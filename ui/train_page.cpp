@@ -94,8 +94,20 @@ QString layerCount(const ModelSpec& spec) {
     return TrainPage::tr("%1 conv + %2 dense layers").arg(conv).arg(dense);
 }
 
+// A vertical scroll area that is never narrower than its page: the page's rows (a field beside a
+// check box) would otherwise be cut off at the right edge, in whichever language is longer.
+class VerticalScrollArea : public QScrollArea {
+public:
+    QSize minimumSizeHint() const override {
+        QSize s = QScrollArea::minimumSizeHint();
+        if (widget())
+            s.setWidth(widget()->minimumSizeHint().width() + verticalScrollBar()->sizeHint().width() + 2 * frameWidth());
+        return s;
+    }
+};
+
 QScrollArea* scrolled(QWidget* w) {
-    auto* area = new QScrollArea;
+    auto* area = new VerticalScrollArea;
     area->setWidget(w);
     area->setWidgetResizable(true);
     area->setFrameShape(QFrame::NoFrame);
@@ -190,8 +202,10 @@ TrainPage::TrainPage(Session* session, QWidget* parent) : QWidget(parent), sessi
     summary_->setLineWrapMode(QPlainTextEdit::NoWrap);
     QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     summary_->setFont(mono);
-    // Wide enough for Keras's 65-character summary lines.
-    summary_->setMinimumWidth(QFontMetrics(mono).horizontalAdvance(QString(66, QLatin1Char('M'))) +
+    // Keras's summary lines are 65 characters: the view takes that width when the window has it
+    // (stretch), but may go down to 50 with a scroll bar, so the settings pane beside the chart
+    // keeps the width its rows need in a 1280x800 window, in Chinese as in English.
+    summary_->setMinimumWidth(QFontMetrics(mono).horizontalAdvance(QString(50, QLatin1Char('M'))) +
                               summary_->verticalScrollBar()->sizeHint().width() + 8);
     summaryLabel_->setBuddy(summary_);
     summaryLayout->addWidget(summaryLabel_);
@@ -241,7 +255,7 @@ TrainPage::TrainPage(Session* session, QWidget* parent) : QWidget(parent), sessi
     split->setStretchFactor(0, 0);
     split->setStretchFactor(1, 1);
     split->setChildrenCollapsible(false);
-    left->setMinimumWidth(300);
+    // No fixed minimum width: the left pane is as wide as its settings pages need (VerticalScrollArea).
     split->setSizes({350, 920});
     auto* root = new QHBoxLayout(this);
     root->setContentsMargins(6, 6, 6, 6);
