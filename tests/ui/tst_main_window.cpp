@@ -374,6 +374,12 @@ private slots:
         QVERIFY(area);
         QVERIFY2(!area->verticalScrollBar()->isVisible(),
                  qPrintable(QStringLiteral("needs %1 px, has %2").arg(editor->minimumSizeHint().height()).arg(area->viewport()->height())));
+        // Nor cut off at the right: the rows with a field beside a check box are whole, and the
+        // window did not grow past 1280 to make them so.
+        QVERIFY2(editor->width() <= area->viewport()->width() && editor->minimumSizeHint().width() <= editor->width(),
+                 qPrintable(QStringLiteral("needs %1 px, is %2, has %3").arg(editor->minimumSizeHint().width())
+                                .arg(editor->width()).arg(area->viewport()->width())));
+        QCOMPARE(w.width(), 1280);
         applyLanguage(QStringLiteral("en"));
     }
 
