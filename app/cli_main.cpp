@@ -683,7 +683,7 @@ int cmd_keras_code(const Args& a) {
         code = interop::keras_code(p.model, p.training, p.name);
     }
     if (a.has("out")) {
-        interop::write_file_atomically(a.get("out"), code);
+        write_file_atomically(a.get("out"), code);
         std::printf("Saved %s\n", a.get("out").c_str());
     } else {
         std::fputs(code.c_str(), stdout);

@@ -1,3 +1,4 @@
+#include "file_io.h"
 #include "keras_interop.h"
 
 #include "keras_code.h"
@@ -96,7 +97,7 @@ QString KerasCodeDialog::code() const { return text_->toPlainText(); }
 
 bool KerasCodeDialog::saveTo(const QString& path) {
     try {
-        interop::write_file_atomically(path.toStdString(), code().toStdString());
+        write_file_atomically(path.toStdString(), code().toStdString());
         return true;
     } catch (const std::exception& e) {
         QMessageBox::warning(this, tr("Save Keras Code"), QString::fromUtf8(e.what()));

@@ -1,6 +1,7 @@
 #include "keras_import.h"
 
 #include "errors.h"
+#include "file_io.h"
 #include "hdf5_file.h"
 #include "network.h"
 #include "formats/zip_reader.h"
@@ -637,34 +638,6 @@ bool is_keras_path(const std::string& path) {
     return ends(".h5") || ends(".hdf5") || ends(".keras");
 }
 
-std::string read_file_bytes(const std::string& path, std::uint64_t max_bytes) {
-    std::ifstream in(path, std::ios::binary | std::ios::ate);
-    if (!in) throw FileError(path, -1, "cannot open the file");
-    const std::streamoff size = in.tellg();
-    if (size < 0) throw FileError(path, -1, "cannot read the file's size");
-    if (static_cast<std::uint64_t>(size) > max_bytes)
-        throw FileError(path, -1, "the file has " + std::to_string(size) + " bytes, more than the " + std::to_string(max_bytes) + " accepted");
-    std::string bytes(static_cast<std::size_t>(size), '\0');
-    in.seekg(0);
-    if (!in.read(bytes.data(), size)) throw FileError(path, -1, "cannot read the file");
-    return bytes;
-}
-
-void write_file_atomically(const std::string& path, const std::string& bytes) {
-    const std::string tmp = path + ".tmp";
-    std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (!f) throw FileError(path, -1, "cannot create " + tmp);
-    const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size() && std::fflush(f) == 0;
-    if (std::fclose(f) != 0 || !ok) {
-        std::remove(tmp.c_str());
-        throw FileError(path, -1, "cannot write " + tmp + " (disk full?)");
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        throw FileError(path, -1, "cannot replace the file with " + tmp);
-    }
-}
-
 KerasImport import_keras_model_bytes(const std::string& bytes, const std::string& path) {
     try {
         if (is_zip(bytes)) return import_zip(bytes, path);
@@ -677,7 +650,7 @@ KerasImport import_keras_model_bytes(const std::string& bytes, const std::string
 }
 
 KerasImport import_keras_model(const std::string& path) {
-    return import_keras_model_bytes(read_file_bytes(path, kMaxFileBytes), path);
+    return import_keras_model_bytes(read_regular_file(path, kMaxFileBytes, "a Keras model file"), path);
 }
 
 std::vector<float> import_keras_weights_bytes(const std::string& bytes, const std::string& path, const ModelSpec& spec) {
@@ -727,7 +700,7 @@ ModelFile load_any_model(const std::string& path) {
 }
 
 std::vector<float> import_keras_weights(const std::string& path, const ModelSpec& spec) {
-    return import_keras_weights_bytes(read_file_bytes(path, kMaxFileBytes), path, spec);
+    return import_keras_weights_bytes(read_regular_file(path, kMaxFileBytes, "a Keras model file"), path, spec);
 }
 
 }  // namespace digit::interop

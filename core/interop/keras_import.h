@@ -54,9 +54,5 @@ std::vector<float> import_keras_weights_bytes(const std::string& bytes, const st
 // Digit Studio's .dsm. What `digit-cli evaluate/predict/summary --model` and the app open.
 ModelFile load_any_model(const std::string& path);
 
-// The whole file, refusing anything larger than max_bytes before reading it.
-std::string read_file_bytes(const std::string& path, std::uint64_t max_bytes);
-// Writes <path>.tmp and renames it over path, so a failure never leaves a half-written file.
-void write_file_atomically(const std::string& path, const std::string& bytes);
 
 }  // namespace digit::interop

@@ -1,3 +1,4 @@
+#include "file_io.h"
 #include "onnx_export.h"
 
 #include "errors.h"
