@@ -12,7 +12,7 @@
 #                  files first (needs MNIST: scripts/setup.sh --no-build fetches it)
 #   --no-packages  do not install clang (scripts/packages-fuzz.txt) when it is missing
 #   --no-record    do not append to tests/fuzz/README.md
-#   target         fuzz_idx_raw fuzz_idx_gzip fuzz_npz fuzz_dsm fuzz_image (default: all)
+#   target         fuzz_idx_raw fuzz_idx_gzip fuzz_npz fuzz_dsm fuzz_image fuzz_keras (default: all)
 #
 # Caps, proven on every input: -malloc_limit_mb=300 (no single allocation above 300 MB: the
 # largest legitimate buffers are the loaders' 256 MiB array cap and Qt's 256 MB image allocation
@@ -25,7 +25,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${DIGIT_FUZZ_BUILD_DIR:-$here/build-fuzz}"
-all_targets=(fuzz_idx_raw fuzz_idx_gzip fuzz_npz fuzz_dsm fuzz_image)
+all_targets=(fuzz_idx_raw fuzz_idx_gzip fuzz_npz fuzz_dsm fuzz_image fuzz_keras)
 malloc_limit_mb=300
 rss_limit_mb=2048
 
