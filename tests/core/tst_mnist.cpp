@@ -3,6 +3,7 @@
 // normalises with), not this loader's own output. Every bad header field, a truncated or padded
 // file, bad labels, and gzip and npz variants must raise FileError naming the file, the byte
 // offset of the problem and what was expected.
+#include "deflate_helpers.h"
 #include "errors.h"
 #include "mnist.h"
 
@@ -49,21 +50,6 @@ void write(const QString& path, const QByteArray& bytes) {
     QCOMPARE(f.write(bytes), bytes.size());
 }
 
-// windowBits 15 + 16: a gzip member; -15: raw deflate, as zip entries hold it.
-QByteArray deflateWith(const QByteArray& raw, int windowBits, int level = 6) {
-    z_stream z{};
-    deflateInit2(&z, level, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY);
-    QByteArray out(qsizetype(deflateBound(&z, uLong(raw.size()))) + 64, 0);
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(raw.data()));
-    z.avail_in = uInt(raw.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = uInt(out.size());
-    deflate(&z, Z_FINISH);
-    out.resize(qsizetype(z.total_out));
-    deflateEnd(&z);
-    return out;
-}
-QByteArray gzip(const QByteArray& raw, int level = 6) { return deflateWith(raw, 15 + 16, level); }
 
 // A .npy array as numpy writes it: header dict padded so the data starts on a 64-byte boundary.
 QByteArray npy(const QByteArray& descr, const QByteArray& shape, const QByteArray& data, int version = 1,
@@ -89,7 +75,7 @@ struct Entry {
 QByteArray zip(const QList<Entry>& entries, QList<qint64>* dataOffsets = nullptr) {
     QByteArray out, dir;
     for (const auto& e : entries) {
-        const QByteArray data = e.deflate ? deflateWith(e.data, -MAX_WBITS) : e.data;
+        const QByteArray data = e.deflate ? deflate_with(e.data, -MAX_WBITS) : e.data;
         const quint16 method = e.deflate ? 8 : 0;
         const quint32 crc = quint32(crc32(0, reinterpret_cast<const Bytef*>(e.data.data()), uInt(e.data.size())));
         const quint32 offset = quint32(out.size());

@@ -5,6 +5,7 @@
 // committed, so it stays small (tens of KB): a seed is a starting point, the fuzzer grows the rest.
 //
 //   make_fuzz_corpus OUT_DIR [MNIST_DIR]
+#include "../deflate_helpers.h"
 #include "errors.h"
 #include "mnist.h"
 #include "model_io.h"
@@ -43,21 +44,6 @@ QByteArray be32(quint32 v) {
 QByteArray le16(quint16 v) { return QByteArray(1, char(v & 0xff)) + QByteArray(1, char(v >> 8)); }
 QByteArray le32(quint32 v) { return le16(quint16(v & 0xffff)) + le16(quint16(v >> 16)); }
 
-// windowBits 15 + 16: a gzip member; -15: raw deflate, as zip entries hold it.
-QByteArray deflate_with(const QByteArray& raw, int window_bits, int level = 6) {
-    z_stream z{};
-    deflateInit2(&z, level, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY);
-    QByteArray out(qsizetype(deflateBound(&z, uLong(raw.size()))) + 64, 0);
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(raw.data()));
-    z.avail_in = uInt(raw.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = uInt(out.size());
-    deflate(&z, Z_FINISH);
-    out.resize(qsizetype(z.total_out));
-    deflateEnd(&z);
-    return out;
-}
-QByteArray gzip(const QByteArray& raw, int level = 6) { return deflate_with(raw, 15 + 16, level); }
 
 QByteArray idx_images(const Dataset& d, quint32 n) {
     return be32(0x803) + be32(n) + be32(quint32(d.rows)) + be32(quint32(d.cols)) +
