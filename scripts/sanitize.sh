@@ -57,10 +57,7 @@ say "built in $(( $(date +%s) - start )) s"
 
 export QT_QPA_PLATFORM=offscreen
 # halt_on_error: the first report ends the test (and fails it); LeakSanitizer runs at exit.
-# allocator_may_return_null: a C library's malloc of an absurd size (libhdf5 asked by a damaged
-# Keras file for 64 GB) gets NULL, as in a release build where such a malloc fails, and the
-# library reports an error; without it ASan aborts. operator new still reports any failure.
-export ASAN_OPTIONS="allocator_may_return_null=1:detect_leaks=1:halt_on_error=1:check_initialization_order=1:strict_init_order=1:detect_stack_use_after_return=1"
+export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:check_initialization_order=1:strict_init_order=1:detect_stack_use_after_return=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 # Qt is not built with TSan: tests/sanitizers/tsan.supp ignores the threading calls Qt itself makes.
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$here/tests/sanitizers/tsan.supp"
