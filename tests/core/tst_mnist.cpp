@@ -3,7 +3,7 @@
 // normalises with), not this loader's own output. Every bad header field, a truncated or padded
 // file, bad labels, and gzip and npz variants must raise FileError naming the file, the byte
 // offset of the problem and what was expected.
-#include "deflate_helpers.h"
+#include "file_bytes.h"
 #include "errors.h"
 #include "mnist.h"
 
@@ -25,14 +25,6 @@ using namespace digit;
 
 namespace {
 
-QByteArray be32(quint32 v) {
-    QByteArray b(4, 0);
-    for (int i = 0; i < 4; ++i) b[i] = static_cast<char>((v >> (24 - 8 * i)) & 0xff);
-    return b;
-}
-QByteArray le16(quint16 v) { return QByteArray(1, char(v & 0xff)) + QByteArray(1, char(v >> 8)); }
-QByteArray le32(quint32 v) { return le16(quint16(v & 0xffff)) + le16(quint16(v >> 16)); }
-
 // IDX files: images (count, rows, cols) of pixel value 7, payload bytes overridable; labels of one value.
 QByteArray idxImages(quint32 count, quint32 rows, quint32 cols, qsizetype payload = -1) {
     return be32(0x803) + be32(count) + be32(rows) + be32(cols) +
@@ -50,17 +42,6 @@ void write(const QString& path, const QByteArray& bytes) {
     QCOMPARE(f.write(bytes), bytes.size());
 }
 
-
-// A .npy array as numpy writes it: header dict padded so the data starts on a 64-byte boundary.
-QByteArray npy(const QByteArray& descr, const QByteArray& shape, const QByteArray& data, int version = 1,
-               const QByteArray& fortran = "False") {
-    QByteArray header = "{'descr': '" + descr + "', 'fortran_order': " + fortran + ", 'shape': " + shape + ", }";
-    const int pre = version == 1 ? 10 : 12;
-    while ((pre + header.size() + 1) % 64) header += ' ';
-    header += '\n';
-    const QByteArray len = version == 1 ? le16(quint16(header.size())) : le32(quint32(header.size()));
-    return QByteArray("\x93NUMPY", 6) + char(version) + char(0) + len + header + data;
-}
 QByteArray images(int n, char value = 1) { return npy("|u1", "(" + QByteArray::number(n) + ", 28, 28)", QByteArray(n * 784, value)); }
 QByteArray labels(int n, char value = 4) { return npy("|u1", "(" + QByteArray::number(n) + ",)", QByteArray(n, value)); }
 

@@ -5,7 +5,7 @@
 // committed, so it stays small (tens of KB): a seed is a starting point, the fuzzer grows the rest.
 //
 //   make_fuzz_corpus OUT_DIR [MNIST_DIR]
-#include "../deflate_helpers.h"
+#include "../file_bytes.h"
 #include "errors.h"
 #include "mnist.h"
 #include "model_io.h"
@@ -36,32 +36,12 @@ void write(const QString& target, const QString& name, const QByteArray& bytes) 
         throw std::runtime_error("cannot write " + f.fileName().toStdString());
 }
 
-QByteArray be32(quint32 v) {
-    QByteArray b(4, 0);
-    for (int i = 0; i < 4; ++i) b[i] = static_cast<char>((v >> (24 - 8 * i)) & 0xff);
-    return b;
-}
-QByteArray le16(quint16 v) { return QByteArray(1, char(v & 0xff)) + QByteArray(1, char(v >> 8)); }
-QByteArray le32(quint32 v) { return le16(quint16(v & 0xffff)) + le16(quint16(v >> 16)); }
-
-
 QByteArray idx_images(const Dataset& d, quint32 n) {
     return be32(0x803) + be32(n) + be32(quint32(d.rows)) + be32(quint32(d.cols)) +
            QByteArray(reinterpret_cast<const char*>(d.images.data()), qsizetype(n * d.pixels_per_image()));
 }
 QByteArray idx_labels(const Dataset& d, quint32 n) {
     return be32(0x801) + be32(n) + QByteArray(reinterpret_cast<const char*>(d.labels.data()), qsizetype(n));
-}
-
-// .npy as numpy writes it (header padded so the data starts on a 64-byte boundary).
-QByteArray npy(const QByteArray& descr, const QByteArray& shape, const QByteArray& data, int version = 1,
-               const QByteArray& fortran = "False") {
-    QByteArray header = "{'descr': '" + descr + "', 'fortran_order': " + fortran + ", 'shape': " + shape + ", }";
-    const int pre = version == 1 ? 10 : 12;
-    while ((pre + header.size() + 1) % 64) header += ' ';
-    header += '\n';
-    const QByteArray len = version == 1 ? le16(quint16(header.size())) : le32(quint32(header.size()));
-    return QByteArray("\x93NUMPY", 6) + char(version) + char(0) + len + header + data;
 }
 
 struct Entry {
