@@ -8,14 +8,18 @@
 //   digit-cli train --preset NAME [--epochs N] [--batch-size N] [--seed N] [--data DIR] [--limit N]
 //                   [--history H.csv] [--checkpoint] --out FILE
 //   digit-cli train --model FILE [same options] --out FILE       (continues from the model's weights)
-//   digit-cli evaluate --model FILE [--data DIR] [--json] [--pen-styles]
-//   digit-cli predict --model FILE [--json] IMAGE...
+//   digit-cli evaluate --model FILE [--data DIR] [--json] [--pen-styles] [--photos] [--numbers] [--count N]
+//   digit-cli predict --model FILE [--json] [--steps DIR] [--timing] IMAGE...
+//   digit-cli synth --out DIR [--photos N] [--numbers N] [--width W] [--height H] [--data DIR]
 //   digit-cli bench --preset NAME [--epochs N] [--data DIR] [--json] [--peak-gflops N]
 //   digit-cli import KERAS_FILE [--preset NAME | --model FILE] --out FILE
 //   digit-cli keras-code --preset NAME | --model FILE [--out FILE.py]
 //   digit-cli export --model FILE [--onnx FILE.onnx] [--keras FILE.keras|FILE.h5]
 //   (--model FILE of summary, evaluate and predict may also be a Keras .h5 or .keras file)
 #include "image_file.h"
+#include "segment.h"
+#include "steps.h"
+#include "synth.h"
 #include "keras_code.h"
 #include "keras_export.h"
 #include "keras_import.h"
@@ -34,6 +38,8 @@
 #include "trainer.h"
 
 #include <QtGlobal>
+#include <QDir>
+#include <QFileInfo>
 #include <QString>
 
 #include <sys/resource.h>
@@ -53,6 +59,7 @@
 #include <iostream>
 #include <map>
 #include <numeric>
+#include <random>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -79,7 +86,12 @@ constexpr const char* kUsage =
     "  train --model FILE --out FILE             train a model (.dsm, Keras .h5/.keras) further\n"
     "  evaluate --model FILE [--data DIR] [--json]   loss and accuracy on the 10k test set\n"
     "        [--pen-styles]                     and on it redrawn with solid, thick, thin, slanted pens\n"
-    "  predict --model FILE [--json] IMAGE...    predict digits in PNG/JPEG/BMP files\n"
+    "        [--photos] [--numbers] [--count N] and on generated photos of test digits, numbers of them\n"
+    "  predict --model FILE [--json] IMAGE...    predict digits (or a number) in PNG/JPEG/BMP files\n"
+    "        [--steps DIR]                      write the preprocessing steps as PNGs into DIR\n"
+    "        [--timing]                         the time each file took (decode, ink, model) on stderr\n"
+    "  synth --out DIR [--photos N] [--numbers N] [--width W] [--height H]\n"
+    "                                            write generated photos of test digits and numbers\n"
     "  bench --preset NAME [--epochs N] [--data DIR] [--json] [--peak-gflops N]\n"
     "                                            seconds per epoch, samples/s, latency, peak memory\n"
     "  import KERAS_FILE --out FILE              a Keras model (.h5, .keras) as a Digit Studio model\n"
@@ -429,6 +441,122 @@ int cmd_train(const Args& a) {
     return 0;
 }
 
+// The digit a model reads in each 28x28 image (the first ten outputs: a model with an 11th
+// "not a digit" output still names a digit).
+std::vector<int> read_classes(Network& net, const std::vector<MnistImage>& images) {
+    std::vector<int> out(images.size(), -1);
+    if (images.empty()) return out;
+    const Matrix scores = net.predict(images_to_rows(images));
+    for (Eigen::Index i = 0; i < scores.rows(); ++i) {
+        Eigen::Index best = 0;
+        scores.row(i).head(std::min<Eigen::Index>(10, scores.cols())).maxCoeff(&best);
+        out[static_cast<std::size_t>(i)] = static_cast<int>(best);
+    }
+    return out;
+}
+
+// --photos: the first `count` test digits written on generated photos (image/synth.h), read as
+// `predict` reads a file; accuracy next to the same digits clean. Returns the JSON fields.
+std::string evaluate_photos(Network& net, const Dataset& test, std::size_t count, bool print) {
+    count = std::min(count, test.size());
+    std::vector<MnistImage> clean(count), redrawn(count), photo(count);
+    std::vector<PhotoConditions> cond(count);
+    std::vector<int> found(count, 0);
+    std::vector<double> ms(count, 0.0);
+#pragma omp parallel for schedule(dynamic)
+    for (std::ptrdiff_t k = 0; k < static_cast<std::ptrdiff_t>(count); ++k) {
+        const std::size_t i = static_cast<std::size_t>(k);
+        const std::uint8_t* img = test.image(i);
+        for (std::size_t p = 0; p < 784; ++p) clean[i][p] = img[p] / 255.0f;
+        redrawn[i] = redraw_digit(img, PenStyle::Mnist).image;
+        const QImage picture = synth_photo(img, i, 640, 480, &cond[i]);
+        const auto start = std::chrono::steady_clock::now();
+        const Reading r = read_digits(gray_from_qimage(picture));
+        ms[i] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        found[i] = static_cast<int>(r.digits.size());
+        if (found[i] == 1) photo[i] = r.digits[0].input.image;
+    }
+    const std::vector<int> pc = read_classes(net, clean), pr = read_classes(net, redrawn), pp = read_classes(net, photo);
+    std::size_t right_clean = 0, right_redrawn = 0, right_photo = 0, none = 0, several = 0;
+    // By condition: [ink 0-2, ruled, not ruled, shadow, no shadow, tinted, white] -> right, total
+    std::array<std::pair<std::size_t, std::size_t>, 9> by{};
+    for (std::size_t i = 0; i < count; ++i) {
+        const int label = test.labels[i];
+        right_clean += pc[i] == label, right_redrawn += pr[i] == label;
+        const bool ok = found[i] == 1 && pp[i] == label;
+        right_photo += ok, none += found[i] == 0, several += found[i] > 1;
+        const std::size_t keys[] = {static_cast<std::size_t>(cond[i].ink), cond[i].ruled ? 3u : 4u, cond[i].shadow ? 5u : 6u,
+                                    cond[i].tinted ? 7u : 8u};
+        for (std::size_t key : keys) by[key].first += ok, by[key].second += 1;
+    }
+    const double n = static_cast<double>(count);
+    static const char* names[] = {"black_ink", "blue_ink", "pencil", "ruled", "plain", "shadow", "no_shadow", "tinted", "white"};
+    if (print) {
+        std::printf("Test digits 0-%zu as generated 640x480 photos (image/synth.h), read as predict reads a file:\n", count - 1);
+        std::printf("  clean MNIST images       %.4f\n", right_clean / n);
+        std::printf("  clean, re-centred        %.4f\n", right_redrawn / n);
+        std::printf("  photos                   %.4f  (no ink found: %zu, read as several digits: %zu; ink and digits %.1f ms a photo)\n",
+                    right_photo / n, none, several, std::accumulate(ms.begin(), ms.end(), 0.0) / n);
+        for (std::size_t k = 0; k < by.size(); ++k)
+            if (by[k].second)
+                std::printf("    %-10s %.4f of %zu\n", names[k], static_cast<double>(by[k].first) / by[k].second, by[k].second);
+    }
+    std::string json = ", \"photos\": {\"count\": " + std::to_string(count) + ", \"clean\": " + num(right_clean / n, 5) +
+                       ", \"clean_recentred\": " + num(right_redrawn / n, 5) + ", \"photos\": " + num(right_photo / n, 5) +
+                       ", \"no_ink\": " + std::to_string(none) + ", \"several\": " + std::to_string(several);
+    for (std::size_t k = 0; k < by.size(); ++k)
+        if (by[k].second) json += ", " + json_string(names[k]) + ": " + num(static_cast<double>(by[k].first) / by[k].second, 5);
+    return json + "}";
+}
+
+// --numbers: `count` numbers of 2-6 test digits (image/synth.h), with gaps of 3-8 MNIST pixels
+// and touching (overlapping by 0-2 pixels); whole-number accuracy.
+std::string evaluate_numbers(Network& net, const Dataset& test, std::size_t count, bool print) {
+    std::string json;
+    for (const bool touching : {false, true}) {
+        std::vector<std::string> truth(count);
+        std::vector<std::vector<MnistImage>> inputs(count);
+#pragma omp parallel for schedule(dynamic)
+        for (std::ptrdiff_t k = 0; k < static_cast<std::ptrdiff_t>(count); ++k) {
+            const std::size_t i = static_cast<std::size_t>(k);
+            std::mt19937_64 rng(i + (touching ? 1000003u : 0u));
+            const int length = 2 + static_cast<int>(i % 5);
+            std::vector<const std::uint8_t*> digits;
+            for (int j = 0; j < length; ++j) {
+                const std::size_t idx = rng() % test.size();
+                digits.push_back(test.image(idx));
+                truth[i] += static_cast<char>('0' + test.labels[idx]);
+            }
+            const QImage img = touching ? synth_number(digits, i, -2, 0) : synth_number(digits, i, 3, 8);
+            const Reading r = read_digits(gray_from_qimage(img));
+            for (const SegmentedDigit& d : r.digits) inputs[i].push_back(d.input.image);
+        }
+        std::vector<MnistImage> all;
+        for (const auto& v : inputs) all.insert(all.end(), v.begin(), v.end());
+        const std::vector<int> cls = read_classes(net, all);
+        std::size_t right = 0, right_count = 0, at = 0;
+        std::array<std::pair<std::size_t, std::size_t>, 7> by_length{};
+        for (std::size_t i = 0; i < count; ++i) {
+            std::string got;
+            for (std::size_t j = 0; j < inputs[i].size(); ++j) got += static_cast<char>('0' + cls[at++]);
+            right += got == truth[i], right_count += got.size() == truth[i].size();
+            by_length[truth[i].size()].first += got == truth[i], by_length[truth[i].size()].second += 1;
+        }
+        const double n = static_cast<double>(count);
+        const char* name = touching ? "numbers_touching" : "numbers";
+        if (print) {
+            std::printf("%zu numbers of 2-6 test digits, %s:\n", count, touching ? "touching (overlapping 0-2 MNIST pixels)" : "gaps of 3-8 MNIST pixels");
+            std::printf("  whole number right %.4f, digit count right %.4f; by length:", right / n, right_count / n);
+            for (std::size_t L = 2; L <= 6; ++L)
+                if (by_length[L].second) std::printf(" %zu: %.4f", L, static_cast<double>(by_length[L].first) / by_length[L].second);
+            std::printf("\n");
+        }
+        json += std::string(", \"") + name + "\": {\"count\": " + std::to_string(count) + ", \"right\": " + num(right / n, 5) +
+                ", \"count_right\": " + num(right_count / n, 5) + "}";
+    }
+    return json;
+}
+
 int cmd_evaluate(const Args& a) {
     a.no_positional("evaluate");
     ModelFile m = interop::load_any_model(a.required("model"));
@@ -451,11 +579,16 @@ int cmd_evaluate(const Args& a) {
             styles.emplace_back(pen_style_name(style), static_cast<double>(right) / static_cast<double>(test.size()));
         }
     }
+    const std::size_t count = static_cast<std::size_t>(a.integer("count", 1, 10000).value_or(1000));
+    std::string photo_json, number_json;
+    if (a.has("photos")) photo_json = evaluate_photos(*net, data.test, count, !a.has("json"));
+    if (a.has("numbers")) number_json = evaluate_numbers(*net, data.test, count, !a.has("json"));
     if (a.has("json")) {
         std::string extra;
         for (const auto& [name, acc] : styles)
             extra += std::string(extra.empty() ? ", \"pen_styles\": {" : ", ") + json_string(name) + ": " + num(acc, 5);
         if (!extra.empty()) extra += "}";
+        extra += photo_json + number_json;
         std::printf("{\"loss\": %s, \"accuracy\": %s, \"samples\": %zu%s}\n", num(r.loss, 9).c_str(), num(r.accuracy, 9).c_str(),
                     r.samples, extra.c_str());
     } else {
@@ -516,50 +649,147 @@ void keep_qt_message(QtMsgType type, const QMessageLogContext&, const QString& m
     g_decoder_note = message.toStdString();
 }
 
+std::string json_probabilities(const Prediction& p) {
+    std::string probs;
+    for (std::size_t c = 0; c < p.probabilities.size(); ++c) probs += (c ? ", " : "") + num(p.probabilities[c], 6);
+    return "[" + probs + "]";
+}
+
 int cmd_predict(const Args& a) {
     if (a.positional.empty()) throw UsageError("predict needs at least one image file");
     ModelFile m = interop::load_any_model(a.required("model"));
     auto net = network_from_file(m);
     if (net->input_shape().size() != 784) throw std::runtime_error("the model does not take 28x28 images");
+    const std::string steps_dir = a.get("steps");
     int failures = 0;
-    for (const std::string& path : a.positional) {
-        PreprocessResult pre;
+    for (std::size_t file = 0; file < a.positional.size(); ++file) {
+        const std::string& path = a.positional[file];
+        using Clock = std::chrono::steady_clock;
+        const auto t0 = Clock::now();
+        auto t1 = t0, t2 = t0;
+        Reading reading;
         try {
             g_decoder_note.clear();
             GrayImage image;
             {
                 CaptureStderr capture;
                 try {
-                    image = load_gray_image(path);
+                    // Decoded at 1/2-1/8 size when large: the ink finder works at most 1024 px wide.
+                    image = load_gray_image(path, kDecodeSide);
                 } catch (...) {
                     const std::string said = capture.text();
                     if (!said.empty()) g_decoder_note = said;
                     throw;
                 }
             }
-            pre = preprocess_digit(image);
+            t1 = Clock::now();
+            reading = read_digits(image);
+            t2 = Clock::now();
         } catch (const std::exception& e) {
             std::fprintf(stderr, "digit-cli: %s%s\n", e.what(), g_decoder_note.empty() ? "" : (" (" + g_decoder_note + ")").c_str());
             ++failures;
             continue;
         }
-        const Prediction p = predict_image(*net, pre.image);
+        std::vector<Prediction> digits;
+        for (const SegmentedDigit& d : reading.digits) digits.push_back(predict_image(*net, d.input.image));
+        const auto t3 = Clock::now();
+        if (!steps_dir.empty()) {
+            // One file: its steps in DIR; several: DIR/<n>-<name>/.
+            QString dir = QString::fromStdString(steps_dir);
+            if (a.positional.size() > 1)
+                dir = QDir(dir).filePath(QString::number(file + 1) + "-" + QFileInfo(QString::fromStdString(path)).completeBaseName());
+            QString error;
+            if (!write_steps(reading, dir, &error)) {
+                std::fprintf(stderr, "digit-cli: %s: could not write the steps: %s\n", dir.toStdString().c_str(), error.toStdString().c_str());
+                ++failures;
+            }
+        }
+        if (a.has("timing")) {
+            auto ms = [](Clock::time_point x, Clock::time_point y) { return std::chrono::duration<double, std::milli>(y - x).count(); };
+            std::fprintf(stderr, "%s: %.1f ms (decode %.1f, ink and digits %.1f, model %.1f)\n", path.c_str(), ms(t0, t3), ms(t0, t1),
+                         ms(t1, t2), ms(t2, t3));
+        }
+        std::string number;
+        for (const Prediction& p : digits) number += static_cast<char>('0' + p.digit);
         if (a.has("json")) {
-            std::string probs;
-            for (std::size_t c = 0; c < p.probabilities.size(); ++c) probs += (c ? ", " : "") + num(p.probabilities[c], 6);
-            std::printf("{\"path\": %s, \"digit\": %d, \"probabilities\": [%s]%s}\n", json_string(path).c_str(),
-                        p.digit, probs.c_str(), pre.empty ? ", \"empty\": true" : "");
+            // No ink is an answer of its own: no digit. One digit: "digit" as always. Several:
+            // "digit" is null and "number" holds them; "digits" has each one's box and probabilities.
+            if (digits.empty()) {
+                std::printf("{\"path\": %s, \"digit\": null, \"probabilities\": null, \"no_ink\": true}\n", json_string(path).c_str());
+            } else {
+                std::string records;
+                for (std::size_t k = 0; k < digits.size(); ++k) {
+                    const DigitBox& b = reading.digits[k].box;
+                    records += std::string(k ? ", " : "") + "{\"digit\": " + std::to_string(digits[k].digit) + ", \"box\": {\"x\": " +
+                               std::to_string(b.x) + ", \"y\": " + std::to_string(b.y) + ", \"width\": " + std::to_string(b.width) +
+                               ", \"height\": " + std::to_string(b.height) + "}, \"probabilities\": " + json_probabilities(digits[k]) + "}";
+                }
+                const bool one = digits.size() == 1;
+                std::printf("{\"path\": %s, \"digit\": %s, \"probabilities\": %s, \"no_ink\": false, \"number\": %s, \"digits\": [%s]}\n",
+                            json_string(path).c_str(), one ? std::to_string(digits[0].digit).c_str() : "null",
+                            one ? json_probabilities(digits[0]).c_str() : "null", json_string(number).c_str(), records.c_str());
+            }
+        } else if (digits.empty()) {
+            std::printf("%s: no ink found (no digit)\n", path.c_str());
         } else {
-            std::printf("%s: %d", path.c_str(), p.digit);
-            if (pre.empty) std::printf(" (no ink found)");
-            std::printf("  [");
-            for (std::size_t c = 0; c < p.probabilities.size(); ++c)
-                std::printf("%s%zu: %.3f", c ? ", " : "", c, static_cast<double>(p.probabilities[c]));
-            std::printf("]\n");
+            auto print_probs = [](const Prediction& p) {
+                std::printf("[");
+                for (std::size_t c = 0; c < p.probabilities.size(); ++c)
+                    std::printf("%s%zu: %.3f", c ? ", " : "", c, static_cast<double>(p.probabilities[c]));
+                std::printf("]\n");
+            };
+            if (digits.size() == 1) {
+                std::printf("%s: %d  ", path.c_str(), digits[0].digit);
+                print_probs(digits[0]);
+            } else {
+                std::printf("%s: number %s\n", path.c_str(), number.c_str());
+                for (std::size_t k = 0; k < digits.size(); ++k) {
+                    const DigitBox& b = reading.digits[k].box;
+                    std::printf("  %d at %d,%d %dx%d  ", digits[k].digit, b.x, b.y, b.width, b.height);
+                    print_probs(digits[k]);
+                }
+            }
         }
         std::fflush(stdout);
     }
     return failures ? 1 : 0;
+}
+
+// Writes the generated pictures evaluate --photos and --numbers read, as files: photo-NNNNN-L.jpg
+// (L: the digit) and number-NNNNN-DIGITS.png, for looking at them and for timing predict.
+int cmd_synth(const Args& a) {
+    a.no_positional("synth");
+    const std::string out = a.required("out");
+    const long long photos = a.integer("photos", 0, 10000).value_or(0), numbers = a.integer("numbers", 0, 10000).value_or(0);
+    const int width = static_cast<int>(a.integer("width", 64, 12000).value_or(640));
+    const int height = static_cast<int>(a.integer("height", 64, 12000).value_or(480));
+    if (photos == 0 && numbers == 0) throw UsageError("synth needs --photos N and/or --numbers N");
+    MnistData data = load_data(a);
+    const Dataset& test = data.test;
+    if (!QDir().mkpath(QString::fromStdString(out))) throw std::runtime_error(out + ": cannot create the folder");
+    auto save = [&](const QImage& img, const QString& name, const char* format) {
+        const QString path = QDir(QString::fromStdString(out)).filePath(name);
+        if (!img.save(path, format, 95)) throw std::runtime_error(path.toStdString() + ": could not be written");
+    };
+    for (long long i = 0; i < photos; ++i) {
+        const std::size_t k = static_cast<std::size_t>(i) % test.size();
+        save(synth_photo(test.image(k), static_cast<std::uint64_t>(i), width, height),
+             QString::asprintf("photo-%05lld-%d.jpg", i, int(test.labels[k])), "JPEG");
+    }
+    for (long long i = 0; i < numbers; ++i) {
+        std::mt19937_64 rng(static_cast<std::uint64_t>(i));
+        const int length = 2 + static_cast<int>(i % 5);
+        std::vector<const std::uint8_t*> digits;
+        std::string truth;
+        for (int j = 0; j < length; ++j) {
+            const std::size_t idx = rng() % test.size();
+            digits.push_back(test.image(idx));
+            truth += static_cast<char>('0' + test.labels[idx]);
+        }
+        save(synth_number(digits, static_cast<std::uint64_t>(i), 3, 8), QString::asprintf("number-%05lld-%s.png", i, truth.c_str()), "PNG");
+    }
+    std::printf("Wrote %lld photos and %lld numbers into %s\n", photos, numbers, out.c_str());
+    return 0;
 }
 
 // Trains a preset for a few epochs and measures what the benchmark reports; the PyTorch peer is
@@ -725,8 +955,10 @@ int main(int argc, char** argv) {
         if (cmd == "train")
             return cmd_train(parse(argc, argv, 2, {"checkpoint"},
                                    {"preset", "model", "epochs", "batch-size", "seed", "data", "out", "limit", "history"}));
-        if (cmd == "evaluate") return cmd_evaluate(parse(argc, argv, 2, {"json", "pen-styles"}, {"model", "data"}));
-        if (cmd == "predict") return cmd_predict(parse(argc, argv, 2, {"json"}, {"model"}));
+        if (cmd == "evaluate")
+            return cmd_evaluate(parse(argc, argv, 2, {"json", "pen-styles", "photos", "numbers"}, {"model", "data", "count"}));
+        if (cmd == "predict") return cmd_predict(parse(argc, argv, 2, {"json", "timing"}, {"model", "steps"}));
+        if (cmd == "synth") return cmd_synth(parse(argc, argv, 2, {}, {"out", "photos", "numbers", "width", "height", "data"}));
         if (cmd == "bench")
             return cmd_bench(parse(argc, argv, 2, {"json"}, {"preset", "epochs", "batch-size", "seed", "data", "peak-gflops"}));
         if (cmd == "keras-code") return cmd_keras_code(parse(argc, argv, 2, {}, {"preset", "model", "out"}));

@@ -1,5 +1,7 @@
 #include "preprocess.h"
 
+#include "ink.h"
+
 // The steps follow how MNIST was made (LeCun, Cortes, Burges): the ink's bounding box is scaled so
 // its longer side is 20 px, keeping the aspect ratio, with anti-aliasing; the result is placed in
 // 28x28 by a whole-pixel shift that puts the intensity-weighted centre of mass at the centre.
@@ -27,32 +29,6 @@ constexpr float kBoxThreshold = 0.15f;
 // Faint ink right next to the box (anti-aliased edges, ~13/255 and up) is taken in, up to one
 // output pixel per side, so MNIST's own soft edges are kept.
 constexpr float kEdgeThreshold = 0.05f;
-// Below this difference (luminance, 0-1) between background and ink there is no digit (~13/255).
-constexpr float kMinContrast = 0.05f;
-// If the border's noise reaches half the ink's contrast, the "ink" is noise.
-constexpr float kMaxNoiseFloor = 0.5f;
-
-float clean(float v) { return v == v ? std::clamp(v, 0.0f, 1.0f) : 0.0f; }  // NaN -> black
-
-float median(std::vector<float> v) {
-    const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
-    std::nth_element(v.begin(), mid, v.end());
-    return *mid;
-}
-
-// The outermost ring of the picture, `thickness` pixels deep: where the background is.
-std::vector<float> border_ring(const GrayImage& img, int thickness) {
-    std::vector<float> ring;
-    const int w = img.width, h = img.height;
-    for (int y = 0; y < h; ++y) {
-        const bool full_row = y < thickness || y >= h - thickness;
-        for (int x = 0; x < w; ++x)
-            if (full_row || x < thickness || x >= w - thickness)
-                ring.push_back(clean(img.pixels[static_cast<std::size_t>(y) * w + x]));
-    }
-    return ring;
-}
-
 struct Box {
     int x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // half-open [x0, x1) x [y0, y1)
     int width() const { return x1 - x0; }
@@ -154,47 +130,25 @@ Taps axis_taps(int n, double s, int out_len) {
 PreprocessResult preprocess_digit(const GrayImage& input, const PreprocessOptions& options) {
     if (options.box < 1 || options.box > kSide)
         throw std::invalid_argument("preprocess_digit: box must be 1-28 pixels, got " + std::to_string(options.box));
-    if (input.width < 0 || input.height < 0 ||
-        input.pixels.size() != static_cast<std::size_t>(input.width) * static_cast<std::size_t>(input.height))
-        throw std::invalid_argument("preprocess_digit: " + std::to_string(input.width) + "x" +
-                                    std::to_string(input.height) + " image holds " +
-                                    std::to_string(input.pixels.size()) + " pixels");
+    InkMap m = find_ink(input, options);
+    if (m.empty) {
+        PreprocessResult result;
+        result.inverted = m.inverted;
+        return result;
+    }
+    PreprocessResult result = digit_from_ink(std::move(m.ink), m.width, m.height, options);
+    result.inverted = m.inverted;
+    return result;
+}
+
+PreprocessResult digit_from_ink(std::vector<float> ink, int w, int h, const PreprocessOptions& options, DigitSteps* steps) {
+    if (options.box < 1 || options.box > kSide)
+        throw std::invalid_argument("preprocess_digit: box must be 1-28 pixels, got " + std::to_string(options.box));
+    if (w < 0 || h < 0 || ink.size() != static_cast<std::size_t>(w) * static_cast<std::size_t>(h))
+        throw std::invalid_argument("digit_from_ink: " + std::to_string(w) + "x" + std::to_string(h) + " map holds " +
+                                    std::to_string(ink.size()) + " values");
     PreprocessResult result;
-    const int w = input.width, h = input.height;
     if (w == 0 || h == 0) return result;
-
-    // (a) Background and polarity. The background is the median of the border ring (robust to a
-    // digit touching the edge); the ink is whichever extreme lies further from it, so a light
-    // digit on a mid-grey photo is not mistaken for dark ink.
-    const int ring_thickness = std::max(1, std::min(w, h) / 32);
-    const std::vector<float> ring = border_ring(input, ring_thickness);
-    const float background_raw = median(ring);
-    float lo = 1.0f, hi = 0.0f;
-    for (float v : input.pixels) lo = std::min(lo, clean(v)), hi = std::max(hi, clean(v));
-    bool invert = false;
-    switch (options.polarity) {
-    case Polarity::Auto: invert = background_raw - lo > hi - background_raw; break;
-    case Polarity::DarkOnLight: invert = true; break;
-    case Polarity::LightOnDark: invert = false; break;
-    }
-    result.inverted = invert;
-    const float background = invert ? 1.0f - background_raw : background_raw;
-    const float peak = invert ? 1.0f - lo : hi;
-    const float contrast = peak - background;
-    if (contrast < kMinContrast) return result;
-
-    // (b) Ink map, 0 = background, 1 = the strongest ink, so grey-on-grey gives full-strength
-    // ink. The noise floor (3 sigma of the border, sigma from its median absolute deviation) is
-    // subtracted: zero for drawings and MNIST, some for photographed paper.
-    std::vector<float> deviation(ring.size());
-    for (std::size_t i = 0; i < ring.size(); ++i) deviation[i] = std::abs(ring[i] - background_raw);
-    const float noise_floor = 3.0f * 1.4826f * median(std::move(deviation)) / contrast;
-    if (noise_floor > kMaxNoiseFloor) return result;
-    std::vector<float> ink(input.pixels.size());
-    for (std::size_t i = 0; i < ink.size(); ++i) {
-        const float v = invert ? 1.0f - clean(input.pixels[i]) : clean(input.pixels[i]);
-        ink[i] = std::clamp(((v - background) / contrast - noise_floor) / (1.0f - noise_floor), 0.0f, 1.0f);
-    }
 
     // (c) Bounding box of the ink.
     Box b;
@@ -205,6 +159,13 @@ PreprocessResult preprocess_digit(const GrayImage& input, const PreprocessOption
     // (d) Scale the box so its longer side is `box` px: r is th x tw, row-major. Separable:
     // rows of the box first (bh x tw), then columns.
     const int bw = b.width(), bh = b.height();
+    if (steps) {
+        steps->crop.width = bw, steps->crop.height = bh;
+        steps->crop.pixels.resize(static_cast<std::size_t>(bw) * bh);
+        for (int y = 0; y < bh; ++y)
+            for (int x = 0; x < bw; ++x)
+                steps->crop.pixels[static_cast<std::size_t>(y) * bw + x] = ink[static_cast<std::size_t>(b.y0 + y) * w + b.x0 + x];
+    }
     const double s = static_cast<double>(options.box) / std::max(bw, bh);
     const int tw = std::clamp(static_cast<int>(std::ceil(bw * s - 1e-6)), 1, options.box);
     const int th = std::clamp(static_cast<int>(std::ceil(bh * s - 1e-6)), 1, options.box);
@@ -223,6 +184,14 @@ PreprocessResult preprocess_digit(const GrayImage& input, const PreprocessOption
         for (const auto& [i, wt] : ty[static_cast<std::size_t>(k)])
             for (int j = 0; j < tw; ++j)
                 r[static_cast<std::size_t>(k) * tw + j] += wt * rows[static_cast<std::size_t>(i) * tw + j];
+
+    if (steps) {
+        steps->fit.width = steps->fit.height = options.box;
+        steps->fit.pixels.assign(static_cast<std::size_t>(options.box) * options.box, 0.0f);
+        for (int k = 0; k < th; ++k)
+            for (int j = 0; j < tw; ++j)
+                steps->fit.pixels[static_cast<std::size_t>(k) * options.box + j] = r[static_cast<std::size_t>(k) * tw + j];
+    }
 
     // (e) Integer shift putting the centre of mass at [13.5, 14.5), clamped so nothing is cut off.
     double mass = 0, mx = 0, my = 0;

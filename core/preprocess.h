@@ -32,6 +32,22 @@ struct PreprocessResult {
     bool inverted = false;   // the input was dark ink on a light background
 };
 
+// The whole picture as one digit: find_ink() (core/ink.h: lighting, ink mask, lines and page
+// edges dropped) then digit_from_ink().
 PreprocessResult preprocess_digit(const GrayImage& input, const PreprocessOptions& options = {});
+
+// One digit's way to the model, as pictures: what the Draw page and `digit-cli predict --steps`
+// show. Both 0 = no ink, 1 = full ink.
+struct DigitSteps {
+    GrayImage crop;  // the ink inside the digit's box, at the working image's resolution
+    GrayImage fit;   // that box scaled to fit box x box (options.box), before centring
+};
+
+// The MNIST stage: the ink's bounding box (isolated specks ignored, faint anti-aliased rims taken
+// in) scaled to fit options.box keeping its aspect ratio, then centred by its centre of mass in
+// 28x28. ink: w x h, row-major, 0 = none, 1 = full ink. `steps`, when given, receives the crop and
+// the fit. An ink map without any ink gives an empty result.
+PreprocessResult digit_from_ink(std::vector<float> ink, int w, int h, const PreprocessOptions& options = {},
+                                DigitSteps* steps = nullptr);
 
 }  // namespace digit

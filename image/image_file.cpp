@@ -8,9 +8,11 @@
 #include <QImage>
 #include <QImageReader>
 
+#include <algorithm>
+
 namespace digit {
 
-ImageFile read_image_file(const std::string& native_path) {
+ImageFile read_image_file(const std::string& native_path, int max_side) {
     ImageFile out;
     // QImageReader's own reasons for these are vague ("Unsupported image format" for an empty
     // file, nothing useful for a FIFO, on which it would block), so they are told apart first.
@@ -40,6 +42,13 @@ ImageFile read_image_file(const std::string& native_path) {
         out.size = declared;
         return out;
     }
+    QImageReader::setAllocationLimit(kImageAllocationLimitMiB);
+    if (max_side > 0 && declared.isValid()) {
+        const int longer = std::max(declared.width(), declared.height());
+        int f = 1;
+        while (f < 8 && longer / (2 * f) >= max_side) f *= 2;
+        if (f > 1) reader.setScaledSize(QSize(std::max(1, declared.width() / f), std::max(1, declared.height() / f)));
+    }
     out.image = reader.read();
     if (out.image.isNull()) {
         out.error = ImageFileError::NotAnImage;
@@ -52,10 +61,10 @@ ImageFile read_image_file(const std::string& native_path) {
     return out;
 }
 
-ImageFile read_image_file(const QString& path) { return read_image_file(QFile::encodeName(path).toStdString()); }
+ImageFile read_image_file(const QString& path, int max_side) { return read_image_file(QFile::encodeName(path).toStdString(), max_side); }
 
-GrayImage load_gray_image(const std::string& path) {
-    const ImageFile f = read_image_file(path);
+GrayImage load_gray_image(const std::string& path, int max_side) {
+    const ImageFile f = read_image_file(path, max_side);
     const std::string megapixels = std::to_string(kMaxImagePixels / 1000000);
     switch (f.error) {
         case ImageFileError::None: break;

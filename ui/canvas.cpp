@@ -147,6 +147,21 @@ QRect DigitCanvas::paintSegment(QPainter& painter, const Stroke& stroke, std::si
     return QRectF(a.pos, b.pos).normalized().adjusted(-r, -r, r, r).toAlignedRect();
 }
 
+QRectF DigitCanvas::pictureRect() const {
+    if (picture_.isNull()) return {};
+    // Fit the picture into the pad with a margin, keeping its aspect ratio.
+    const QSizeF area = QSizeF(size()) * 0.84;
+    const QSizeF shown = QSizeF(picture_.size()).scaled(area, Qt::KeepAspectRatio);
+    return QRectF(QPointF((width() - shown.width()) / 2, (height() - shown.height()) / 2), shown);
+}
+
+void DigitCanvas::setBoxes(const QList<QRectF>& boxes, const QStringList& labels) {
+    if (boxes == boxes_ && labels == boxLabels_) return;
+    boxes_ = boxes;
+    boxLabels_ = labels;
+    update();
+}
+
 void DigitCanvas::redraw() {
     const qreal dpr = devicePixelRatioF();
     const QSize pixels = (QSizeF(size()) * dpr).toSize().expandedTo(QSize(1, 1));
@@ -157,12 +172,8 @@ void DigitCanvas::redraw() {
     image_.fill(kPaper);
     QPainter painter(&image_);
     if (!picture_.isNull()) {
-        // Fit the picture into the pad with a margin, keeping its aspect ratio.
-        const QSizeF area = QSizeF(size()) * 0.84;
-        const QSizeF shown = QSizeF(picture_.size()).scaled(area, Qt::KeepAspectRatio);
-        const QRectF target(QPointF((width() - shown.width()) / 2, (height() - shown.height()) / 2), shown);
         painter.setRenderHint(QPainter::SmoothPixmapTransform);
-        painter.drawImage(target, picture_);
+        painter.drawImage(pictureRect(), picture_);
     }
     for (const Stroke& stroke : strokes_)
         for (std::size_t i = 0; i < stroke.points.size(); ++i) paintSegment(painter, stroke, i);
@@ -243,6 +254,22 @@ void DigitCanvas::paintEvent(QPaintEvent* event) {
         f.setPointSizeF(f.pointSizeF() * 1.3);
         painter.setFont(f);
         painter.drawText(rect(), Qt::AlignCenter, tr("Draw a digit here"));
+    }
+    if (!boxes_.isEmpty()) {
+        // The digits found: thin boxes in the highlight colour, numbered left to right.
+        const QColor colour = palette().color(QPalette::Highlight);
+        painter.setRenderHint(QPainter::Antialiasing);
+        for (qsizetype i = 0; i < boxes_.size(); ++i) {
+            painter.setPen(QPen(colour, 1.5, Qt::DashLine));
+            painter.setBrush(Qt::NoBrush);
+            painter.drawRect(boxes_[i]);
+            if (i < boxLabels_.size()) {
+                const QRectF tag(boxes_[i].topLeft() - QPointF(0, 18), QSizeF(std::max<qreal>(24, boxes_[i].width()), 17));
+                painter.setPen(colour);
+                painter.drawText(tag, Qt::AlignLeft | Qt::AlignBottom, boxLabels_[i]);
+            }
+        }
+        painter.setRenderHint(QPainter::Antialiasing, false);
     }
     painter.setPen(palette().color(QPalette::Mid));
     painter.drawRect(rect().adjusted(0, 0, -1, -1));

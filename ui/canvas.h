@@ -12,7 +12,9 @@
 
 #include <QImage>
 #include <QPointF>
+#include <QList>
 #include <QPolygonF>
+#include <QStringList>
 #include <QTimer>
 #include <QWidget>
 
@@ -48,6 +50,13 @@ public:
     // and centred. Removes the strokes. Emits changed().
     void setPicture(const QImage& picture);
     bool hasPicture() const { return !picture_.isNull(); }
+
+    // Where the picture is shown (widget coordinates); null without a picture.
+    QRectF pictureRect() const;
+    // Boxes drawn over the pad (e.g. the digits found in a number), in widget coordinates, each
+    // with a short label; an empty list removes them.
+    void setBoxes(const QList<QRectF>& boxes, const QStringList& labels = {});
+    const QList<QRectF>& boxes() const { return boxes_; }
 
     // Adds a whole stroke as if drawn with the mouse (widget coordinates; pressure 0..1).
     void addStroke(const QPolygonF& points, qreal pressure = 1.0);
@@ -105,6 +114,8 @@ private:
 
     QImage image_;
     QImage picture_;
+    QList<QRectF> boxes_;
+    QStringList boxLabels_;
     std::vector<Stroke> strokes_;
     std::vector<Step> steps_;
     bool drawing_ = false;

@@ -1,0 +1,504 @@
+#include "ink.h"
+
+// Why hand-written filters and not OpenCV's imgproc: the core is plain C++ and Eigen (the tests,
+// the fuzz targets and the pen-style evaluation link it alone), and the photo path needs five
+// small, well-known operations: an integer area reduction, a separable running min/max (the
+// grey-level opening; O(1) per pixel with a monotonic deque), Otsu's threshold, run lengths and
+// 8-connected labelling (union-find). Together about as long as the code that would adapt
+// between cv::Mat and GrayImage, and nothing to install.
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <functional>
+#include <deque>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+
+namespace digit {
+
+namespace {
+
+constexpr float kMinContrast = 0.05f;        // as preprocess_digit: below this there is no ink (~13/255)
+constexpr float kMaxNoiseFloor = 0.5f;       // the border's noise reaching half the ink's contrast: noise
+constexpr float kMinPhotoContrast = 0.12f;   // corrected ink weaker than this over the noise: no ink on the page
+constexpr float kCleanMaskThreshold = 0.3f;  // blobs of a drawing (for segmenting a number)
+constexpr int kMinLineSide = 100;            // smaller pictures are never searched for ruling lines
+
+float clean(float v) { return v == v ? std::clamp(v, 0.0f, 1.0f) : 0.0f; }  // NaN -> black
+
+float quantile(std::vector<float> v, double q) {
+    if (v.empty()) return 0.0f;
+    const auto k = static_cast<std::ptrdiff_t>(std::clamp(q, 0.0, 1.0) * static_cast<double>(v.size() - 1));
+    std::nth_element(v.begin(), v.begin() + k, v.end());
+    return v[static_cast<std::size_t>(k)];
+}
+
+float median(std::vector<float> v) { return quantile(std::move(v), 0.5); }
+
+// The same for large pictures' values in [0, 1], from a 4096-bin histogram: O(n) and no copy;
+// 1/4096 is far below any threshold that uses it.
+float quantile01(const std::vector<float>& v, double q) {
+    if (v.empty()) return 0.0f;
+    constexpr int kBins = 4096;
+    std::vector<std::size_t> hist(kBins, 0);
+    for (float x : v) ++hist[static_cast<std::size_t>(std::clamp(x, 0.0f, 1.0f) * (kBins - 1) + 0.5f)];
+    const double want = std::clamp(q, 0.0, 1.0) * static_cast<double>(v.size() - 1);
+    std::size_t seen = 0;
+    for (int b = 0; b < kBins; ++b) {
+        seen += hist[static_cast<std::size_t>(b)];
+        if (static_cast<double>(seen) > want) return static_cast<float>(b) / (kBins - 1);
+    }
+    return 1.0f;
+}
+
+// Mean over f x f blocks (the last partial block averages what it has).
+GrayImage reduce(const GrayImage& in, int f) {
+    if (f <= 1) {
+        GrayImage out = in;
+        for (float& p : out.pixels) p = clean(p);
+        return out;
+    }
+    GrayImage out;
+    out.width = (in.width + f - 1) / f;
+    out.height = (in.height + f - 1) / f;
+    out.pixels.assign(static_cast<std::size_t>(out.width) * out.height, 0.0f);
+    std::vector<float> count(out.pixels.size(), 0.0f);
+    for (int y = 0; y < in.height; ++y) {
+        const float* src = in.pixels.data() + static_cast<std::size_t>(y) * in.width;
+        float* dst = out.pixels.data() + static_cast<std::size_t>(y / f) * out.width;
+        float* cnt = count.data() + static_cast<std::size_t>(y / f) * out.width;
+        for (int x = 0; x < in.width; ++x) dst[x / f] += clean(src[x]), cnt[x / f] += 1.0f;
+    }
+    for (std::size_t i = 0; i < out.pixels.size(); ++i) out.pixels[i] /= count[i];
+    return out;
+}
+
+// Running min (or max) over a centred window of `win` pixels along each row, edges clamped to
+// what lies inside: van Herk / Gil-Werman, three comparisons a pixel whatever the window.
+void running_extreme_rows(std::vector<float>& img, int w, int h, int win, bool take_max) {
+    const int half = win / 2;
+    const int n = w + 2 * half;
+    const float pad = take_max ? -1e30f : 1e30f;
+    std::vector<float> line(static_cast<std::size_t>(n)), fwd(static_cast<std::size_t>(n)), bwd(static_cast<std::size_t>(n));
+    auto pick = [take_max](float a, float b) { return take_max ? std::max(a, b) : std::min(a, b); };
+    for (int y = 0; y < h; ++y) {
+        float* row = img.data() + static_cast<std::size_t>(y) * w;
+        std::fill(line.begin(), line.end(), pad);
+        std::copy(row, row + w, line.begin() + half);
+        for (int i = 0; i < n; ++i)
+            fwd[static_cast<std::size_t>(i)] = (i % win == 0) ? line[static_cast<std::size_t>(i)] : pick(fwd[static_cast<std::size_t>(i - 1)], line[static_cast<std::size_t>(i)]);
+        for (int i = n - 1; i >= 0; --i)
+            bwd[static_cast<std::size_t>(i)] = (i == n - 1 || (i + 1) % win == 0) ? line[static_cast<std::size_t>(i)] : pick(bwd[static_cast<std::size_t>(i + 1)], line[static_cast<std::size_t>(i)]);
+        for (int x = 0; x < w; ++x) {
+            // window [x, x + win - 1] in padded indices
+            row[x] = pick(bwd[static_cast<std::size_t>(x)], fwd[static_cast<std::size_t>(std::min(n - 1, x + win - 1))]);
+        }
+    }
+}
+
+template <typename T>
+std::vector<T> transpose(const std::vector<T>& m, int w, int h) {
+    std::vector<T> t(m.size());
+    constexpr int kBlock = 32;
+    for (int y0 = 0; y0 < h; y0 += kBlock)
+        for (int x0 = 0; x0 < w; x0 += kBlock)
+            for (int y = y0; y < std::min(h, y0 + kBlock); ++y)
+                for (int x = x0; x < std::min(w, x0 + kBlock); ++x)
+                    t[static_cast<std::size_t>(x) * h + y] = m[static_cast<std::size_t>(y) * w + x];
+    return t;
+}
+
+// Grey-level opening with a win x win square: removes everything bright (inky) narrower than the
+// window in some direction and keeps broad shading, including its steps. Computed at half
+// resolution (2x2 minimum first, which an opening's erosion would take anyway) and spread back:
+// the background is smooth at that scale.
+std::vector<float> opening(const std::vector<float>& v, int w, int h, int win) {
+    const int hw = (w + 1) / 2, hh = (h + 1) / 2, hwin = std::max(3, win / 2) | 1;
+    std::vector<float> b(static_cast<std::size_t>(hw) * hh);
+    for (int y = 0; y < hh; ++y)
+        for (int x = 0; x < hw; ++x) {
+            float m = 1e30f;
+            for (int dy = 0; dy < 2; ++dy)
+                for (int dx = 0; dx < 2; ++dx) {
+                    const int sx = std::min(w - 1, 2 * x + dx), sy = std::min(h - 1, 2 * y + dy);
+                    m = std::min(m, v[static_cast<std::size_t>(sy) * w + sx]);
+                }
+            b[static_cast<std::size_t>(y) * hw + x] = m;
+        }
+    running_extreme_rows(b, hw, hh, hwin, false);
+    b = transpose(b, hw, hh);
+    running_extreme_rows(b, hh, hw, hwin, false);
+    running_extreme_rows(b, hh, hw, hwin, true);
+    b = transpose(b, hh, hw);
+    running_extreme_rows(b, hw, hh, hwin, true);
+    std::vector<float> out(v.size());
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) out[static_cast<std::size_t>(y) * w + x] = b[static_cast<std::size_t>(y / 2) * hw + x / 2];
+    return out;
+}
+
+// Separable [1 2 1] / 4 blur, edges clamped.
+void smooth_121(std::vector<float>& v, int w, int h) {
+    std::vector<float> t(v.size());
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            const std::size_t i = static_cast<std::size_t>(y) * w + x;
+            t[i] = 0.25f * v[x > 0 ? i - 1 : i] + 0.5f * v[i] + 0.25f * v[x + 1 < w ? i + 1 : i];
+        }
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            const std::size_t i = static_cast<std::size_t>(y) * w + x;
+            v[i] = 0.25f * t[y > 0 ? i - w : i] + 0.5f * t[i] + 0.25f * t[y + 1 < h ? i + w : i];
+        }
+}
+
+// Otsu's threshold (between-class variance maximised) on values in [0, 1], 256 bins.
+float otsu(const std::vector<float>& values) {
+    std::array<double, 256> hist{};
+    for (float v : values) hist[static_cast<std::size_t>(std::clamp(v, 0.0f, 1.0f) * 255.0f + 0.5f)] += 1.0;
+    double total = 0, sum = 0;
+    for (int i = 0; i < 256; ++i) total += hist[static_cast<std::size_t>(i)], sum += i * hist[static_cast<std::size_t>(i)];
+    double w0 = 0, sum0 = 0, best = -1;
+    int best_t = 128;
+    for (int t = 0; t < 255; ++t) {
+        w0 += hist[static_cast<std::size_t>(t)];
+        sum0 += t * hist[static_cast<std::size_t>(t)];
+        const double w1 = total - w0;
+        if (w0 <= 0 || w1 <= 0) continue;
+        const double m0 = sum0 / w0, m1 = (sum - sum0) / w1;
+        const double between = w0 * w1 * (m0 - m1) * (m0 - m1);
+        if (between > best) best = between, best_t = t;
+    }
+    return (static_cast<float>(best_t) + 0.5f) / 255.0f;
+}
+
+// For each pixel of the mask, the length of the horizontal (along_x) or vertical run it lies in.
+std::vector<int> run_lengths(const std::vector<std::uint8_t>& mask, int w, int h, bool along_x) {
+    std::vector<int> run(mask.size(), 0);
+    const int n = along_x ? w : h, lines = along_x ? h : w;
+    const std::size_t step = along_x ? 1 : static_cast<std::size_t>(w);
+    for (int l = 0; l < lines; ++l) {
+        const std::size_t base = along_x ? static_cast<std::size_t>(l) * w : static_cast<std::size_t>(l);
+        int i = 0;
+        while (i < n) {
+            if (!mask[base + static_cast<std::size_t>(i) * step]) { ++i; continue; }
+            int j = i;
+            while (j < n && mask[base + static_cast<std::size_t>(j) * step]) ++j;
+            for (int k = i; k < j; ++k) run[base + static_cast<std::size_t>(k) * step] = j - i;
+            i = j;
+        }
+    }
+    return run;
+}
+
+// For each pixel, the number of thin pixels on the longest path through it that moves one row
+// at a time (top to bottom) and at most one column per row, over the mask with 1-px gaps bridged:
+// the extent of a nearly vertical line through the pixel, however it is tilted (up to 45
+// degrees) or bent. Only thin pixels count, so a path may cross a digit's strokes but not be made
+// of them; paths through thick pixels still continue (a line crossing a stroke goes on).
+// Horizontal lines: the same on the transposed mask.
+std::vector<int> trail_lengths(const std::vector<std::uint8_t>& mask, const std::vector<std::uint8_t>& thin, int w, int h) {
+    std::vector<std::uint8_t> m(mask.size());
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            const std::size_t i = static_cast<std::size_t>(y) * w + x;
+            m[i] = mask[i] || (y > 0 && y + 1 < h && mask[i - w] && mask[i + w]);
+        }
+    std::vector<int> down(m.size(), 0), up(m.size(), 0);
+    auto best_of = [&](const std::vector<int>& t, int y, int x) {
+        int best = 0;
+        const std::size_t row = static_cast<std::size_t>(y) * w;
+        for (int dx = -1; dx <= 1; ++dx)
+            if (x + dx >= 0 && x + dx < w && m[row + x + dx]) best = std::max(best, t[row + x + dx]);
+        return best;
+    };
+    for (int y = h - 1; y >= 0; --y)
+        for (int x = 0; x < w; ++x) {
+            const std::size_t i = static_cast<std::size_t>(y) * w + x;
+            if (m[i]) down[i] = (y + 1 < h ? best_of(down, y + 1, x) : 0) + thin[i];
+        }
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            const std::size_t i = static_cast<std::size_t>(y) * w + x;
+            if (m[i]) up[i] = (y > 0 ? best_of(up, y - 1, x) : 0) + thin[i];
+        }
+    for (std::size_t i = 0; i < m.size(); ++i) down[i] = m[i] ? down[i] + up[i] - thin[i] : 0;
+    return down;
+}
+
+// Takes thin, long, nearly horizontal and nearly vertical lines out of the mask: thin pixels (the
+// stroke across the line at most max_thickness) on a trail of at least half the picture's width
+// (height) of thin pixels. A stroke crossing the line is thicker there, so the crossing stays.
+// Returns the pixels removed.
+int remove_lines(std::vector<std::uint8_t>& mask, int w, int h, int max_thickness) {
+    const std::vector<int> vrun = run_lengths(mask, w, h, false), hrun = run_lengths(mask, w, h, true);
+    std::vector<std::uint8_t> hthin(mask.size()), vthin(mask.size());
+    for (std::size_t i = 0; i < mask.size(); ++i) {
+        hthin[i] = mask[i] && vrun[i] <= max_thickness;  // thin across a horizontal line
+        vthin[i] = mask[i] && hrun[i] <= max_thickness;
+    }
+    const std::vector<int> vtrail = trail_lengths(mask, vthin, w, h);
+    const std::vector<int> htrail_t = trail_lengths(transpose(mask, w, h), transpose(hthin, w, h), h, w);
+    std::vector<std::uint8_t> line(mask.size(), 0);
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            const std::size_t i = static_cast<std::size_t>(y) * w + x;
+            const bool horizontal = hthin[i] && htrail_t[static_cast<std::size_t>(x) * h + y] * 2 >= w;
+            const bool vertical = vthin[i] && vtrail[i] * 2 >= h;
+            line[i] = horizontal || vertical;
+        }
+    int removed = 0;
+    for (std::size_t i = 0; i < mask.size(); ++i)
+        if (line[i]) mask[i] = 0, ++removed;
+    return removed;
+}
+
+// 8-connected components of the mask: labels 1..n per pixel (0 = background), and their boxes.
+std::vector<int> label(const std::vector<std::uint8_t>& mask, int w, int h, std::vector<InkComponent>& comps) {
+    std::vector<int> parent(mask.size());
+    std::iota(parent.begin(), parent.end(), 0);
+    auto find = [&](int a) {
+        while (parent[static_cast<std::size_t>(a)] != a) a = parent[static_cast<std::size_t>(a)] = parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(a)])];
+        return a;
+    };
+    auto unite = [&](int a, int b) {
+        a = find(a), b = find(b);
+        if (a != b) parent[static_cast<std::size_t>(std::max(a, b))] = std::min(a, b);
+    };
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            const int i = y * w + x;
+            if (!mask[static_cast<std::size_t>(i)]) continue;
+            if (x > 0 && mask[static_cast<std::size_t>(i - 1)]) unite(i, i - 1);
+            if (y > 0) {
+                for (int dx = -1; dx <= 1; ++dx) {
+                    const int nx = x + dx;
+                    if (nx >= 0 && nx < w && mask[static_cast<std::size_t>(i - w + dx)]) unite(i, i - w + dx);
+                }
+            }
+        }
+    std::vector<int> labels(mask.size(), 0), root_label(mask.size(), 0);
+    comps.clear();
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            const int i = y * w + x;
+            if (!mask[static_cast<std::size_t>(i)]) continue;
+            const int r = find(i);
+            int& l = root_label[static_cast<std::size_t>(r)];
+            if (l == 0) {
+                comps.push_back({x, y, x + 1, y + 1, 0});
+                l = static_cast<int>(comps.size());
+            }
+            InkComponent& c = comps[static_cast<std::size_t>(l - 1)];
+            c.x0 = std::min(c.x0, x), c.y0 = std::min(c.y0, y), c.x1 = std::max(c.x1, x + 1), c.y1 = std::max(c.y1, y + 1);
+            ++c.area;
+            labels[static_cast<std::size_t>(i)] = l;
+        }
+    return labels;
+}
+
+// Extends the owner labels by `radius` pixels onto neighbouring pixels with some ink (the blobs'
+// soft rims), one 8-neighbour ring at a time.
+void grow_owner(std::vector<int>& owner, const std::vector<float>& ink, int w, int h, int radius) {
+    for (int step = 0; step < radius; ++step) {
+        std::vector<int> next = owner;
+        for (int y = 0; y < h; ++y)
+            for (int x = 0; x < w; ++x) {
+                const std::size_t i = static_cast<std::size_t>(y) * w + x;
+                if (owner[i] || ink[i] <= 0.0f) continue;
+                for (int dy = -1; dy <= 1 && !next[i]; ++dy)
+                    for (int dx = -1; dx <= 1; ++dx) {
+                        const int nx = x + dx, ny = y + dy;
+                        if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
+                        const int o = owner[static_cast<std::size_t>(ny) * w + nx];
+                        if (o) { next[i] = o; break; }
+                    }
+            }
+        owner.swap(next);
+    }
+}
+
+std::vector<float> border_ring(const std::vector<float>& v, int w, int h, int thickness) {
+    std::vector<float> ring;
+    for (int y = 0; y < h; ++y) {
+        const bool full_row = y < thickness || y >= h - thickness;
+        for (int x = 0; x < w; ++x)
+            if (full_row || x < thickness || x >= w - thickness) ring.push_back(v[static_cast<std::size_t>(y) * w + x]);
+    }
+    return ring;
+}
+
+// A drawing's background is one flat level: the border has no noise and no broad area of the
+// picture sits at a flat level between paper and ink (a shadow, shading, a tinted region). Mid
+// tones in a drawing are only its anti-aliased rims, which are never flat over 5x5 (a 4x zoom of
+// an MNIST image still is not).
+bool is_flat_drawing(const std::vector<float>& v, int w, int h, float background, float sigma, float contrast) {
+    if (sigma > 0.01f) return false;
+    std::size_t flat_mid = 0;
+    for (int y = 2; y + 2 < h; ++y)
+        for (int x = 2; x + 2 < w; ++x) {
+            const float p = v[static_cast<std::size_t>(y) * w + x];
+            const float level = (p - background) / contrast;
+            if (level < 0.1f || level > 0.85f) continue;
+            float lo = p, hi = p;
+            for (int dy = -2; dy <= 2; ++dy)
+                for (int dx = -2; dx <= 2; ++dx) {
+                    const float q = v[static_cast<std::size_t>(y + dy) * w + x + dx];
+                    lo = std::min(lo, q), hi = std::max(hi, q);
+                }
+            flat_mid += hi - lo < 0.02f;
+        }
+    return static_cast<double>(flat_mid) <= 0.02 * static_cast<double>(w) * h;
+}
+
+}  // namespace
+
+InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
+    if (input.width < 0 || input.height < 0 ||
+        input.pixels.size() != static_cast<std::size_t>(input.width) * static_cast<std::size_t>(input.height))
+        throw std::invalid_argument("preprocess_digit: " + std::to_string(input.width) + "x" +
+                                    std::to_string(input.height) + " image holds " +
+                                    std::to_string(input.pixels.size()) + " pixels");
+    InkMap m;
+    if (input.width == 0 || input.height == 0) return m;
+    m.scale = std::max(1, (std::max(input.width, input.height) + kWorkSide - 1) / kWorkSide);
+    m.working = reduce(input, m.scale);
+    const int w = m.working.width, h = m.working.height;
+    m.width = w, m.height = h;
+    const std::size_t n = m.working.pixels.size();
+    const std::vector<float>& px = m.working.pixels;
+
+    // Background and polarity as for a drawing: the median of the border ring; the ink is
+    // whichever extreme lies further from it.
+    const int ring_thickness = std::max(1, std::min(w, h) / 32);
+    const std::vector<float> ring = border_ring(px, w, h, ring_thickness);
+    const float background_raw = median(ring);
+    float lo = 1.0f, hi = 0.0f;
+    for (float v : px) lo = std::min(lo, v), hi = std::max(hi, v);
+    bool invert = false;
+    switch (options.polarity) {
+    case Polarity::Auto: invert = background_raw - lo > hi - background_raw; break;
+    case Polarity::DarkOnLight: invert = true; break;
+    case Polarity::LightOnDark: invert = false; break;
+    }
+    m.inverted = invert;
+    std::vector<float> v(n);  // ink units: 0 = the darkest paper could be, 1 = full ink
+    for (std::size_t i = 0; i < n; ++i) v[i] = invert ? 1.0f - px[i] : px[i];
+    const float background = invert ? 1.0f - background_raw : background_raw;
+    const float contrast = (invert ? 1.0f - lo : hi) - background;
+    if (contrast < kMinContrast) return m;
+    std::vector<float> deviation(ring.size());
+    for (std::size_t i = 0; i < ring.size(); ++i) deviation[i] = std::abs(ring[i] - background_raw);
+    const float sigma = 1.4826f * median(std::move(deviation));
+
+    m.corrected.assign(n, 0.0f);
+    const int max_side = std::max(w, h);
+    const int line_thickness = std::max(2, max_side / 200);
+    if (is_flat_drawing(v, w, h, background, sigma, contrast)) {
+        // (a) A drawing: ink against the one background level, less the border's noise floor
+        // (3 sigma), so grey-on-grey gives full-strength ink. Exactly the pre-photo pipeline.
+        const float noise_floor = 3.0f * sigma / contrast;
+        if (noise_floor > kMaxNoiseFloor) return m;
+        for (std::size_t i = 0; i < n; ++i)
+            m.corrected[i] = std::clamp(((v[i] - background) / contrast - noise_floor) / (1.0f - noise_floor), 0.0f, 1.0f);
+        m.ink = m.corrected;
+        m.mask.assign(n, 0);
+        for (std::size_t i = 0; i < n; ++i) m.mask[i] = m.corrected[i] >= kCleanMaskThreshold;
+        if (max_side >= kMinLineSide) m.lines_removed = remove_lines(m.mask, w, h, line_thickness);
+        std::vector<InkComponent> comps;
+        m.owner = label(m.mask, w, h, comps);
+        m.components = std::move(comps);
+        grow_owner(m.owner, m.ink, w, h, 2);
+        // Only when lines were taken out is the ink limited to the blobs (their rims included):
+        // otherwise the drawing's ink is used as it is, faint strokes and all.
+        if (m.lines_removed > 0)
+            for (std::size_t i = 0; i < n; ++i)
+                if (!m.owner[i]) m.ink[i] = 0.0f;
+        bool any = false;
+        for (float x : m.ink) any = any || x > 0.0f;
+        m.empty = !any;
+        return m;
+    }
+
+    // (b) A photo. 0. Sensor noise: a [1 2 1] x [1 2 1] blur (noise sigma / 2.7; a stroke's
+    // rim softens by less than a pixel, which the 28x28 result does not see).
+    m.photo = true;
+    smooth_121(v, w, h);
+    // 1. Lighting: the strokes' width from a rough mask sets the opening's window.
+    const float rough_bg = quantile01(v, 0.5);
+    const float rough_peak = quantile01(v, 0.999);
+    if (rough_peak - rough_bg < kMinContrast) return m;
+    std::vector<std::uint8_t> rough(n);
+    for (std::size_t i = 0; i < n; ++i) rough[i] = v[i] >= rough_bg + 0.5f * (rough_peak - rough_bg);
+    const std::vector<int> rh = run_lengths(rough, w, h, true), rv = run_lengths(rough, w, h, false);
+    std::vector<float> widths;
+    for (std::size_t i = 0; i < n; ++i)
+        if (rough[i]) widths.push_back(static_cast<float>(std::min(rh[i], rv[i])));
+    const float stroke = widths.empty() ? 3.0f : quantile(widths, 0.5);
+    int window = static_cast<int>(std::lround(2.5f * stroke)) + 3;
+    window = std::clamp(window, std::max(7, max_side / 40), std::max(7, max_side / 4)) | 1;
+    const std::vector<float> b = opening(v, w, h, window);
+    std::vector<float> c(n);
+    for (std::size_t i = 0; i < n; ++i) c[i] = std::max(0.0f, (v[i] - b[i]) / std::max(1e-3f, 1.0f - b[i]));
+
+    // Noise floor from the paper (most pixels), the peak from the strongest ink (the 16th
+    // largest value, so a few hot pixels do not set it).
+    const float floor_median = quantile01(c, 0.5);
+    std::vector<float> dev(n);
+    for (std::size_t i = 0; i < n; ++i) dev[i] = std::abs(c[i] - floor_median);
+    const float floor = floor_median + 3.0f * 1.4826f * quantile01(dev, 0.5);
+    const float peak = quantile01(c, 1.0 - 16.0 / static_cast<double>(n));
+    if (peak - floor < kMinPhotoContrast) return m;
+    for (std::size_t i = 0; i < n; ++i) m.corrected[i] = std::clamp((c[i] - floor) / (peak - floor), 0.0f, 1.0f);
+
+    // 2. Ink mask: Otsu on the pixels with some ink, kept between a quarter and 0.6 of the peak.
+    std::vector<float> inked;
+    for (float x : m.corrected)
+        if (x > 0.0f) inked.push_back(x);
+    const float threshold = std::clamp(otsu(inked), 0.25f, 0.6f);
+    m.mask.assign(n, 0);
+    for (std::size_t i = 0; i < n; ++i) m.mask[i] = m.corrected[i] >= threshold;
+
+    // 3. Lines out.
+    if (max_side >= kMinLineSide) m.lines_removed = remove_lines(m.mask, w, h, line_thickness);
+
+    // 4. Blobs: drop specks, line fragments, the page's edge and faint blobs.
+    std::vector<InkComponent> comps;
+    std::vector<int> labels = label(m.mask, w, h, comps);
+    std::vector<float> strongest(comps.size(), 0.0f);
+    for (std::size_t i = 0; i < n; ++i)
+        if (labels[i]) strongest[static_cast<std::size_t>(labels[i] - 1)] = std::max(strongest[static_cast<std::size_t>(labels[i] - 1)], m.corrected[i]);
+    const int min_area = std::max(4, static_cast<int>(2e-5 * static_cast<double>(n)));
+    std::vector<int> keep(comps.size() + 1, 0);
+    for (std::size_t j = 0; j < comps.size(); ++j) {
+        const InkComponent& cc = comps[j];
+        const bool speck = cc.area < min_area;
+        const bool touches = cc.x0 == 0 || cc.y0 == 0 || cc.x1 == w || cc.y1 == h;
+        const bool page_edge = touches && (cc.width() * 2 >= w || cc.height() * 2 >= h);
+        const double thickness = static_cast<double>(cc.area) / std::max(cc.width(), cc.height());
+        const bool fragment = thickness <= line_thickness &&
+                              ((cc.width() >= 8 * cc.height() && cc.width() * 5 >= w) ||
+                               (cc.height() >= 8 * cc.width() && cc.height() * 5 >= 2 * h));
+        const bool faint = strongest[j] < 0.5f;
+        if (!(speck || page_edge || fragment || faint)) {
+            m.components.push_back(cc);
+            keep[j + 1] = static_cast<int>(m.components.size());
+        }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        labels[i] = keep[static_cast<std::size_t>(labels[i])];
+        m.mask[i] = labels[i] != 0;
+    }
+    // 5. Soft edges: the corrected ink on the kept blobs and their rims only.
+    m.owner = std::move(labels);
+    grow_owner(m.owner, m.corrected, w, h, std::max(2, max_side / 400));
+    m.ink.assign(n, 0.0f);
+    for (std::size_t i = 0; i < n; ++i)
+        if (m.owner[i]) m.ink[i] = m.corrected[i];
+    m.empty = m.components.empty();
+    return m;
+}
+
+}  // namespace digit
