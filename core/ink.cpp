@@ -8,6 +8,8 @@
 // between cv::Mat and GrayImage, and nothing to install.
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <array>
 #include <cmath>
 #include <functional>
@@ -22,7 +24,7 @@ namespace {
 
 constexpr float kMinContrast = 0.05f;        // as preprocess_digit: below this there is no ink (~13/255)
 constexpr float kMaxNoiseFloor = 0.5f;       // the border's noise reaching half the ink's contrast: noise
-constexpr float kMinPhotoContrast = 0.12f;   // corrected ink weaker than this over the noise: no ink on the page
+constexpr float kMinPhotoContrast = 0.06f;   // corrected ink weaker than this over the paper: no ink on the page
 constexpr float kCleanMaskThreshold = 0.3f;  // blobs of a drawing (for segmenting a number)
 constexpr int kMinLineSide = 100;            // smaller pictures are never searched for ruling lines
 
@@ -194,18 +196,25 @@ std::vector<int> run_lengths(const std::vector<std::uint8_t>& mask, int w, int h
 }
 
 // For each pixel, the number of thin pixels on the longest path through it that moves one row
-// at a time (top to bottom) and at most one column per row, over the mask with 1-px gaps bridged:
+// at a time (top to bottom) and at most one column per row, over the mask with short gaps bridged:
 // the extent of a nearly vertical line through the pixel, however it is tilted (up to 45
 // degrees) or bent. Only thin pixels count, so a path may cross a digit's strokes but not be made
 // of them; paths through thick pixels still continue (a line crossing a stroke goes on).
 // Horizontal lines: the same on the transposed mask.
-std::vector<int> trail_lengths(const std::vector<std::uint8_t>& mask, const std::vector<std::uint8_t>& thin, int w, int h) {
-    std::vector<std::uint8_t> m(mask.size());
-    for (int y = 0; y < h; ++y)
-        for (int x = 0; x < w; ++x) {
+std::vector<int> trail_lengths(const std::vector<std::uint8_t>& mask, const std::vector<std::uint8_t>& thin, int w, int h, int max_gap) {
+    // Gaps of up to max_gap pixels along a column are bridged (they count no length): a line
+    // fades where the light or a shadow's edge falls on it, and it is still one line.
+    std::vector<std::uint8_t> m = mask;
+    for (int x = 0; x < w; ++x) {
+        int last = -1;  // last inked row in this column
+        for (int y = 0; y < h; ++y) {
             const std::size_t i = static_cast<std::size_t>(y) * w + x;
-            m[i] = mask[i] || (y > 0 && y + 1 < h && mask[i - w] && mask[i + w]);
+            if (!mask[i]) continue;
+            if (last >= 0 && y - last - 1 <= max_gap)
+                for (int g = last + 1; g < y; ++g) m[static_cast<std::size_t>(g) * w + x] = 1;
+            last = y;
         }
+    }
     std::vector<int> down(m.size(), 0), up(m.size(), 0);
     auto best_of = [&](const std::vector<int>& t, int y, int x) {
         int best = 0;
@@ -232,15 +241,16 @@ std::vector<int> trail_lengths(const std::vector<std::uint8_t>& mask, const std:
 // stroke across the line at most max_thickness) on a trail of at least half the picture's width
 // (height) of thin pixels. A stroke crossing the line is thicker there, so the crossing stays.
 // Returns the pixels removed.
-int remove_lines(std::vector<std::uint8_t>& mask, int w, int h, int max_thickness) {
+int remove_lines(std::vector<std::uint8_t>& mask, int w, int h, int max_thickness, std::vector<std::uint8_t>* removed_pixels = nullptr) {
     const std::vector<int> vrun = run_lengths(mask, w, h, false), hrun = run_lengths(mask, w, h, true);
     std::vector<std::uint8_t> hthin(mask.size()), vthin(mask.size());
     for (std::size_t i = 0; i < mask.size(); ++i) {
         hthin[i] = mask[i] && vrun[i] <= max_thickness;  // thin across a horizontal line
         vthin[i] = mask[i] && hrun[i] <= max_thickness;
     }
-    const std::vector<int> vtrail = trail_lengths(mask, vthin, w, h);
-    const std::vector<int> htrail_t = trail_lengths(transpose(mask, w, h), transpose(hthin, w, h), h, w);
+    const int max_gap = std::max(2, std::max(w, h) / 50);
+    const std::vector<int> vtrail = trail_lengths(mask, vthin, w, h, max_gap);
+    const std::vector<int> htrail_t = trail_lengths(transpose(mask, w, h), transpose(hthin, w, h), h, w, max_gap);
     std::vector<std::uint8_t> line(mask.size(), 0);
     for (int y = 0; y < h; ++y)
         for (int x = 0; x < w; ++x) {
@@ -252,6 +262,7 @@ int remove_lines(std::vector<std::uint8_t>& mask, int w, int h, int max_thicknes
     int removed = 0;
     for (std::size_t i = 0; i < mask.size(); ++i)
         if (line[i]) mask[i] = 0, ++removed;
+    if (removed_pixels) *removed_pixels = std::move(line);
     return removed;
 }
 
@@ -395,7 +406,7 @@ InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
 
     m.corrected.assign(n, 0.0f);
     const int max_side = std::max(w, h);
-    const int line_thickness = std::max(2, max_side / 200);
+    const int line_thickness = std::max(3, max_side / 160);
     if (is_flat_drawing(v, w, h, background, sigma, contrast)) {
         // (a) A drawing: ink against the one background level, less the border's noise floor
         // (3 sigma), so grey-on-grey gives full-strength ink. Exactly the pre-photo pipeline.
@@ -426,12 +437,16 @@ InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
     // rim softens by less than a pixel, which the 28x28 result does not see).
     m.photo = true;
     smooth_121(v, w, h);
-    // 1. Lighting: the strokes' width from a rough mask sets the opening's window.
-    const float rough_bg = quantile01(v, 0.5);
-    const float rough_peak = quantile01(v, 0.999);
-    if (rough_peak - rough_bg < kMinContrast) return m;
+    // 1. Lighting. A first opening with a moderate window (1/16 of the picture) takes out the
+    // shading; the strokes' width in what stands out of it sets the final window: wide enough that
+    // no stroke survives into the background, no wider (a wide window follows shading less well).
+    const std::vector<float> b0 = opening(v, w, h, std::max(7, max_side / 16) | 1);
+    std::vector<float> r0(n);
+    for (std::size_t i = 0; i < n; ++i) r0[i] = std::max(0.0f, (v[i] - b0[i]) / std::max(1e-3f, 1.0f - b0[i]));
+    const float rough_peak = quantile01(r0, 0.999);
+    if (rough_peak < kMinPhotoContrast) return m;
     std::vector<std::uint8_t> rough(n);
-    for (std::size_t i = 0; i < n; ++i) rough[i] = v[i] >= rough_bg + 0.5f * (rough_peak - rough_bg);
+    for (std::size_t i = 0; i < n; ++i) rough[i] = r0[i] >= 0.5f * rough_peak;
     const std::vector<int> rh = run_lengths(rough, w, h, true), rv = run_lengths(rough, w, h, false);
     std::vector<float> widths;
     for (std::size_t i = 0; i < n; ++i)
@@ -448,9 +463,14 @@ InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
     const float floor_median = quantile01(c, 0.5);
     std::vector<float> dev(n);
     for (std::size_t i = 0; i < n; ++i) dev[i] = std::abs(c[i] - floor_median);
-    const float floor = floor_median + 3.0f * 1.4826f * quantile01(dev, 0.5);
+    const float sigma_c = 1.4826f * quantile01(dev, 0.5);
+    const float floor = floor_median + 3.0f * sigma_c;
     const float peak = quantile01(c, 1.0 - 16.0 / static_cast<double>(n));
-    if (peak - floor < kMinPhotoContrast) return m;
+    if (std::getenv("DIGIT_INK_DEBUG"))
+        std::fprintf(stderr, "rough peak %.3f stroke %.1f window %d floor %.3f peak %.3f\n", rough_peak, stroke, window, floor, peak);
+    // Ink is at least 6 sigma of the paper's noise above the paper (the strongest of a page's
+    // worth of pure noise is about 4.5 sigma), and some absolute contrast.
+    if (peak - floor_median < std::max(6.0f * sigma_c, kMinPhotoContrast)) return m;
     for (std::size_t i = 0; i < n; ++i) m.corrected[i] = std::clamp((c[i] - floor) / (peak - floor), 0.0f, 1.0f);
 
     // 2. Ink mask: Otsu on the pixels with some ink, kept between a quarter and 0.6 of the peak.
@@ -461,8 +481,19 @@ InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
     m.mask.assign(n, 0);
     for (std::size_t i = 0; i < n; ++i) m.mask[i] = m.corrected[i] >= threshold;
 
-    // 3. Lines out.
-    if (max_side >= kMinLineSide) m.lines_removed = remove_lines(m.mask, w, h, line_thickness);
+    // 3. Lines out, and their faint rims with them (so no rim of a line is taken in as a digit's).
+    std::vector<float> source = m.corrected;
+    if (max_side >= kMinLineSide) {
+        std::vector<std::uint8_t> line;
+        m.lines_removed = remove_lines(m.mask, w, h, line_thickness, &line);
+        for (int y = 0; y < h; ++y)
+            for (int x = 0; x < w; ++x) {
+                const std::size_t i = static_cast<std::size_t>(y) * w + x;
+                const bool near_line = line[i] || (y > 0 && line[i - w]) || (y + 1 < h && line[i + w]) ||
+                                       (x > 0 && line[i - 1]) || (x + 1 < w && line[i + 1]);
+                if (near_line && !m.mask[i]) source[i] = 0.0f;
+            }
+    }
 
     // 4. Blobs: drop specks, line fragments, the page's edge and faint blobs.
     std::vector<InkComponent> comps;
@@ -470,7 +501,11 @@ InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
     std::vector<float> strongest(comps.size(), 0.0f);
     for (std::size_t i = 0; i < n; ++i)
         if (labels[i]) strongest[static_cast<std::size_t>(labels[i] - 1)] = std::max(strongest[static_cast<std::size_t>(labels[i] - 1)], m.corrected[i]);
-    const int min_area = std::max(4, static_cast<int>(2e-5 * static_cast<double>(n)));
+    int largest = 0;
+    for (const InkComponent& cc : comps) largest = std::max(largest, cc.area);
+    // Specks: tiny for the picture, or next to nothing beside the largest blob (dust, where two
+    // ruling lines cross).
+    const int min_area = std::max({4, static_cast<int>(2e-5 * static_cast<double>(n)), largest / 50});
     std::vector<int> keep(comps.size() + 1, 0);
     for (std::size_t j = 0; j < comps.size(); ++j) {
         const InkComponent& cc = comps[j];
@@ -480,7 +515,7 @@ InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
         const double thickness = static_cast<double>(cc.area) / std::max(cc.width(), cc.height());
         const bool fragment = thickness <= line_thickness &&
                               ((cc.width() >= 8 * cc.height() && cc.width() * 5 >= w) ||
-                               (cc.height() >= 8 * cc.width() && cc.height() * 5 >= 2 * h));
+                               (cc.height() >= 8 * cc.width() && cc.height() * 5 >= h));
         const bool faint = strongest[j] < 0.5f;
         if (!(speck || page_edge || fragment || faint)) {
             m.components.push_back(cc);
@@ -493,10 +528,10 @@ InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
     }
     // 5. Soft edges: the corrected ink on the kept blobs and their rims only.
     m.owner = std::move(labels);
-    grow_owner(m.owner, m.corrected, w, h, std::max(2, max_side / 400));
+    grow_owner(m.owner, source, w, h, std::max(2, max_side / 400));
     m.ink.assign(n, 0.0f);
     for (std::size_t i = 0; i < n; ++i)
-        if (m.owner[i]) m.ink[i] = m.corrected[i];
+        if (m.owner[i]) m.ink[i] = source[i];
     m.empty = m.components.empty();
     return m;
 }

@@ -11,7 +11,7 @@ namespace {
 constexpr double kOverlap = 0.5;     // of the narrower blob's width: one digit
 constexpr double kTouchGap = 0.05;   // of the tallest digit's height: one digit
 constexpr double kPiece = 0.4;       // lower than this share of the tallest: a piece, not a digit
-constexpr double kWide = 1.2;        // wider than this times the height: touching digits
+constexpr double kWide = 1.5;        // wider than this times the height: touching digits
 constexpr double kDigitAspect = 0.7; // a digit's typical width / height, to count touching digits
 
 struct Group {
@@ -65,7 +65,8 @@ std::vector<Group> group_components(const InkMap& m) {
             int best = 0;
             for (std::size_t j = 0; j < groups.size(); ++j) {
                 if (j == i || groups[j].height() < kPiece * tall) continue;
-                const int gap = std::max(0, horizontal_gap(groups[i], groups[j]));
+                const int vertical = std::max(groups[i].y0, groups[j].y0) - std::min(groups[i].y1, groups[j].y1);
+                const int gap = std::max({0, horizontal_gap(groups[i], groups[j]), vertical});
                 if (nearest == groups.size() || gap < best) nearest = j, best = gap;
             }
             if (nearest != groups.size() && best <= 0.5 * tall) groups[nearest].absorb(groups[i]);
@@ -165,8 +166,8 @@ Reading read_digits(const GrayImage& input, const PreprocessOptions& options) {
         for (int k = 0; k < n; ++k) parts.push_back({gi, at[static_cast<std::size_t>(k)], at[static_cast<std::size_t>(k) + 1], true});
     }
 
-    if (parts.size() <= 1) {
-        // One digit: the whole ink map, as preprocess_digit reads it.
+    if (parts.size() <= 1 && !m.photo) {
+        // One digit in a drawing: the whole ink map, as preprocess_digit reads it.
         SegmentedDigit d;
         d.input = digit_from_ink(m.ink, m.width, m.height, options, &d.steps);
         d.input.inverted = m.inverted;

@@ -8,8 +8,12 @@
 #include "predict.h"
 #include "probability_bars.h"
 #include "session.h"
+#include "steps.h"
 
+#include <QClipboard>
+#include <QComboBox>
 #include <QEvent>
+#include <QGuiApplication>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -23,6 +27,7 @@
 #include <QPainterPath>
 #include <QPushButton>
 #include <QShortcut>
+#include <QSignalBlocker>
 #include <QSlider>
 #include <QVBoxLayout>
 
@@ -78,6 +83,10 @@ DrawPage::DrawPage(Session* session, QWidget* parent) : QWidget(parent), session
     texts_.add([=, this] { open->setText(tr("Open Image...")); });
     texts_.add([=, this] { open->setToolTip(tr("Predict a PNG, JPEG or BMP picture of a digit. You can also drop a file on this page.")); });
 
+    auto* paste = new QPushButton(this);
+    texts_.add([=, this] { paste->setText(tr("Paste")); });
+    texts_.add([=, this] { paste->setToolTip(tr("Predict the image on the clipboard (%1)").arg(QKeySequence(QKeySequence::Paste).toString(QKeySequence::NativeText))); });
+
     auto* tools = new QHBoxLayout;
     tools->addWidget(clear_);
     tools->addWidget(undo_);
@@ -87,6 +96,7 @@ DrawPage::DrawPage(Session* session, QWidget* parent) : QWidget(parent), session
     tools->addWidget(brushSize_);
     tools->addStretch(1);
     tools->addWidget(open);
+    tools->addWidget(paste);
 
     // The message floats over the top of the pad, so showing it never resizes the drawing.
     auto* pad = new QGridLayout;
@@ -94,8 +104,18 @@ DrawPage::DrawPage(Session* session, QWidget* parent) : QWidget(parent), session
     pad->addWidget(error_, 0, 0, Qt::AlignTop);
     pad->setContentsMargins(0, 0, 0, 0);
     error_->raise();  // above the pad
+    // Under the pad: how the input was read, step by step, as small images.
+    steps_ = new QWidget(this);
+    stepsRow_ = new QHBoxLayout(steps_);
+    stepsRow_->setContentsMargins(0, 0, 0, 0);
+    stepsRow_->setSpacing(6);
+    steps_->setFixedHeight(96);
+    texts_.add([=, this] { steps_->setToolTip(tr("How the input was read: the picture, its ink after evening out the light, the ink "
+                                                  "kept (lines, page edges and specks dropped), the digits found, then each digit's "
+                                                  "crop, its 20x20 fit and the centred 28x28 the model sees")); });
     auto* left = new QVBoxLayout;
     left->addLayout(pad, 1);
+    left->addWidget(steps_);
     left->addLayout(tools);
 
     // Right: model, prediction, model input, probabilities.
@@ -125,6 +145,9 @@ DrawPage::DrawPage(Session* session, QWidget* parent) : QWidget(parent), session
                             "centre of mass, as in MNIST")); });
 
     bars_ = new ProbabilityBars(this);
+    digitChoice_ = new QComboBox(this);
+    digitChoice_->hide();
+    texts_.add([=, this] { digitChoice_->setToolTip(tr("Which digit of the number the image and the probabilities show")); });
 
     auto* right = new QVBoxLayout;
     auto section = [this](const char* text) {
@@ -139,6 +162,7 @@ DrawPage::DrawPage(Session* session, QWidget* parent) : QWidget(parent), session
     right->addWidget(section(QT_TR_NOOP("Prediction")));
     right->addWidget(digit_);
     right->addWidget(verdict_);
+    right->addWidget(digitChoice_);
     right->addSpacing(10);
     right->addWidget(section(QT_TR_NOOP("What the model sees (28x28)")));
     right->addWidget(preview_, 0, Qt::AlignHCenter);
@@ -165,6 +189,17 @@ DrawPage::DrawPage(Session* session, QWidget* parent) : QWidget(parent), session
         updateBrushText();
     });
     connect(open, &QPushButton::clicked, this, &DrawPage::openImage);
+    connect(paste, &QPushButton::clicked, this, &DrawPage::pasteImage);
+    connect(digitChoice_, &QComboBox::currentIndexChanged, this, [this](int index) {
+        if (index >= 0 && index != shownDigit_) {
+            showDigit(index);
+            showPrediction();
+            showSteps();
+        }
+    });
+    auto* pasteKey = new QShortcut(QKeySequence::Paste, this);
+    pasteKey->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(pasteKey, &QShortcut::activated, this, &DrawPage::pasteImage);
     connect(models_, &ModelPicker::failed, this, &DrawPage::showError);
     auto* undoKey = new QShortcut(QKeySequence::Undo, this);
     undoKey->setContext(Qt::WidgetWithChildrenShortcut);
@@ -227,34 +262,127 @@ void DrawPage::predictFromCanvas() {
 void DrawPage::predict(const GrayImage& gray, Polarity polarity) {
     PreprocessOptions options;
     options.polarity = polarity;
-    PreprocessResult result;
-    if (!canvas_->isEmpty()) result = preprocess_digit(gray, options);
-    input_ = result.image;
-    empty_ = result.empty;
-    preview_->setImage(empty_ ? QImage() : mnistToImage(input_));
-    predicted_ = -1;
-    unsure_ = false;
-    probabilities_.fill(0.0f);
+    reading_ = Reading{};
+    if (!canvas_->isEmpty()) reading_ = read_digits(gray, options);
+    digitProbabilities_.clear();
+    digitClasses_.clear();
+    number_.clear();
+    noInk_ = !canvas_->isEmpty() && reading_.digits.empty();
+    empty_ = reading_.digits.empty();
 
     Network* net = session_->model();
     if (!empty_ && net) {
         try {
-            const Prediction p = predict_image(*net, input_);
-            probabilities_ = p.probabilities;
-            predicted_ = p.digit;
-            std::array<float, 10> sorted = p.probabilities;
-            std::partial_sort(sorted.begin(), sorted.begin() + 2, sorted.end(), std::greater<float>());
-            unsure_ = !(sorted[0] >= kSureProbability && sorted[0] - sorted[1] >= kSureMargin);
+            for (const SegmentedDigit& d : reading_.digits) {
+                const Prediction p = predict_image(*net, d.input.image);
+                digitProbabilities_.push_back(p.probabilities);
+                digitClasses_.push_back(p.digit);
+                number_ += QString::number(p.digit);
+            }
         } catch (const std::exception& e) {
+            digitProbabilities_.clear(), digitClasses_.clear(), number_.clear();
             showError(tr("The model could not predict this drawing: %1").arg(QString::fromUtf8(e.what())));
         }
     }
+
+    // A number: each digit's box on the pad, labelled with what was read.
+    QList<QRectF> boxes;
+    QStringList labels;
+    if (reading_.digits.size() > 1 && gray.width > 0 && gray.height > 0) {
+        const bool picture = canvas_->hasPicture() && canvas_->strokeCount() == 0;
+        const QRectF area = picture ? canvas_->pictureRect() : QRectF(canvas_->rect());
+        const qreal sx = area.width() / gray.width, sy = area.height() / gray.height;
+        for (std::size_t k = 0; k < reading_.digits.size(); ++k) {
+            const DigitBox& b = reading_.digits[k].box;
+            boxes << QRectF(area.left() + b.x * sx, area.top() + b.y * sy, b.width * sx, b.height * sy).adjusted(-3, -3, 3, 3);
+            labels << (k < digitClasses_.size() ? QString::number(digitClasses_[k]) : QString());
+        }
+    }
+    canvas_->setBoxes(boxes, labels);
+    {
+        const QSignalBlocker block(digitChoice_);
+        digitChoice_->clear();
+        if (digitClasses_.size() > 1)
+            for (std::size_t k = 0; k < digitClasses_.size(); ++k)
+                digitChoice_->addItem(tr("Digit %1 of %2: %3").arg(k + 1).arg(digitClasses_.size()).arg(digitClasses_[k]));
+        digitChoice_->setVisible(digitClasses_.size() > 1);
+    }
+    showDigit(0);
     showPrediction();
+    showSteps();
+}
+
+void DrawPage::showDigit(int index) {
+    shownDigit_ = index;
+    predicted_ = -1;
+    unsure_ = false;
+    probabilities_.fill(0.0f);
+    input_ = MnistImage{};
+    if (index >= 0 && static_cast<std::size_t>(index) < reading_.digits.size()) input_ = reading_.digits[static_cast<std::size_t>(index)].input.image;
+    preview_->setImage(empty_ ? QImage() : mnistToImage(input_));
+    if (index < 0 || static_cast<std::size_t>(index) >= digitProbabilities_.size()) return;
+    probabilities_ = digitProbabilities_[static_cast<std::size_t>(index)];
+    std::array<float, 10> sorted = probabilities_;
+    std::partial_sort(sorted.begin(), sorted.begin() + 2, sorted.end(), std::greater<float>());
+    unsure_ = !(sorted[0] >= kSureProbability && sorted[0] - sorted[1] >= kSureMargin);
+    // One digit is "the" digit; of a number, predictedDigit() stays -1 (number() has them all).
+    if (digitClasses_.size() == 1) predicted_ = digitClasses_.front();
+    if (digitChoice_->currentIndex() != index) {
+        const QSignalBlocker block(digitChoice_);
+        digitChoice_->setCurrentIndex(index);
+    }
+}
+
+QList<QRectF> DrawPage::digitBoxes() const { return canvas_->boxes(); }
+
+int DrawPage::stepCount() const { return stepsRow_->count() - 1; }  // less the stretch
+
+void DrawPage::showSteps() {
+    while (QLayoutItem* item = stepsRow_->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    const bool several = reading_.digits.size() > 1;
+    for (const StepImage& step : reading_steps(reading_)) {
+        if (step.digit >= 0 && step.digit != shownDigit_) continue;
+        QString caption;
+        switch (step.kind) {
+            case StepKind::Input: caption = tr("Input"); break;
+            case StepKind::Lighting: caption = reading_.ink.photo ? tr("Light evened") : tr("Ink"); break;
+            case StepKind::Mask: caption = tr("Ink kept"); break;
+            case StepKind::Boxes: caption = tr("%n digits", nullptr, int(reading_.digits.size())); break;
+            case StepKind::Crop: caption = several ? tr("Crop %1").arg(step.digit + 1) : tr("Crop"); break;
+            case StepKind::Fit: caption = tr("20x20 fit"); break;
+            case StepKind::Model: caption = tr("28x28 input"); break;
+        }
+        auto* cell = new QWidget(steps_);
+        auto* column = new QVBoxLayout(cell);
+        column->setContentsMargins(0, 0, 0, 0);
+        column->setSpacing(2);
+        auto* picture = new QLabel(cell);
+        const bool tiny = step.image.width() <= 28 && step.image.height() <= 28;
+        const QImage scaled = step.image.scaled(QSize(100, 70), Qt::KeepAspectRatio,
+                                                tiny ? Qt::FastTransformation : Qt::SmoothTransformation);
+        picture->setPixmap(QPixmap::fromImage(scaled));
+        picture->setAlignment(Qt::AlignCenter);
+        picture->setFixedSize(100, 70);
+        picture->setStyleSheet(QStringLiteral("QLabel { border: 1px solid palette(mid); }"));
+        auto* text = new QLabel(caption, cell);
+        text->setAlignment(Qt::AlignCenter);
+        text->setForegroundRole(QPalette::PlaceholderText);
+        column->addWidget(picture);
+        column->addWidget(text);
+        stepsRow_->addWidget(cell);
+    }
+    stepsRow_->addStretch(1);
 }
 
 void DrawPage::showPrediction() {
     const QColor sure = palette().color(QPalette::Highlight);
     const QColor grey = palette().color(QPalette::PlaceholderText);
+    QFont big = digit_->font();
+    big.setPointSizeF(font().pointSizeF() * (number_.size() > 3 ? 3.5 : 6));
+    digit_->setFont(big);
     if (!session_->model()) {
         digit_->setText(QStringLiteral("\u2013"));
         digit_->setStyleSheet({});
@@ -262,26 +390,45 @@ void DrawPage::showPrediction() {
         bars_->clear();
         return;
     }
-    if (empty_ || predicted_ < 0) {
+    if (noInk_) {
+        // No ink is an answer of its own: no digit.
+        digit_->setText(QString());
+        verdict_->setText(tr("No ink found: there is no digit to read."));
+        bars_->clear();
+        return;
+    }
+    if (empty_ || digitProbabilities_.empty()) {
         digit_->setText(QString());
         verdict_->setText(tr("Draw a digit on the pad, or drop an image file on this page."));
         bars_->clear();
+        return;
+    }
+    const auto pct = [](const std::array<float, 10>& p, int d) { return QString::number(std::lround(p[std::size_t(d)] * 100)); };
+    if (digitProbabilities_.size() > 1) {
+        // A number: all its digits, each with its probability; an unsure one marked "?".
+        QStringList parts;
+        for (std::size_t k = 0; k < digitProbabilities_.size(); ++k)
+            parts << tr("%1 (%2%)").arg(digitClasses_[k]).arg(pct(digitProbabilities_[k], digitClasses_[k]));
+        digit_->setText(number_);
+        digit_->setStyleSheet(QStringLiteral("color: %1").arg(sure.name()));
+        verdict_->setText(tr("A number of %n digits: %1", nullptr, int(digitProbabilities_.size())).arg(parts.join(QStringLiteral(" \u00b7 "))));
+        bars_->setHighlightColor(unsure_ ? grey : QColor());
+        bars_->setProbabilities(probabilities_);
         return;
     }
     std::array<int, 10> order{};
     for (int d = 0; d < 10; ++d) order[std::size_t(d)] = d;
     std::sort(order.begin(), order.end(),
               [&](int a, int b) { return probabilities_[std::size_t(a)] > probabilities_[std::size_t(b)]; });
-    const auto pct = [&](int d) { return QString::number(std::lround(probabilities_[std::size_t(d)] * 100)); };
     if (unsure_) {
         digit_->setText(QStringLiteral("?"));
         digit_->setStyleSheet(QStringLiteral("color: %1").arg(grey.name()));
-        verdict_->setText(tr("Not sure: maybe %1 (%2%) or %3 (%4%)").arg(order[0]).arg(pct(order[0])).arg(order[1]).arg(pct(order[1])));
+        verdict_->setText(tr("Not sure: maybe %1 (%2%) or %3 (%4%)").arg(order[0]).arg(pct(probabilities_, order[0])).arg(order[1]).arg(pct(probabilities_, order[1])));
         bars_->setHighlightColor(grey);
     } else {
         digit_->setText(QString::number(predicted_));
         digit_->setStyleSheet(QStringLiteral("color: %1").arg(sure.name()));
-        verdict_->setText(tr("%1% sure").arg(pct(predicted_)));
+        verdict_->setText(tr("%1% sure").arg(pct(probabilities_, predicted_)));
         bars_->setHighlightColor(QColor());
     }
     bars_->setProbabilities(probabilities_);
@@ -307,8 +454,23 @@ void DrawPage::loadImage(const QImage& image) {
     canvas_->setPicture(shown);  // emits changed(): predicts picture_
 }
 
+bool DrawPage::pasteImage() {
+    const QMimeData* mime = QGuiApplication::clipboard()->mimeData();
+    if (mime && mime->hasImage()) {
+        loadImage(qvariant_cast<QImage>(mime->imageData()));
+        return true;
+    }
+    if (mime && mime->hasUrls() && !mime->urls().isEmpty() && mime->urls().front().isLocalFile())
+        return loadImageFile(mime->urls().front().toLocalFile());
+    if (mime && mime->hasText() && QFileInfo(mime->text().trimmed()).isFile()) return loadImageFile(mime->text().trimmed());
+    showError(tr("The clipboard holds no image. Copy a picture (or an image file) and paste again."));
+    return false;
+}
+
 bool DrawPage::loadImageFile(const QString& path) {
-    const ImageFile f = read_image_file(path);
+    // Large photos are decoded at 1/2-1/8 of their size (image_file.h): the ink finder works at
+    // most 1024 pixels wide, and the pad shows it smaller still.
+    const ImageFile f = read_image_file(path, kDecodeSide);
     const QString name = QFileInfo(path).fileName();
     switch (f.error) {
         case ImageFileError::None: loadImage(f.image); return true;
@@ -320,7 +482,8 @@ bool DrawPage::loadImageFile(const QString& path) {
             return false;
         case ImageFileError::FileTooLarge: showError(tr("Could not open %1: the file is too large for an image.").arg(name)); return false;
         case ImageFileError::TooManyPixels:
-            showError(tr("Could not open %1: it has %2 x %3 pixels, too many to read.").arg(name).arg(f.size.width()).arg(f.size.height()));
+            showError(tr("Could not open %1: it has %2 x %3 pixels, more than the %4 megapixels a picture may have.")
+                          .arg(name).arg(f.size.width()).arg(f.size.height()).arg(kMaxImagePixels / 1000000));
             return false;
         case ImageFileError::EmptyFile:
         case ImageFileError::NotAnImage: break;
@@ -352,27 +515,38 @@ void DrawPage::dropEvent(QDropEvent* event) {
     event->acceptProposedAction();
 }
 
-void DrawPage::prepareScreenshot() {
+void DrawPage::prepareScreenshot(bool number) {
     canvas_->clear();
-    // A "3" as a person draws it with a mouse: one stroke, slightly uneven, in a square in the
-    // middle of the pad. Coordinates in a unit square first.
-    QPainterPath path(QPointF(0.30, 0.20));
-    path.cubicTo(QPointF(0.40, 0.08), QPointF(0.68, 0.08), QPointF(0.69, 0.24));
-    path.cubicTo(QPointF(0.70, 0.38), QPointF(0.55, 0.45), QPointF(0.44, 0.47));
-    path.cubicTo(QPointF(0.56, 0.47), QPointF(0.75, 0.53), QPointF(0.73, 0.70));
-    path.cubicTo(QPointF(0.71, 0.88), QPointF(0.45, 0.93), QPointF(0.27, 0.80));
-    const qreal side = std::min(canvas_->width(), canvas_->height()) * 0.75;
-    const QPointF origin((canvas_->width() - side) / 2, (canvas_->height() - side) / 2);
-    QPolygonF stroke;
-    const int steps = 80;
-    for (int i = 0; i <= steps; ++i) {
-        const qreal t = qreal(i) / steps;
-        // A small wobble, as a hand on a mouse makes.
-        const QPointF wobble(0.004 * std::sin(t * 37.0), 0.004 * std::cos(t * 23.0));
-        stroke << origin + (path.pointAtPercent(t) + wobble) * side;
+    // A "3" as a person draws it with a mouse: one stroke, slightly uneven. Coordinates in a unit
+    // square first. For a number: "3", "1", "7" side by side.
+    QPainterPath three(QPointF(0.30, 0.20));
+    three.cubicTo(QPointF(0.40, 0.08), QPointF(0.68, 0.08), QPointF(0.69, 0.24));
+    three.cubicTo(QPointF(0.70, 0.38), QPointF(0.55, 0.45), QPointF(0.44, 0.47));
+    three.cubicTo(QPointF(0.56, 0.47), QPointF(0.75, 0.53), QPointF(0.73, 0.70));
+    three.cubicTo(QPointF(0.71, 0.88), QPointF(0.45, 0.93), QPointF(0.27, 0.80));
+    QPainterPath one(QPointF(0.42, 0.24));
+    one.lineTo(QPointF(0.55, 0.12));
+    one.lineTo(QPointF(0.52, 0.88));
+    QPainterPath seven(QPointF(0.25, 0.16));
+    seven.lineTo(QPointF(0.76, 0.15));
+    seven.lineTo(QPointF(0.42, 0.88));
+    std::vector<QPainterPath> digits{three};
+    if (number) digits = {three, one, seven};
+    const qreal cells = qreal(digits.size());
+    const qreal side = std::min(canvas_->width() / cells, qreal(canvas_->height())) * (number ? 0.9 : 0.75);
+    canvas_->setBrushSize(brush_->value() / 100.0 / (number ? 1.6 : 1.0));
+    for (std::size_t k = 0; k < digits.size(); ++k) {
+        const QPointF origin((canvas_->width() - side * cells) / 2 + side * qreal(k), (canvas_->height() - side) / 2);
+        QPolygonF stroke;
+        const int steps = 80;
+        for (int i = 0; i <= steps; ++i) {
+            const qreal t = qreal(i) / steps;
+            // A small wobble, as a hand on a mouse makes.
+            const QPointF wobble(0.004 * std::sin(t * 37.0), 0.004 * std::cos(t * 23.0));
+            stroke << origin + (digits[k].pointAtPercent(t) + wobble) * side;
+        }
+        canvas_->addStroke(stroke);
     }
-    canvas_->setBrushSize(brush_->value() / 100.0);
-    canvas_->addStroke(stroke);
 }
 
 void DrawPage::changeEvent(QEvent* event) {

@@ -6,6 +6,7 @@
 #include "retranslator.h"
 #include "model_io.h"
 #include "preprocess.h"
+#include "segment.h"
 
 #include <QImage>
 #include <QString>
@@ -14,6 +15,8 @@
 #include <array>
 #include <vector>
 
+class QComboBox;
+class QHBoxLayout;
 class QLabel;
 class QPushButton;
 class QSlider;
@@ -32,8 +35,9 @@ public:
     explicit DrawPage(Session* session, QWidget* parent = nullptr);
     ~DrawPage() override;
 
-    // Draws a handwritten-looking digit with mouse-like strokes and predicts it (for screenshots).
-    void prepareScreenshot();
+    // Draws a handwritten-looking digit with mouse-like strokes and predicts it (for screenshots);
+    // with `number` three digits side by side.
+    void prepareScreenshot(bool number = false);
 
     // Predicts an image (any size, either polarity) and shows it on the pad, e.g. a test image
     // sent from the Errors page.
@@ -41,14 +45,25 @@ public:
     // Reads and predicts an image file; false (and an error message on the page) if the file
     // cannot be read as an image. The pad keeps its drawing then.
     bool loadImageFile(const QString& path);
+    // Predicts the clipboard's image (or the image file it names); false and a message if it holds none.
+    bool pasteImage();
 
     // For tests and the main window.
     DigitCanvas* canvas() const { return canvas_; }
     ModelPicker* modelPicker() const { return models_; }
     QPushButton* clearButton() const { return clear_; }
     QString brushText() const;
-    // The most likely digit, or -1 when there is nothing to predict (empty pad, no model).
+    // The most likely digit, or -1 when there is nothing to predict (empty pad, no model, or a
+    // number of several digits: see number()).
     int predictedDigit() const { return predicted_; }
+    // The digits read left to right ("2026"; one digit: that digit; nothing: empty).
+    QString number() const { return number_; }
+    // Each digit's box on the pad (widget coordinates of the canvas) when there are several.
+    QList<QRectF> digitBoxes() const;
+    // The preprocessing steps shown under the pad (for tests).
+    int stepCount() const;
+    // True when the last input had no ink at all (blank, transparent, 1x1).
+    bool noInk() const { return noInk_; }
     // True when the prediction is shown as "not sure" (low top probability or small margin).
     bool isUnsure() const { return unsure_; }
     const std::array<float, 10>& probabilities() const { return probabilities_; }
@@ -75,6 +90,8 @@ protected:
 private:
     void predictFromCanvas();
     void predict(const GrayImage& gray, Polarity polarity);
+    void showDigit(int index);  // the bars, the 28x28 and the steps of one digit of a number
+    void showSteps();
     void showPrediction();
     void showError(const QString& message);
     void onModelChanged();
@@ -93,11 +110,20 @@ private:
     PixelImageView* preview_ = nullptr;
     ProbabilityBars* bars_ = nullptr;
     QLabel* error_ = nullptr;
+    QComboBox* digitChoice_ = nullptr;  // which digit of a number the bars show
+    QWidget* steps_ = nullptr;          // the preprocessing, step by step
+    QHBoxLayout* stepsRow_ = nullptr;
 
     bool fromPicture_ = false;  // the last prediction came from a loaded picture, not strokes
     GrayImage picture_;         // that picture, as read, so redrawing predicts it exactly
     MnistImage input_{};
     std::array<float, 10> probabilities_{};
+    Reading reading_;                                // the last input's ink and digits
+    std::vector<std::array<float, 10>> digitProbabilities_;  // per digit of reading_
+    std::vector<int> digitClasses_;
+    QString number_;
+    bool noInk_ = false;
+    int shownDigit_ = 0;
     int predicted_ = -1;
     bool unsure_ = false;
     bool empty_ = true;

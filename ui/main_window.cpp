@@ -1,5 +1,7 @@
 #include "main_window.h"
 
+#include "synth.h"
+
 #include "app_icons.h"
 #include "data_page.h"
 #include "draw_page.h"
@@ -180,6 +182,11 @@ void MainWindow::createActions() {
     openImage_ = new QAction(this);
     openImage_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
     connect(openImage_, &QAction::triggered, this, &MainWindow::openImage);
+    pasteImage_ = new QAction(this);  // Ctrl+V itself is the Draw page's own shortcut
+    connect(pasteImage_, &QAction::triggered, this, [this] {
+        showPage(DrawPageIndex);
+        draw_->pasteImage();
+    });
     chooseData_ = new QAction(this);
     connect(chooseData_, &QAction::triggered, this, &MainWindow::chooseDataFolder);
     quit_ = new QAction(this);
@@ -197,6 +204,7 @@ void MainWindow::createActions() {
     keras_ = new KerasInterop(this, session_, train_, fileMenu_, afterKeras);
     connect(keras_, &KerasInterop::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
     fileMenu_->addAction(openImage_);
+    fileMenu_->addAction(pasteImage_);
     fileMenu_->addAction(chooseData_);
     fileMenu_->addSeparator();
     fileMenu_->addAction(quit_);
@@ -270,6 +278,7 @@ void MainWindow::retranslate() {
     saveModel_->setText(tr("&Save Model"));
     saveModelAs_->setText(tr("Save Model &As..."));
     openImage_->setText(tr("Open &Image..."));
+    pasteImage_->setText(tr("&Paste Image"));
     chooseData_->setText(tr("Choose &MNIST Data..."));
     quit_->setText(tr("&Quit"));
     viewMenu_->setTitle(tr("&View"));
@@ -629,6 +638,13 @@ bool MainWindow::saveScreenshots(const QString& dir, const QSize& size, QStringL
     showPage(DrawPageIndex);
     draw_->prepareScreenshot();
     if (!shoot(DrawPageIndex)) return false;
+    // A number drawn on the pad, and a photo of a test digit on ruled paper (image/synth.h).
+    draw_->prepareScreenshot(true);
+    if (!shoot(DrawPageIndex, "-number")) return false;
+    if (const MnistData* mnist = session_->data(); mnist && mnist->test.size() > 4) {
+        draw_->loadImage(synth_photo(mnist->test.image(4), 4, 1280, 960));
+        if (!shoot(DrawPageIndex, "-photo")) return false;
+    }
     showPage(ErrorsPageIndex);
     errors_->prepareScreenshot();
     if (!shoot(ErrorsPageIndex)) return false;

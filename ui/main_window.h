@@ -131,6 +131,7 @@ private:
     QAction* saveModel_ = nullptr;
     QAction* saveModelAs_ = nullptr;
     QAction* openImage_ = nullptr;
+    QAction* pasteImage_ = nullptr;
     QAction* chooseData_ = nullptr;
     QAction* quit_ = nullptr;
     QAction* pageActions_[PageCount] = {};
