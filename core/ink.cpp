@@ -117,27 +117,34 @@ std::vector<T> transpose(const std::vector<T>& m, int w, int h) {
 // resolution (2x2 minimum first, which an opening's erosion would take anyway) and spread back:
 // the background is smooth at that scale.
 std::vector<float> opening(const std::vector<float>& v, int w, int h, int win) {
+    // Half resolution, extended by a window on every side by repeating the edge pixels: with the
+    // window clipped at the border instead, a shadow's edge meeting the border at a slant loses
+    // its tip there (the opening of a ramp is exact only if the ramp goes on), and the loss
+    // reads as ink.
     const int hw = (w + 1) / 2, hh = (h + 1) / 2, hwin = std::max(3, win / 2) | 1;
-    std::vector<float> b(static_cast<std::size_t>(hw) * hh);
-    for (int y = 0; y < hh; ++y)
-        for (int x = 0; x < hw; ++x) {
+    const int pad = hwin, pw = hw + 2 * pad, ph = hh + 2 * pad;
+    auto edge = [](int i, int n) { return std::clamp(i, 0, n - 1); };
+    std::vector<float> b(static_cast<std::size_t>(pw) * ph);
+    for (int y = 0; y < ph; ++y)
+        for (int x = 0; x < pw; ++x) {
+            const int hx = edge(x - pad, hw), hy = edge(y - pad, hh);
             float m = 1e30f;
             for (int dy = 0; dy < 2; ++dy)
                 for (int dx = 0; dx < 2; ++dx) {
-                    const int sx = std::min(w - 1, 2 * x + dx), sy = std::min(h - 1, 2 * y + dy);
+                    const int sx = std::min(w - 1, 2 * hx + dx), sy = std::min(h - 1, 2 * hy + dy);
                     m = std::min(m, v[static_cast<std::size_t>(sy) * w + sx]);
                 }
-            b[static_cast<std::size_t>(y) * hw + x] = m;
+            b[static_cast<std::size_t>(y) * pw + x] = m;
         }
-    running_extreme_rows(b, hw, hh, hwin, false);
-    b = transpose(b, hw, hh);
-    running_extreme_rows(b, hh, hw, hwin, false);
-    running_extreme_rows(b, hh, hw, hwin, true);
-    b = transpose(b, hh, hw);
-    running_extreme_rows(b, hw, hh, hwin, true);
+    running_extreme_rows(b, pw, ph, hwin, false);
+    b = transpose(b, pw, ph);
+    running_extreme_rows(b, ph, pw, hwin, false);
+    running_extreme_rows(b, ph, pw, hwin, true);
+    b = transpose(b, ph, pw);
+    running_extreme_rows(b, pw, ph, hwin, true);
     std::vector<float> out(v.size());
     for (int y = 0; y < h; ++y)
-        for (int x = 0; x < w; ++x) out[static_cast<std::size_t>(y) * w + x] = b[static_cast<std::size_t>(y / 2) * hw + x / 2];
+        for (int x = 0; x < w; ++x) out[static_cast<std::size_t>(y) * w + x] = b[static_cast<std::size_t>(y / 2 + pad) * pw + x / 2 + pad];
     return out;
 }
 
@@ -407,7 +414,21 @@ InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
     m.corrected.assign(n, 0.0f);
     const int max_side = std::max(w, h);
     const int line_thickness = std::max(3, max_side / 160);
-    if (is_flat_drawing(v, w, h, background, sigma, contrast)) {
+    bool flat = options.drawing || is_flat_drawing(v, w, h, background, sigma, contrast);
+    if (flat && !options.drawing && max_side >= kMinLineSide) {
+        // No noise and no flat mid-tones, but maybe a shadow or shading without noise: what
+        // stands wider than a fifth of the picture (wider than any stroke) must be either the
+        // border's level or full-strength ink (a big solid shape), not a shade between; and a
+        // faint picture (under 0.6 contrast) has no big shapes at all.
+        const std::vector<float> wide = opening(v, w, h, std::max(7, max_side / 5) | 1);
+        std::size_t off = 0;
+        for (float x : wide) {
+            const float level = (x - background) / contrast;
+            off += level > 0.25f && (level < 0.7f || contrast < 0.6f);
+        }
+        flat = static_cast<double>(off) <= 0.01 * static_cast<double>(n);
+    }
+    if (flat) {
         // (a) A drawing: ink against the one background level, less the border's noise floor
         // (3 sigma), so grey-on-grey gives full-strength ink. Exactly the pre-photo pipeline.
         const float noise_floor = 3.0f * sigma / contrast;
@@ -451,8 +472,10 @@ InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
     std::vector<float> widths;
     for (std::size_t i = 0; i < n; ++i)
         if (rough[i]) widths.push_back(static_cast<float>(std::min(rh[i], rv[i])));
-    const float stroke = widths.empty() ? 3.0f : quantile(widths, 0.5);
-    int window = static_cast<int>(std::lround(2.5f * stroke)) + 3;
+    // The widest strokes count (where strokes meet, a blob is wider than a line): the 90th
+    // percentile of each inked pixel's shorter run.
+    const float stroke = widths.empty() ? 3.0f : quantile(widths, 0.9);
+    int window = static_cast<int>(std::lround(2.0f * stroke)) + 3;
     window = std::clamp(window, std::max(7, max_side / 40), std::max(7, max_side / 4)) | 1;
     const std::vector<float> b = opening(v, w, h, window);
     std::vector<float> c(n);
@@ -505,7 +528,7 @@ InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
     for (const InkComponent& cc : comps) largest = std::max(largest, cc.area);
     // Specks: tiny for the picture, or next to nothing beside the largest blob (dust, where two
     // ruling lines cross).
-    const int min_area = std::max({4, static_cast<int>(2e-5 * static_cast<double>(n)), largest / 50});
+    const int min_area = std::max({4, static_cast<int>(2e-5 * static_cast<double>(n)), largest / 100});
     std::vector<int> keep(comps.size() + 1, 0);
     for (std::size_t j = 0; j < comps.size(); ++j) {
         const InkComponent& cc = comps[j];
@@ -516,8 +539,12 @@ InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
         const bool fragment = thickness <= line_thickness &&
                               ((cc.width() >= 8 * cc.height() && cc.width() * 5 >= w) ||
                                (cc.height() >= 8 * cc.width() && cc.height() * 5 >= h));
-        const bool faint = strongest[j] < 0.5f;
-        if (!(speck || page_edge || fragment || faint)) {
+        const bool faint = strongest[j] < 0.35f;
+        // Slivers (at most 1.5 px thick on average: the rim of a shadow or of the page, a
+        // line's remains) are never a pen's stroke; nor is a thin fragment of a line at the border.
+        const bool sliver = thickness <= 1.5 ||
+                            (touches && thickness <= line_thickness && (cc.width() >= 4 * cc.height() || cc.height() >= 4 * cc.width()));
+        if (!(speck || page_edge || fragment || faint || sliver)) {
             m.components.push_back(cc);
             keep[j + 1] = static_cast<int>(m.components.size());
         }

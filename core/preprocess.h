@@ -21,6 +21,7 @@ enum class Polarity { Auto, DarkOnLight, LightOnDark };
 struct PreprocessOptions {
     Polarity polarity = Polarity::Auto;  // Auto: the border's brightness decides
     int box = 20;                        // the ink is scaled to fit box x box
+    bool drawing = false;                // a drawing (the canvas): its background is flat, never a photo's
 };
 
 // 784 floats, row-major 28x28, 0 = background, 1 = full ink (MNIST's polarity, scaled to 0-1).

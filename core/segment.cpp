@@ -74,6 +74,9 @@ std::vector<Group> group_components(const InkMap& m) {
             changed = true;
         }
     }
+    // Too small or too flat to be a digit: a dash, a line's remains (a digit is at least 6 px
+    // high, and no wider than four digits side by side unless it is at least a fifth that high).
+    std::erase_if(groups, [](const Group& g) { return g.height() < 6 || g.width() > 20 * g.height(); });
     std::sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) { return a.x0 < b.x0; });
     return groups;
 }
@@ -103,8 +106,8 @@ Cutout cut_out(const InkMap& m, const Group& g, int xa, int xb) {
     return c;
 }
 
-// Columns at which to cut a group of touching digits: the least ink within a fifth of a digit's
-// width of each even cut.
+// Columns at which to cut a group of touching digits: the least ink within a tenth of a digit's
+// width of each even cut (not further: the middle of a 0 has less ink than where two 0s touch).
 std::vector<int> cuts(const InkMap& m, const Group& g, int parts) {
     std::vector<double> column(static_cast<std::size_t>(g.width()), 0.0);
     for (int y = g.y0; y < g.y1; ++y)
@@ -118,7 +121,7 @@ std::vector<int> cuts(const InkMap& m, const Group& g, int parts) {
     const double part = static_cast<double>(g.width()) / parts;
     for (int k = 1; k < parts; ++k) {
         const int centre = static_cast<int>(std::lround(k * part));
-        const int reach = std::max(1, static_cast<int>(0.2 * part));
+        const int reach = std::max(1, static_cast<int>(0.1 * part));
         int best = centre;
         for (int x = std::max(1, centre - reach); x <= std::min(g.width() - 1, centre + reach); ++x)
             if (column[static_cast<std::size_t>(x)] < column[static_cast<std::size_t>(best)]) best = x;
@@ -156,7 +159,7 @@ Reading read_digits(const GrayImage& input, const PreprocessOptions& options) {
     for (std::size_t gi = 0; gi < groups.size(); ++gi) {
         const Group& g = groups[gi];
         int n = 1;
-        if (g.width() > kWide * g.height())
+        if (g.width() > kWide * g.height() && g.height() >= 12)
             n = std::max(2, static_cast<int>(std::lround(g.width() / (kDigitAspect * g.height()))));
         if (n == 1) {
             parts.push_back({gi, g.x0, g.x1, false});

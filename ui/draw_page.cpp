@@ -262,6 +262,7 @@ void DrawPage::predictFromCanvas() {
 void DrawPage::predict(const GrayImage& gray, Polarity polarity) {
     PreprocessOptions options;
     options.polarity = polarity;
+    options.drawing = polarity == Polarity::DarkOnLight;  // the pad itself (a picture is Auto)
     reading_ = Reading{};
     if (!canvas_->isEmpty()) reading_ = read_digits(gray, options);
     digitProbabilities_.clear();

@@ -1,0 +1,279 @@
+// The photo path and the number reader (core/ink.h, core/segment.h) on small synthetic pictures:
+// each step on its own (lighting, lines, page edges, specks, soft rims, grouping, splitting) and
+// the answers that matter (a ruled or shadowed page without ink has no digit; a digit on dark
+// tinted paper is found; two digits come back as two boxes, left to right).
+#include "ink.h"
+#include "preprocess.h"
+#include "segment.h"
+
+#include <QtTest>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <vector>
+
+using namespace digit;
+
+namespace {
+
+// A page: `paper` everywhere (0 = black, 1 = white), w x h.
+GrayImage page(int w, int h, float paper) { return GrayImage{w, h, std::vector<float>(static_cast<std::size_t>(w) * h, paper)}; }
+
+float& at(GrayImage& g, int x, int y) { return g.pixels[static_cast<std::size_t>(y) * g.width + x]; }
+
+// Multiplies every pixel by light(x, y): uneven lighting and shadows darken paper and ink alike.
+template <typename F>
+void light(GrayImage& g, F f) {
+    for (int y = 0; y < g.height; ++y)
+        for (int x = 0; x < g.width; ++x) at(g, x, y) *= static_cast<float>(f(x, y));
+}
+
+void noise(GrayImage& g, float sigma, unsigned seed) {
+    std::mt19937 gen(seed);
+    std::normal_distribution<float> n(0.0f, sigma);
+    for (float& v : g.pixels) v = std::clamp(v + n(gen), 0.0f, 1.0f);
+}
+
+// Horizontal ruling every `spacing` px, `thickness` px thick, tilted by `slope` px per px.
+void rule(GrayImage& g, int spacing, double thickness, double slope, float ink) {
+    for (int y = 0; y < g.height; ++y)
+        for (int x = 0; x < g.width; ++x) {
+            const double v = y - slope * x;
+            const double d = std::abs(v - spacing * std::round(v / spacing));
+            const double a = std::clamp(thickness / 2 + 0.5 - d, 0.0, 1.0);
+            at(g, x, y) = static_cast<float>(at(g, x, y) * (1 - a) + ink * a);
+        }
+}
+
+// A round pen of the given diameter along a polyline (anti-aliased by distance), ink level `ink`.
+void stroke(GrayImage& g, const std::vector<std::pair<double, double>>& points, double diameter, float ink) {
+    for (std::size_t k = 1; k < points.size(); ++k) {
+        const auto [ax, ay] = points[k - 1];
+        const auto [bx, by] = points[k];
+        const int x0 = std::max(0, static_cast<int>(std::min(ax, bx) - diameter)), x1 = std::min(g.width - 1, static_cast<int>(std::max(ax, bx) + diameter));
+        const int y0 = std::max(0, static_cast<int>(std::min(ay, by) - diameter)), y1 = std::min(g.height - 1, static_cast<int>(std::max(ay, by) + diameter));
+        for (int y = y0; y <= y1; ++y)
+            for (int x = x0; x <= x1; ++x) {
+                const double px = x + 0.5 - ax, py = y + 0.5 - ay, dx = bx - ax, dy = by - ay;
+                const double t = std::clamp((px * dx + py * dy) / (dx * dx + dy * dy), 0.0, 1.0);
+                const double a = std::clamp(diameter / 2 + 0.5 - std::hypot(px - t * dx, py - t * dy), 0.0, 1.0);
+                at(g, x, y) = static_cast<float>(std::min<double>(at(g, x, y), at(g, x, y) * (1 - a) + ink * a));
+            }
+    }
+}
+
+// An ellipse outline (a zero) centred at (cx, cy).
+void zero(GrayImage& g, double cx, double cy, double rx, double ry, double pen, float ink) {
+    std::vector<std::pair<double, double>> pts;
+    for (int i = 0; i <= 48; ++i) {
+        const double t = 2 * 3.14159265358979 * i / 48;
+        pts.emplace_back(cx + rx * std::cos(t), cy + ry * std::sin(t));
+    }
+    stroke(g, pts, pen, ink);
+}
+
+// A seven: a top bar and a slanted stem, in the box (x, y, w, h).
+void seven(GrayImage& g, double x, double y, double w, double h, double pen, float ink) {
+    stroke(g, {{x, y}, {x + w, y}, {x + 0.35 * w, y + h}}, pen, ink);
+}
+
+double correlation(const MnistImage& a, const MnistImage& b) {
+    double ma = 0, mb = 0;
+    for (int i = 0; i < 784; ++i) ma += a[i], mb += b[i];
+    ma /= 784, mb /= 784;
+    double ab = 0, aa = 0, bb = 0;
+    for (int i = 0; i < 784; ++i) ab += (a[i] - ma) * (b[i] - mb), aa += (a[i] - ma) * (a[i] - ma), bb += (b[i] - mb) * (b[i] - mb);
+    return ab / std::sqrt(aa * bb + 1e-12);
+}
+
+}  // namespace
+
+class TestPhoto : public QObject {
+    Q_OBJECT
+private slots:
+    // A ruled page without ink (clean, and photographed: noise and a light gradient) has no digit.
+    void ruledPageHasNoDigit_data() {
+        QTest::addColumn<float>("sigma");
+        QTest::addColumn<double>("slope");
+        QTest::newRow("clean, level") << 0.0f << 0.0;
+        QTest::newRow("clean, tilted 1 degree") << 0.0f << 0.017;
+        QTest::newRow("photo, tilted 1.5 degrees") << 0.02f << -0.026;
+    }
+    void ruledPageHasNoDigit() {
+        QFETCH(float, sigma);
+        QFETCH(double, slope);
+        GrayImage g = page(400, 300, 0.92f);
+        rule(g, 24, 2.0, slope, 0.55f);
+        if (sigma > 0) {
+            light(g, [](int x, int y) { return 1.0 - 0.25 * x / 400.0 - 0.1 * y / 300.0; });
+            noise(g, sigma, 3);
+        }
+        const Reading r = read_digits(g);
+        QVERIFY2(r.digits.empty(), qPrintable(QString("%1 digit(s) read, %2 line pixels removed").arg(r.digits.size()).arg(r.ink.lines_removed)));
+        QVERIFY(r.ink.lines_removed > 0 || r.ink.empty);
+        QVERIFY(preprocess_digit(g).empty);
+    }
+
+    // A shadow band across a plain page (soft edges) is lighting, not ink.
+    void shadowBandHasNoDigit_data() {
+        QTest::addColumn<float>("sigma");
+        QTest::newRow("clean") << 0.0f;
+        QTest::newRow("photo") << 0.015f;
+    }
+    void shadowBandHasNoDigit() {
+        QFETCH(float, sigma);
+        GrayImage g = page(400, 300, 0.9f);
+        light(g, [](int x, int y) {
+            const double d = std::abs((x - 200) * 0.8 + (y - 150) * 0.6);  // distance from the band's centre line
+            const double t = std::clamp((45 + 8 - d) / 16.0, 0.0, 1.0);
+            return 1 - 0.4 * t * t * (3 - 2 * t);
+        });
+        if (sigma > 0) noise(g, sigma, 5);
+        const Reading r = read_digits(g);
+        QVERIFY2(r.digits.empty(), qPrintable(QString("%1 digit(s) read").arg(r.digits.size())));
+    }
+
+    // Lighting: a page lit from one side, darker by half at the far edge, with a 7 on it. The
+    // corrected ink is near zero on the paper everywhere and high on the stroke.
+    void lightingIsEvenedOut() {
+        GrayImage g = page(320, 240, 0.9f);
+        seven(g, 120, 60, 80, 120, 9, 0.15f);
+        light(g, [](int x, int) { return 1.0 - 0.5 * x / 320.0; });
+        noise(g, 0.01f, 7);
+        const InkMap m = find_ink(g);
+        QVERIFY(m.photo);
+        QVERIFY(!m.empty);
+        auto c = [&](int x, int y) { return m.corrected[static_cast<std::size_t>(y) * m.width + x]; };
+        float paper = 0;
+        for (int y = 0; y < 240; y += 4)
+            for (int x : {10, 100, 300}) paper = std::max(paper, c(x, y));
+        QVERIFY2(paper < 0.25f, qPrintable(QString::number(paper)));
+        QVERIFY2(c(160, 60) > 0.7f, qPrintable(QString::number(c(160, 60))));  // the bar
+        QCOMPARE(int(m.components.size()), 1);
+    }
+
+    // A digit on dark tinted paper (paper 0.35, ink 0.08), photographed: found, and read as the
+    // same 28x28 as the same digit drawn clean.
+    void digitOnDarkTintedPageIsFound() {
+        GrayImage clean = page(300, 240, 1.0f), photo = page(300, 240, 0.35f);
+        seven(clean, 110, 50, 80, 130, 10, 0.0f);
+        seven(photo, 110, 50, 80, 130, 10, 0.08f);
+        light(photo, [](int x, int y) { return 0.85 + 0.15 * (x + y) / 540.0; });
+        noise(photo, 0.02f, 11);
+        const Reading r = read_digits(photo);
+        QCOMPARE(int(r.digits.size()), 1);
+        const DigitBox b = r.digits[0].box;
+        QVERIFY2(std::abs(b.x - 105) <= 6 && std::abs(b.y - 45) <= 6 && std::abs(b.width - 90) <= 10 && std::abs(b.height - 140) <= 10,
+                 qPrintable(QString("box %1,%2 %3x%4").arg(b.x).arg(b.y).arg(b.width).arg(b.height)));
+        const double c = correlation(r.digits[0].input.image, preprocess_digit(clean).image);
+        QVERIFY2(c > 0.9, qPrintable(QString::number(c)));
+    }
+
+    // Lines: ruling crossing a zero is removed, the zero is kept whole (the crossings stay).
+    void linesAreRemovedStrokesStay() {
+        GrayImage g = page(400, 300, 0.95f);
+        rule(g, 30, 2.0, 0.01, 0.3f);
+        zero(g, 200, 150, 45, 70, 10, 0.05f);
+        noise(g, 0.01f, 13);
+        const InkMap m = find_ink(g);
+        QVERIFY(m.lines_removed > 1000);
+        QCOMPARE(int(m.components.size()), 1);
+        const InkComponent& c = m.components[0];
+        QVERIFY2(c.x0 >= 145 && c.x1 <= 255 && c.y0 >= 70 && c.y1 <= 230,
+                 qPrintable(QString("%1,%2-%3,%4").arg(c.x0).arg(c.y0).arg(c.x1).arg(c.y1)));
+        // The stroke is not cut where lines cross it: the zero is one blob, and the kept ink far
+        // from it (on the lines) is zero.
+        QCOMPARE(m.ink[static_cast<std::size_t>(30) * m.width + 20], 0.0f);
+    }
+
+    // The page's edge: a dark table along the left of the picture is not a digit.
+    void pageEdgeIsDropped() {
+        GrayImage g = page(400, 300, 0.9f);
+        for (int y = 0; y < 300; ++y)
+            for (int x = 0; x < 70 + y / 10; ++x) at(g, x, y) = 0.25f;
+        noise(g, 0.015f, 17);
+        QVERIFY(read_digits(g).digits.empty());
+        seven(g, 220, 80, 70, 120, 9, 0.1f);
+        const Reading r = read_digits(g);
+        QCOMPARE(int(r.digits.size()), 1);
+        QVERIFY(r.digits[0].box.x >= 200);
+    }
+
+    // Soft edges: the digit keeps its anti-aliased rim (values between 0 and 1 in its crop).
+    void softEdgesAreKept() {
+        GrayImage g = page(300, 240, 0.9f);
+        zero(g, 150, 120, 40, 60, 8, 0.1f);
+        noise(g, 0.01f, 19);
+        const Reading r = read_digits(g);
+        QCOMPARE(int(r.digits.size()), 1);
+        const auto& crop = r.digits[0].steps.crop.pixels;
+        const auto soft = std::count_if(crop.begin(), crop.end(), [](float v) { return v > 0.1f && v < 0.6f; });
+        QVERIFY2(soft > 100, qPrintable(QString::number(soft)));
+        const auto& img = r.digits[0].input.image;
+        QVERIFY(std::count_if(img.begin(), img.end(), [](float v) { return v > 0.05f && v < 0.5f; }) > 10);
+    }
+
+    // Two digits side by side: two boxes, left to right, not overlapping; drawn and photographed.
+    void twoDigitsGiveTwoBoxes_data() {
+        QTest::addColumn<bool>("photo");
+        QTest::newRow("drawing") << false;
+        QTest::newRow("photo") << true;
+    }
+    void twoDigitsGiveTwoBoxes() {
+        QFETCH(bool, photo);
+        GrayImage g = page(360, 200, photo ? 0.85f : 1.0f);
+        seven(g, 60, 40, 70, 120, 9, 0.05f);
+        zero(g, 250, 100, 40, 60, 9, 0.05f);
+        if (photo) noise(g, 0.02f, 23);
+        const Reading r = read_digits(g);
+        QCOMPARE(int(r.digits.size()), 2);
+        const DigitBox a = r.digits[0].box, b = r.digits[1].box;
+        QVERIFY(a.x + a.width <= b.x);
+        QVERIFY(a.x < 140 && b.x > 190);
+        for (const SegmentedDigit& d : r.digits) QVERIFY(!d.input.empty && !d.split);
+    }
+
+    // A five whose top bar is a separate stroke (not touching the body) is one digit.
+    void looseTopBarJoinsItsDigit() {
+        GrayImage g = page(240, 240, 1.0f);
+        stroke(g, {{100, 60}, {160, 58}}, 9, 0.0f);                                          // the bar
+        stroke(g, {{98, 72}, {92, 115}, {130, 105}, {150, 135}, {140, 170}, {95, 175}}, 9, 0.0f);  // the body
+        const Reading r = read_digits(g);
+        QCOMPARE(int(r.digits.size()), 1);
+        QVERIFY(r.ink.components.size() >= 2);
+    }
+
+    // Three zeros touching: one blob, over twice as wide as high, cut in three. (Two touching
+    // digits often stay one: a blob is cut only when it is 1.5 times wider than high.)
+    void touchingDigitsAreSplit() {
+        GrayImage g = page(360, 160, 1.0f);
+        for (int k = 0; k < 3; ++k) zero(g, 100 + 82 * k, 80, 38, 55, 9, 0.0f);
+        const Reading r = read_digits(g);
+        QCOMPARE(int(r.ink.components.size()), 1);
+        QCOMPARE(int(r.digits.size()), 3);
+        QVERIFY(r.digits[0].split && r.digits[1].split && r.digits[2].split);
+        QVERIFY2(std::abs(r.digits[0].box.x + r.digits[0].box.width - 141) <= 12, qPrintable(QString::number(r.digits[0].box.x + r.digits[0].box.width)));
+    }
+
+    // Nothing to read: blank, 1x1, all ink, a speck of noise on a flat page. No digit, never a crash.
+    void nothingToRead_data() {
+        QTest::addColumn<int>("kind");
+        QTest::newRow("blank white") << 0;
+        QTest::newRow("1x1") << 1;
+        QTest::newRow("all ink") << 2;
+        QTest::newRow("noisy grey page") << 3;
+        QTest::newRow("0x0") << 4;
+    }
+    void nothingToRead() {
+        QFETCH(int, kind);
+        GrayImage g = kind == 1 ? page(1, 1, 0.0f) : kind == 4 ? GrayImage{} : page(200, 150, kind == 2 ? 0.0f : 0.8f);
+        if (kind == 3) noise(g, 0.03f, 29);
+        const Reading r = read_digits(g);
+        QVERIFY(r.digits.empty());
+        QVERIFY(preprocess_digit(g).empty);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestPhoto)
+#include "tst_photo.moc"
