@@ -668,6 +668,7 @@ int cmd_predict(const Args& a) {
         const auto t0 = Clock::now();
         auto t1 = t0, t2 = t0;
         Reading reading;
+        QSize original;
         try {
             g_decoder_note.clear();
             GrayImage image;
@@ -675,7 +676,7 @@ int cmd_predict(const Args& a) {
                 CaptureStderr capture;
                 try {
                     // Decoded at 1/2-1/8 size when large: the ink finder works at most 1024 px wide.
-                    image = load_gray_image(path, kDecodeSide);
+                    image = load_gray_image(path, kDecodeSide, &original);
                 } catch (...) {
                     const std::string said = capture.text();
                     if (!said.empty()) g_decoder_note = said;
@@ -685,6 +686,14 @@ int cmd_predict(const Args& a) {
             t1 = Clock::now();
             reading = read_digits(image);
             t2 = Clock::now();
+            // Boxes in the file's own pixels, also when it was decoded smaller.
+            if (original.isValid() && image.width > 0 && image.height > 0 && original != QSize(image.width, image.height)) {
+                const double sx = double(original.width()) / image.width, sy = double(original.height()) / image.height;
+                for (SegmentedDigit& d : reading.digits) {
+                    const DigitBox b = d.box;
+                    d.box = {int(std::lround(b.x * sx)), int(std::lround(b.y * sy)), int(std::lround(b.width * sx)), int(std::lround(b.height * sy))};
+                }
+            }
         } catch (const std::exception& e) {
             std::fprintf(stderr, "digit-cli: %s%s\n", e.what(), g_decoder_note.empty() ? "" : (" (" + g_decoder_note + ")").c_str());
             ++failures;

@@ -50,6 +50,11 @@ ImageFile read_image_file(const std::string& native_path, int max_side) {
         if (f > 1) reader.setScaledSize(QSize(std::max(1, declared.width() / f), std::max(1, declared.height() / f)));
     }
     out.image = reader.read();
+    out.original = declared.isValid() ? declared : out.image.size();
+    // EXIF rotation by a quarter turn swaps the declared sides.
+    if (!out.image.isNull() && out.original.isValid() &&
+        (out.image.width() > out.image.height()) != (out.original.width() > out.original.height()))
+        out.original.transpose();
     if (out.image.isNull()) {
         out.error = ImageFileError::NotAnImage;
         out.reason = reader.errorString().toStdString();
@@ -63,8 +68,9 @@ ImageFile read_image_file(const std::string& native_path, int max_side) {
 
 ImageFile read_image_file(const QString& path, int max_side) { return read_image_file(QFile::encodeName(path).toStdString(), max_side); }
 
-GrayImage load_gray_image(const std::string& path, int max_side) {
+GrayImage load_gray_image(const std::string& path, int max_side, QSize* original) {
     const ImageFile f = read_image_file(path, max_side);
+    if (original) *original = f.original;
     const std::string megapixels = std::to_string(kMaxImagePixels / 1000000);
     switch (f.error) {
         case ImageFileError::None: break;

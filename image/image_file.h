@@ -45,6 +45,7 @@ struct ImageFile {
     ImageFileError error = ImageFileError::None;
     std::string reason;                        // QImageReader's words (NotAnImage), what the file is (NotRegularFile)
     QSize size;                                // TooManyPixels: the size it declares
+    QSize original;                            // the picture's own size (image may be decoded smaller)
 };
 
 // The one image-file reader: any format QImageReader supports, EXIF orientation honoured (phone
@@ -60,7 +61,9 @@ ImageFile read_image_file(const std::string& native_path, int max_side = 0);
 // orientation, and returns its luminance (0 = black, 1 = white; see gray_from_qimage).
 // Throws FileError naming the path when the file is missing, unreadable, not a regular file,
 // too large, empty, not an image, or cannot be decoded (with QImageReader's reason).
-GrayImage load_gray_image(const std::string& path, int max_side = 0);
+// original, when given, receives the picture's own size (larger than the result's when it was
+// decoded scaled down).
+GrayImage load_gray_image(const std::string& path, int max_side = 0, QSize* original = nullptr);
 
 // Luminance (Rec. 601 weights) of every pixel, width x height, row-major. Transparency is
 // composited onto the backdrop that contrasts with the visible content: white under dark ink,

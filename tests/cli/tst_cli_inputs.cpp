@@ -15,6 +15,7 @@
 #include <QImage>
 #include <QImageReader>
 #include <QPainter>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -386,6 +387,75 @@ private slots:
         QVERIFY2(lines[0].startsWith("digit-cli: ") && lines[0].contains(message), qPrintable(err));
         // One line of message; a usage error (exit 2) adds the usage text after a blank line.
         if (exit == 1) QVERIFY2(lines.size() == 1, qPrintable(err));
+    }
+
+    // Nothing to read is an answer of its own (exit 0, "digit": null, "no_ink": true), never a
+    // digit; two digits side by side are a number with a box each, left to right; --steps
+    // writes the steps as PNGs.
+    void predictSaysNoInkAndNumbers() {
+        QImage transparent(64, 64, QImage::Format_ARGB32);
+        transparent.fill(Qt::transparent);
+        QImage white(200, 150, QImage::Format_RGB32);
+        white.fill(Qt::white);
+        QImage one(1, 1, QImage::Format_RGB32);
+        one.fill(Qt::white);
+        QImage black(120, 120, QImage::Format_RGB32);
+        black.fill(Qt::black);
+        QImage two(360, 200, QImage::Format_RGB32);
+        two.fill(Qt::white);
+        {
+            QPainter p(&two);
+            p.setRenderHint(QPainter::Antialiasing);
+            p.setPen(QPen(Qt::black, 10, Qt::SolidLine, Qt::RoundCap));
+            p.drawLine(80, 40, 100, 160);                      // a 1
+            p.drawEllipse(QRectF(210, 40, 80, 120));           // a 0
+        }
+        QVERIFY(transparent.save(path("clear.png")) && white.save(path("white.png")) && one.save(path("one.png")) &&
+                black.save(path("black.png")) && two.save(path("two.png")));
+        const Run r = run_cli({"predict", "--model", "good.dsm", "--json", "--steps", "steps", "clear.png", "white.png", "one.png",
+                               "black.png", "two.png"},
+                              dir_.path());
+        QCOMPARE(r.exit_code, 0);
+        const QList<QByteArray> lines = r.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 5);
+        for (int i = 0; i < 4; ++i)
+            QVERIFY2(lines[i].contains("\"digit\": null") && lines[i].contains("\"no_ink\": true") && !lines[i].contains("number"),
+                     lines[i].constData());
+        const QByteArray& number = lines[4];
+        QVERIFY2(number.contains("\"digit\": null") && number.contains("\"no_ink\": false") && number.contains("\"number\": \"") &&
+                     number.count("\"box\": {\"x\": ") == 2,
+                 number.constData());
+        const QRegularExpression xs(QStringLiteral("\"x\": (\\d+)"));
+        auto it = xs.globalMatch(QString::fromUtf8(number));
+        const int first = it.next().captured(1).toInt(), second = it.next().captured(1).toInt();
+        QVERIFY2(first < 110 && second > 190, number.constData());  // left to right
+        // One folder per file; the number has its boxes and two digits' steps.
+        QVERIFY(QFile::exists(path("steps/5-two/4-boxes.png")));
+        QVERIFY(QFile::exists(path("steps/5-two/7-digit2-model28.png")));
+        QVERIFY(QFile::exists(path("steps/1-clear/1-input.png")));
+        QVERIFY(!QFile::exists(path("steps/1-clear/7-model28.png")));
+        const Run text = run_cli({"predict", "--model", "good.dsm", "white.png"}, dir_.path());
+        QCOMPARE(text.exit_code, 0);
+        QCOMPARE(QString::fromUtf8(text.out), QStringLiteral("white.png: no ink found (no digit)\n"));
+    }
+
+    // A 50-megapixel photo (more than Qt's default 128 MB allocation allows) is read: decoded at a
+    // quarter of its size; a digit on it is found.
+    void fiftyMegapixelPhotoIsRead() {
+        QImage big(8200, 6150, QImage::Format_Grayscale8);  // 50.4 megapixels
+        big.fill(235);
+        {
+            QPainter p(&big);
+            p.setPen(QPen(Qt::black, 120, Qt::SolidLine, Qt::RoundCap));
+            p.drawLine(4000, 2000, 4300, 4200);
+        }
+        QVERIFY(big.save(path("big.jpg"), "JPEG", 80));
+        const Run r = run_cli({"predict", "--model", "good.dsm", "--json", "big.jpg"}, dir_.path(), 120000);
+        QVERIFY2(r.exit_code == 0, r.err.constData());
+        QVERIFY2(r.out.contains("\"no_ink\": false") && r.out.contains("\"digits\": [{"), r.out.constData());
+        // The box is in the photo's own pixels.
+        const int x = QRegularExpression(QStringLiteral("\"x\": (\\d+)")).match(QString::fromUtf8(r.out)).captured(1).toInt();
+        QVERIFY2(x > 3700 && x < 4100, r.out.constData());
     }
 
     // An SVG: refused as not a readable image unless the Qt SVG plugin is installed.

@@ -1,11 +1,18 @@
 // The Draw page driven for real: strokes drawn with QTest mouse events over the pad, tracing real
 // MNIST test digits, must be predicted as their labels; undo, clear and the throttled changed()
 // signal behave; an opened picture is predicted in either polarity; a file that is not an image
-// gives a message and leaves the drawing alone.
+// gives a message and leaves the drawing alone; two digits drawn side by side are read as a
+// number with a box each; a dropped or pasted photo is read; nothing to read says so.
 #include "canvas.h"
 #include "draw_page.h"
 #include "page_test_support.h"
+#include "synth.h"
 
+#include <QClipboard>
+#include <QDropEvent>
+#include <QGuiApplication>
+#include <QMimeData>
+#include <QUrl>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -68,6 +75,33 @@ private:
                 QTest::mouseRelease(canvas, Qt::LeftButton, {}, at(x1, y));
             }
         }
+    }
+
+    // The same with the digit drawn inside `cell` (widget coordinates) of the pad.
+    void traceDigitIn(DigitCanvas* canvas, const std::uint8_t* pixels, const QRectF& cell) {
+        const double s = std::min(cell.width(), cell.height()) / 28.0 * 0.9;
+        const QPointF origin(cell.center().x() - 14 * s, cell.center().y() - 14 * s);
+        canvas->setBrushSize(s * 1.25 / std::min(canvas->width(), canvas->height()));
+        auto at = [&](double x, double y) { return (origin + QPointF((x + 0.5) * s, (y + 0.5) * s)).toPoint(); };
+        for (int y = 0; y < 28; ++y)
+            for (int x = 0; x < 28;) {
+                if (pixels[y * 28 + x] < 110) {
+                    ++x;
+                    continue;
+                }
+                const int x0 = x;
+                while (x < 28 && pixels[y * 28 + x] >= 110) ++x;
+                QTest::mousePress(canvas, Qt::LeftButton, {}, at(x0, y));
+                for (int k = x0 + 1; k < x; ++k) QTest::mouseMove(canvas, at(k, y));
+                QTest::mouseRelease(canvas, Qt::LeftButton, {}, at(x - 1, y));
+            }
+    }
+    // The first test image of `digit` that the model reads right.
+    std::size_t firstReadRight(int digit) const {
+        const Dataset& test = session_.data()->test;
+        std::size_t i = 0;
+        while (!(test.labels[i] == digit && modelOnTest_[i] == digit)) ++i;
+        return i;
     }
 
 private slots:
@@ -276,6 +310,105 @@ private slots:
         QTest::mousePress(page.canvas(), Qt::LeftButton, {}, QPoint(20, 20));
         QTest::mouseRelease(page.canvas(), Qt::LeftButton, {}, QPoint(30, 30));
         QVERIFY(page.errorMessage().isEmpty());
+    }
+
+    // Two digits drawn with the mouse side by side: read as a number, each with its box, left to
+    // right; the steps under the pad show the picture, the ink, the boxes and one digit's way.
+    void twoDrawnDigitsAreANumber() {
+        DrawPage page(&session_);
+        page.resize(1280, 800);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        DigitCanvas* canvas = page.canvas();
+        const Dataset& test = session_.data()->test;
+        const QRectF pad = canvas->rect();
+        const QRectF left(pad.left() + pad.width() * 0.05, pad.top(), pad.width() * 0.42, pad.height());
+        const QRectF right(pad.left() + pad.width() * 0.53, pad.top(), pad.width() * 0.42, pad.height());
+        traceDigitIn(canvas, test.image(firstReadRight(2)), left);
+        traceDigitIn(canvas, test.image(firstReadRight(6)), right);
+        QTRY_COMPARE(page.number(), QStringLiteral("26"));
+        QCOMPARE(page.predictedDigit(), -1);  // a number, not one digit
+        const QList<QRectF> boxes = page.digitBoxes();
+        QCOMPARE(boxes.size(), 2);
+        QVERIFY(boxes[0].right() < boxes[1].left());
+        QVERIFY(left.intersects(boxes[0]) && right.intersects(boxes[1]));
+        QVERIFY(page.stepCount() >= 7);  // input, ink, kept, boxes, crop, fit, 28x28
+
+        // Clear: back to nothing, no boxes.
+        page.clearButton()->click();
+        QVERIFY(page.number().isEmpty());
+        QVERIFY(page.digitBoxes().isEmpty());
+    }
+
+    // A photo file (a test digit on generated ruled paper, image/synth.h) dropped on the page.
+    void droppedPhotoIsRead() {
+        DrawPage page(&session_);
+        page.resize(1280, 800);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        const Dataset& test = session_.data()->test;
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("photo.jpg"));
+        PhotoConditions conditions;
+        QVERIFY(synth_photo(test.image(4), 4, 640, 480, &conditions).save(path, "JPEG", 90));
+        QVERIFY(conditions.ruled);
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(path)});
+        QDragEnterEvent enter(QPoint(100, 100), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&page, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(100, 100), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&page, &drop);
+        QVERIFY2(page.errorMessage().isEmpty(), qPrintable(page.errorMessage()));
+        QVERIFY(page.canvas()->hasPicture());
+        QCOMPARE(page.predictedDigit(), int(test.labels[4]));
+        QCOMPARE(page.number(), QString::number(test.labels[4]));
+    }
+
+    // The clipboard's image, pasted with the page's shortcut.
+    void pastedImageIsRead() {
+        DrawPage page(&session_);
+        page.resize(1280, 800);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        const Dataset& test = session_.data()->test;
+        const std::size_t i = firstReadRight(7);
+        QImage img(28, 28, QImage::Format_Grayscale8);
+        for (int y = 0; y < 28; ++y) std::copy_n(test.image(i) + y * 28, 28, img.scanLine(y));
+        QGuiApplication::clipboard()->setImage(img);
+        if (QGuiApplication::clipboard()->image().isNull()) QSKIP("no clipboard on this platform");
+        QVERIFY(page.pasteImage());
+        QCOMPARE(page.predictedDigit(), 7);
+        QGuiApplication::clipboard()->clear();
+        QVERIFY(!page.pasteImage());
+        QVERIFY(!page.errorMessage().isEmpty());
+    }
+
+    // Nothing to read (transparent, blank, 1x1, all ink): "no ink", no digit, never "1 at 98%".
+    void nothingToReadSaysNoInk_data() {
+        QTest::addColumn<QImage>("image");
+        QImage transparent(64, 64, QImage::Format_ARGB32);
+        transparent.fill(Qt::transparent);
+        QImage white(200, 150, QImage::Format_RGB32);
+        white.fill(Qt::white);
+        QImage one(1, 1, QImage::Format_RGB32);
+        one.fill(Qt::black);
+        QImage black(300, 300, QImage::Format_RGB32);
+        black.fill(Qt::black);
+        QTest::newRow("transparent") << transparent;
+        QTest::newRow("blank") << white;
+        QTest::newRow("1x1") << one;
+        QTest::newRow("all ink") << black;
+    }
+    void nothingToReadSaysNoInk() {
+        QFETCH(QImage, image);
+        DrawPage page(&session_);
+        page.resize(1280, 800);
+        page.show();
+        page.loadImage(image);
+        QVERIFY(page.noInk());
+        QCOMPARE(page.predictedDigit(), -1);
+        QVERIFY(page.number().isEmpty());
     }
 
     void screenshotDigitIsAThree() {
