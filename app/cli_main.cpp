@@ -8,7 +8,7 @@
 //   digit-cli train --preset NAME [--epochs N] [--batch-size N] [--seed N] [--data DIR] [--limit N]
 //                   [--history H.csv] [--checkpoint] --out FILE
 //   digit-cli train --model FILE [same options] --out FILE       (continues from the model's weights)
-//   digit-cli evaluate --model FILE [--data DIR] [--json] [--pen-styles] [--photos] [--numbers] [--count N]
+//   digit-cli evaluate --model FILE [--data DIR] [--json] [--pen-styles] [--photos] [--numbers] [--count N] [--offset N]
 //   digit-cli predict --model FILE [--json] [--steps DIR] [--timing] IMAGE...
 //   digit-cli synth --out DIR [--photos N] [--numbers N] [--width W] [--height H] [--data DIR]
 //   digit-cli bench --preset NAME [--epochs N] [--data DIR] [--json] [--peak-gflops N]
@@ -86,7 +86,8 @@ constexpr const char* kUsage =
     "  train --model FILE --out FILE             train a model (.dsm, Keras .h5/.keras) further\n"
     "  evaluate --model FILE [--data DIR] [--json]   loss and accuracy on the 10k test set\n"
     "        [--pen-styles]                     and on it redrawn with solid, thick, thin, slanted pens\n"
-    "        [--photos] [--numbers] [--count N] and on generated photos of test digits, numbers of them\n"
+    "        [--photos] [--numbers] [--count N] [--offset N]\n"
+    "                                           and on generated photos of test digits, numbers of them\n"
     "  predict --model FILE [--json] IMAGE...    predict digits (or a number) in PNG/JPEG/BMP files\n"
     "        [--steps DIR]                      write the preprocessing steps as PNGs into DIR\n"
     "        [--timing]                         the time each file took (decode, ink, model) on stderr\n"
@@ -457,8 +458,9 @@ std::vector<int> read_classes(Network& net, const std::vector<MnistImage>& image
 
 // --photos: the first `count` test digits written on generated photos (image/synth.h), read as
 // `predict` reads a file; accuracy next to the same digits clean. Returns the JSON fields.
-std::string evaluate_photos(Network& net, const Dataset& test, std::size_t count, bool print) {
-    count = std::min(count, test.size());
+std::string evaluate_photos(Network& net, const Dataset& test, std::size_t offset, std::size_t count, bool print) {
+    offset = std::min(offset, test.size() - 1);
+    count = std::min(count, test.size() - offset);
     std::vector<MnistImage> clean(count), redrawn(count), photo(count);
     std::vector<PhotoConditions> cond(count);
     std::vector<int> found(count, 0);
@@ -466,10 +468,10 @@ std::string evaluate_photos(Network& net, const Dataset& test, std::size_t count
 #pragma omp parallel for schedule(dynamic)
     for (std::ptrdiff_t k = 0; k < static_cast<std::ptrdiff_t>(count); ++k) {
         const std::size_t i = static_cast<std::size_t>(k);
-        const std::uint8_t* img = test.image(i);
+        const std::uint8_t* img = test.image(offset + i);
         for (std::size_t p = 0; p < 784; ++p) clean[i][p] = img[p] / 255.0f;
         redrawn[i] = redraw_digit(img, PenStyle::Mnist).image;
-        const QImage picture = synth_photo(img, i, 640, 480, &cond[i]);
+        const QImage picture = synth_photo(img, offset + i, 640, 480, &cond[i]);
         const auto start = std::chrono::steady_clock::now();
         const Reading r = read_digits(gray_from_qimage(picture));
         ms[i] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -481,7 +483,7 @@ std::string evaluate_photos(Network& net, const Dataset& test, std::size_t count
     // By condition: [ink 0-2, ruled, not ruled, shadow, no shadow, tinted, white] -> right, total
     std::array<std::pair<std::size_t, std::size_t>, 9> by{};
     for (std::size_t i = 0; i < count; ++i) {
-        const int label = test.labels[i];
+        const int label = test.labels[offset + i];
         right_clean += pc[i] == label, right_redrawn += pr[i] == label;
         const bool ok = found[i] == 1 && pp[i] == label;
         right_photo += ok, none += found[i] == 0, several += found[i] > 1;
@@ -492,7 +494,8 @@ std::string evaluate_photos(Network& net, const Dataset& test, std::size_t count
     const double n = static_cast<double>(count);
     static const char* names[] = {"black_ink", "blue_ink", "pencil", "ruled", "plain", "shadow", "no_shadow", "tinted", "white"};
     if (print) {
-        std::printf("Test digits 0-%zu as generated 640x480 photos (image/synth.h), read as predict reads a file:\n", count - 1);
+        std::printf("Test digits %zu-%zu as generated 640x480 photos (image/synth.h), read as predict reads a file:\n", offset,
+                    offset + count - 1);
         std::printf("  clean MNIST images       %.4f\n", right_clean / n);
         std::printf("  clean, re-centred        %.4f\n", right_redrawn / n);
         std::printf("  photos                   %.4f  (no ink found: %zu, read as several digits: %zu; ink and digits %.1f ms a photo)\n",
@@ -511,7 +514,7 @@ std::string evaluate_photos(Network& net, const Dataset& test, std::size_t count
 
 // --numbers: `count` numbers of 2-6 test digits (image/synth.h), with gaps of 3-8 MNIST pixels
 // and touching (overlapping by 0-2 pixels); whole-number accuracy.
-std::string evaluate_numbers(Network& net, const Dataset& test, std::size_t count, bool print) {
+std::string evaluate_numbers(Network& net, const Dataset& test, std::size_t offset, std::size_t count, bool print) {
     std::string json;
     for (const bool touching : {false, true}) {
         std::vector<std::string> truth(count);
@@ -519,7 +522,7 @@ std::string evaluate_numbers(Network& net, const Dataset& test, std::size_t coun
 #pragma omp parallel for schedule(dynamic)
         for (std::ptrdiff_t k = 0; k < static_cast<std::ptrdiff_t>(count); ++k) {
             const std::size_t i = static_cast<std::size_t>(k);
-            std::mt19937_64 rng(i + (touching ? 1000003u : 0u));
+            std::mt19937_64 rng(offset + i + (touching ? 1000003u : 0u));
             const int length = 2 + static_cast<int>(i % 5);
             std::vector<const std::uint8_t*> digits;
             for (int j = 0; j < length; ++j) {
@@ -527,7 +530,7 @@ std::string evaluate_numbers(Network& net, const Dataset& test, std::size_t coun
                 digits.push_back(test.image(idx));
                 truth[i] += static_cast<char>('0' + test.labels[idx]);
             }
-            const QImage img = touching ? synth_number(digits, i, -2, 0) : synth_number(digits, i, 3, 8);
+            const QImage img = touching ? synth_number(digits, offset + i, -2, 0) : synth_number(digits, offset + i, 3, 8);
             const Reading r = read_digits(gray_from_qimage(img));
             for (const SegmentedDigit& d : r.digits) inputs[i].push_back(d.input.image);
         }
@@ -545,7 +548,7 @@ std::string evaluate_numbers(Network& net, const Dataset& test, std::size_t coun
         const double n = static_cast<double>(count);
         const char* name = touching ? "numbers_touching" : "numbers";
         if (print) {
-            std::printf("%zu numbers of 2-6 test digits, %s:\n", count, touching ? "touching (overlapping 0-2 MNIST pixels)" : "gaps of 3-8 MNIST pixels");
+            std::printf("%zu numbers (seeds %zu-%zu) of 2-6 test digits, %s:\n", count, offset, offset + count - 1, touching ? "touching (overlapping 0-2 MNIST pixels)" : "gaps of 3-8 MNIST pixels");
             std::printf("  whole number right %.4f, digit count right %.4f; by length:", right / n, right_count / n);
             for (std::size_t L = 2; L <= 6; ++L)
                 if (by_length[L].second) std::printf(" %zu: %.4f", L, static_cast<double>(by_length[L].first) / by_length[L].second);
@@ -580,9 +583,10 @@ int cmd_evaluate(const Args& a) {
         }
     }
     const std::size_t count = static_cast<std::size_t>(a.integer("count", 1, 10000).value_or(1000));
+    const std::size_t offset = static_cast<std::size_t>(a.integer("offset", 0, 9999).value_or(0));
     std::string photo_json, number_json;
-    if (a.has("photos")) photo_json = evaluate_photos(*net, data.test, count, !a.has("json"));
-    if (a.has("numbers")) number_json = evaluate_numbers(*net, data.test, count, !a.has("json"));
+    if (a.has("photos")) photo_json = evaluate_photos(*net, data.test, offset, count, !a.has("json"));
+    if (a.has("numbers")) number_json = evaluate_numbers(*net, data.test, offset, count, !a.has("json"));
     if (a.has("json")) {
         std::string extra;
         for (const auto& [name, acc] : styles)
@@ -965,7 +969,7 @@ int main(int argc, char** argv) {
             return cmd_train(parse(argc, argv, 2, {"checkpoint"},
                                    {"preset", "model", "epochs", "batch-size", "seed", "data", "out", "limit", "history"}));
         if (cmd == "evaluate")
-            return cmd_evaluate(parse(argc, argv, 2, {"json", "pen-styles", "photos", "numbers"}, {"model", "data", "count"}));
+            return cmd_evaluate(parse(argc, argv, 2, {"json", "pen-styles", "photos", "numbers"}, {"model", "data", "count", "offset"}));
         if (cmd == "predict") return cmd_predict(parse(argc, argv, 2, {"json", "timing"}, {"model", "steps"}));
         if (cmd == "synth") return cmd_synth(parse(argc, argv, 2, {}, {"out", "photos", "numbers", "width", "height", "data"}));
         if (cmd == "bench")

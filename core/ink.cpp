@@ -507,8 +507,14 @@ InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
     // 3. Lines out, and their faint rims with them (so no rim of a line is taken in as a digit's).
     std::vector<float> source = m.corrected;
     if (max_side >= kMinLineSide) {
-        std::vector<std::uint8_t> line;
-        m.lines_removed = remove_lines(m.mask, w, h, line_thickness, &line);
+        // Lines are looked for at half the threshold, where a faint line is still whole (at the
+        // threshold only its darker stretches are, too short to be told from strokes); what they
+        // cover leaves the mask.
+        std::vector<std::uint8_t> low(n), line;
+        for (std::size_t i = 0; i < n; ++i) low[i] = m.corrected[i] >= 0.5f * threshold;
+        m.lines_removed = remove_lines(low, w, h, line_thickness, &line);
+        for (std::size_t i = 0; i < n; ++i)
+            if (line[i]) m.mask[i] = 0;
         for (int y = 0; y < h; ++y)
             for (int x = 0; x < w; ++x) {
                 const std::size_t i = static_cast<std::size_t>(y) * w + x;
@@ -522,6 +528,14 @@ InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
     std::vector<InkComponent> comps;
     std::vector<int> labels = label(m.mask, w, h, comps);
     std::vector<float> strongest(comps.size(), 0.0f);
+    // On a ruled page, what is left of the lines (crossings, short stubs, pieces the light broke
+    // off) is made of thin pixels only: count each blob's pixels thin across both directions.
+    std::vector<int> thin(comps.size(), 0);
+    if (m.lines_removed > 0) {
+        const std::vector<int> hr = run_lengths(m.mask, w, h, true), vr = run_lengths(m.mask, w, h, false);
+        for (std::size_t i = 0; i < n; ++i)
+            if (labels[i] && std::min(hr[i], vr[i]) <= line_thickness) ++thin[static_cast<std::size_t>(labels[i] - 1)];
+    }
     for (std::size_t i = 0; i < n; ++i)
         if (labels[i]) strongest[static_cast<std::size_t>(labels[i] - 1)] = std::max(strongest[static_cast<std::size_t>(labels[i] - 1)], m.corrected[i]);
     int largest = 0;
@@ -544,7 +558,8 @@ InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
         // line's remains) are never a pen's stroke; nor is a thin fragment of a line at the border.
         const bool sliver = thickness <= 1.5 ||
                             (touches && thickness <= line_thickness && (cc.width() >= 4 * cc.height() || cc.height() >= 4 * cc.width()));
-        if (!(speck || page_edge || fragment || faint || sliver)) {
+        const bool line_rest = m.lines_removed > 0 && thin[j] * 100 >= 85 * cc.area;
+        if (!(speck || page_edge || fragment || faint || sliver || line_rest)) {
             m.components.push_back(cc);
             keep[j + 1] = static_cast<int>(m.components.size());
         }

@@ -11,7 +11,7 @@ namespace {
 constexpr double kOverlap = 0.5;     // of the narrower blob's width: one digit
 constexpr double kTouchGap = 0.05;   // of the tallest digit's height: one digit
 constexpr double kPiece = 0.4;       // lower than this share of the tallest: a piece, not a digit
-constexpr double kWide = 1.5;        // wider than this times the height: touching digits
+constexpr double kWide = 1.75;       // wider than this times the height: touching digits
 constexpr double kDigitAspect = 0.7; // a digit's typical width / height, to count touching digits
 
 struct Group {
@@ -55,16 +55,23 @@ std::vector<Group> group_components(const InkMap& m) {
                 }
             }
     }
-    // Pieces join their nearest digit or go.
+    // Pieces join their nearest digit or go. A piece: under 40% of the tallest digit's height,
+    // or under a tenth of it wide (a sliver of a stroke; a 1 is wider), or under 8% of the
+    // largest digit's ink (a 1 has about a fifth of an 8's).
+    auto is_piece = [&](const Group& g, int tall, int most) {
+        return g.height() < kPiece * tall || g.width() * 10 < tall || g.area * 100 < 8 * most;
+    };
     for (bool changed = true; changed;) {
         changed = false;
         const int tall = tallest();
+        int most = 0;
+        for (const Group& g : groups) most = std::max(most, g.area);
         for (std::size_t i = 0; i < groups.size() && !changed; ++i) {
-            if (groups[i].height() >= kPiece * tall) continue;
+            if (!is_piece(groups[i], tall, most)) continue;
             std::size_t nearest = groups.size();
             int best = 0;
             for (std::size_t j = 0; j < groups.size(); ++j) {
-                if (j == i || groups[j].height() < kPiece * tall) continue;
+                if (j == i || is_piece(groups[j], tall, most)) continue;
                 const int vertical = std::max(groups[i].y0, groups[j].y0) - std::min(groups[i].y1, groups[j].y1);
                 const int gap = std::max({0, horizontal_gap(groups[i], groups[j]), vertical});
                 if (nearest == groups.size() || gap < best) nearest = j, best = gap;

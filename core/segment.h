@@ -7,9 +7,10 @@
 //   - blobs that overlap horizontally by half the narrower one's width belong to one digit (a 5's
 //     loose top bar, a 4 drawn in two strokes), as do blobs less than 5% of the tallest digit's
 //     height apart;
-//   - a piece much lower than the tallest digit (under 40% of its height: a stray dot, a bit of a
-//     stroke) joins the nearest digit within half that height, or is dropped;
-//   - a group wider than 1.5 times its height (MNIST 0s reach 1.4) is two or more touching digits: it is cut into
+//   - a piece (under 40% of the tallest digit's height, under a tenth of it wide, or under 8% of
+//     the largest digit's ink: a stray dot, a bit of a stroke) joins the nearest digit within half
+//     that height, or is dropped;
+//   - a group wider than 1.75 times its height (MNIST 0s and 5s reach 1.5) is two or more touching digits: it is cut into
 //     round(width / (0.7 * height)) parts at the columns with the least ink near the even cuts.
 // One group is the common case: it is read from the whole ink map, exactly as preprocess_digit().
 #include "ink.h"
