@@ -10,7 +10,7 @@
 //   digit-cli train --model FILE [same options] --out FILE       (continues from the model's weights)
 //   digit-cli evaluate --model FILE [--data DIR] [--json] [--pen-styles] [--photos] [--numbers] [--count N] [--offset N]
 //   digit-cli predict --model FILE [--json] [--steps DIR] [--timing] IMAGE...
-//   digit-cli synth --out DIR [--photos N] [--numbers N] [--width W] [--height H] [--data DIR]
+//   digit-cli synth --out DIR [--photos N] [--numbers N] [--drawings N] [--width W] [--height H] [--data DIR]
 //   digit-cli bench --preset NAME [--epochs N] [--data DIR] [--json] [--peak-gflops N]
 //   digit-cli import KERAS_FILE [--preset NAME | --model FILE] --out FILE
 //   digit-cli keras-code --preset NAME | --model FILE [--out FILE.py]
@@ -91,7 +91,7 @@ constexpr const char* kUsage =
     "  predict --model FILE [--json] IMAGE...    predict digits (or a number) in PNG/JPEG/BMP files\n"
     "        [--steps DIR]                      write the preprocessing steps as PNGs into DIR\n"
     "        [--timing]                         the time each file took (decode, ink, model) on stderr\n"
-    "  synth --out DIR [--photos N] [--numbers N] [--width W] [--height H]\n"
+    "  synth --out DIR [--photos N] [--numbers N] [--drawings N] [--width W] [--height H]\n"
     "                                            write generated photos of test digits and numbers\n"
     "  bench --preset NAME [--epochs N] [--data DIR] [--json] [--peak-gflops N]\n"
     "                                            seconds per epoch, samples/s, latency, peak memory\n"
@@ -774,9 +774,10 @@ int cmd_synth(const Args& a) {
     a.no_positional("synth");
     const std::string out = a.required("out");
     const long long photos = a.integer("photos", 0, 10000).value_or(0), numbers = a.integer("numbers", 0, 10000).value_or(0);
+    const long long drawings = a.integer("drawings", 0, 10000).value_or(0);
     const int width = static_cast<int>(a.integer("width", 64, 12000).value_or(640));
     const int height = static_cast<int>(a.integer("height", 64, 12000).value_or(480));
-    if (photos == 0 && numbers == 0) throw UsageError("synth needs --photos N and/or --numbers N");
+    if (photos == 0 && numbers == 0 && drawings == 0) throw UsageError("synth needs --photos N, --numbers N and/or --drawings N");
     MnistData data = load_data(a);
     const Dataset& test = data.test;
     if (!QDir().mkpath(QString::fromStdString(out))) throw std::runtime_error(out + ": cannot create the folder");
@@ -801,7 +802,25 @@ int cmd_synth(const Args& a) {
         }
         save(synth_number(digits, static_cast<std::uint64_t>(i), 3, 8), QString::asprintf("number-%05lld-%s.png", i, truth.c_str()), "PNG");
     }
-    std::printf("Wrote %lld photos and %lld numbers into %s\n", photos, numbers, out.c_str());
+    // Drawings as the Draw page's pad makes them: 336x336 (the size it predicts from), a solid
+    // dark pen on white, the test digit 12 times larger.
+    for (long long i = 0; i < drawings; ++i) {
+        const std::size_t k = static_cast<std::size_t>(i) % test.size();
+        QImage img(336, 336, QImage::Format_Grayscale8);
+        for (int y = 0; y < 336; ++y) {
+            uchar* line = img.scanLine(y);
+            for (int x = 0; x < 336; ++x) {
+                const double sx = (x + 0.5) / 12 - 0.5, sy = (y + 0.5) / 12 - 0.5;
+                const int x0 = static_cast<int>(std::floor(sx)), y0 = static_cast<int>(std::floor(sy));
+                const double fx = sx - x0, fy = sy - y0;
+                auto at = [&](int c, int r) { return (c < 0 || r < 0 || c >= 28 || r >= 28) ? 0.0 : test.image(k)[r * 28 + c] / 255.0; };
+                const double v = (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x0 + 1, y0)) + fy * ((1 - fx) * at(x0, y0 + 1) + fx * at(x0 + 1, y0 + 1));
+                line[x] = v >= 0.5 ? 20 : 255;
+            }
+        }
+        save(img, QString::asprintf("drawing-%05lld-%d.png", i, int(test.labels[k])), "PNG");
+    }
+    std::printf("Wrote %lld photos, %lld numbers and %lld drawings into %s\n", photos, numbers, drawings, out.c_str());
     return 0;
 }
 
@@ -971,7 +990,7 @@ int main(int argc, char** argv) {
         if (cmd == "evaluate")
             return cmd_evaluate(parse(argc, argv, 2, {"json", "pen-styles", "photos", "numbers"}, {"model", "data", "count", "offset"}));
         if (cmd == "predict") return cmd_predict(parse(argc, argv, 2, {"json", "timing"}, {"model", "steps"}));
-        if (cmd == "synth") return cmd_synth(parse(argc, argv, 2, {}, {"out", "photos", "numbers", "width", "height", "data"}));
+        if (cmd == "synth") return cmd_synth(parse(argc, argv, 2, {}, {"out", "photos", "numbers", "drawings", "width", "height", "data"}));
         if (cmd == "bench")
             return cmd_bench(parse(argc, argv, 2, {"json"}, {"preset", "epochs", "batch-size", "seed", "data", "peak-gflops"}));
         if (cmd == "keras-code") return cmd_keras_code(parse(argc, argv, 2, {}, {"preset", "model", "out"}));

@@ -2,6 +2,23 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>digit::ui::DrawPage</name>
+    <message numerus="yes">
+        <source>%n digits</source>
+        <translation>
+            <numerusform>%n digit</numerusform>
+            <numerusform>%n digits</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>A number of %n digits: %1</source>
+        <translation>
+            <numerusform>A number of %n digit: %1</numerusform>
+            <numerusform>A number of %n digits: %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>digit::ui::MainWindow</name>
     <message numerus="yes">
         <source>&lt;p&gt;%n model(s) trained in this session are not saved:&lt;/p&gt;&lt;ul&gt;%1&lt;/ul&gt;&lt;p&gt;Save them before quitting?&lt;/p&gt;</source>

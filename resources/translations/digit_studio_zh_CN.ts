@@ -167,6 +167,86 @@
 <context>
     <name>digit::ui::DrawPage</name>
     <message>
+        <source>Paste</source>
+        <translation>粘贴</translation>
+    </message>
+    <message>
+        <source>Predict the image on the clipboard (%1)</source>
+        <translation>预测剪贴板中的图像（%1）</translation>
+    </message>
+    <message>
+        <source>How the input was read: the picture, its ink after evening out the light, the ink kept (lines, page edges and specks dropped), the digits found, then each digit&apos;s crop, its 20x20 fit and the centred 28x28 the model sees</source>
+        <translation>输入是如何被读取的：原图、校正光照后的墨迹、保留的墨迹（去掉了格线、纸张边缘和斑点）、找到的数字，然后是每个数字的裁剪、缩放到 20x20 的结果，以及模型看到的居中 28x28 图像</translation>
+    </message>
+    <message>
+        <source>Which digit of the number the image and the probabilities show</source>
+        <translation>图像和概率显示的是这串数字中的哪一位</translation>
+    </message>
+    <message>
+        <source>Digit %1 of %2: %3</source>
+        <translation>第 %1 位（共 %2 位）：%3</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Light evened</source>
+        <translation>光照校正</translation>
+    </message>
+    <message>
+        <source>Ink</source>
+        <translation>墨迹</translation>
+    </message>
+    <message>
+        <source>Ink kept</source>
+        <translation>保留的墨迹</translation>
+    </message>
+    <message>
+        <source>Crop %1</source>
+        <translation>裁剪 %1</translation>
+    </message>
+    <message>
+        <source>Crop</source>
+        <translation>裁剪</translation>
+    </message>
+    <message>
+        <source>20x20 fit</source>
+        <translation>缩放到 20x20</translation>
+    </message>
+    <message>
+        <source>28x28 input</source>
+        <translation>28x28 输入</translation>
+    </message>
+    <message>
+        <source>No ink found: there is no digit to read.</source>
+        <translation>没有找到墨迹：没有可读的数字。</translation>
+    </message>
+    <message>
+        <source>%1 (%2%)</source>
+        <translation>%1（%2%）</translation>
+    </message>
+    <message>
+        <source>The clipboard holds no image. Copy a picture (or an image file) and paste again.</source>
+        <translation>剪贴板中没有图像。请复制一张图片（或一个图像文件）后再粘贴。</translation>
+    </message>
+    <message>
+        <source>Could not open %1: it has %2 x %3 pixels, more than the %4 megapixels a picture may have.</source>
+        <translation>无法打开 %1：它有 %2 x %3 个像素，超过了图片允许的 %4 百万像素。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n digits</source>
+        <translation>
+            <numerusform>%n 位数字</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>A number of %n digits: %1</source>
+        <translation>
+            <numerusform>一个 %n 位数：%1</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
@@ -269,10 +349,6 @@
     <message>
         <source>Could not open %1: the file is too large for an image.</source>
         <translation>无法打开 %1：文件太大，不是图像。</translation>
-    </message>
-    <message>
-        <source>Could not open %1: it has %2 x %3 pixels, too many to read.</source>
-        <translation>无法打开 %1：它有 %2 x %3 个像素，太多，无法读取。</translation>
     </message>
     <message>
         <source>%1 is not an image that can be read (%2). Open a PNG, JPEG or BMP picture of a digit.</source>
@@ -753,6 +829,10 @@ The current model is still in use.</source>
 </context>
 <context>
     <name>digit::ui::MainWindow</name>
+    <message>
+        <source>&amp;Paste Image</source>
+        <translation>粘贴图像(&amp;P)</translation>
+    </message>
     <message>
         <source>Digit Studio models (*.dsm);;All files (*)</source>
         <translation>Digit Studio 模型 (*.dsm);;所有文件 (*)</translation>
