@@ -472,10 +472,10 @@ InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
     std::vector<float> widths;
     for (std::size_t i = 0; i < n; ++i)
         if (rough[i]) widths.push_back(static_cast<float>(std::min(rh[i], rv[i])));
-    // The widest strokes count (where strokes meet, a blob is wider than a line): the 90th
-    // percentile of each inked pixel's shorter run.
-    const float stroke = widths.empty() ? 3.0f : quantile(widths, 0.9);
-    int window = static_cast<int>(std::lround(2.0f * stroke)) + 3;
+    // The typical stroke: the median of each inked pixel's shorter run (a higher percentile
+    // would let a shadow band's edges, which a faint digit's rough pass takes in, set the window).
+    const float stroke = widths.empty() ? 3.0f : quantile(widths, 0.5);
+    int window = static_cast<int>(std::lround(2.5f * stroke)) + 3;
     window = std::clamp(window, std::max(7, max_side / 40), std::max(7, max_side / 4)) | 1;
     const std::vector<float> b = opening(v, w, h, window);
     std::vector<float> c(n);
