@@ -42,6 +42,7 @@
 #include <QFileInfo>
 #include <QString>
 
+#include <omp.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -515,8 +516,16 @@ std::string evaluate_photos(Network& net, const Dataset& test, std::size_t offse
 
 // --numbers: `count` numbers of 2-6 test digits (image/synth.h), with gaps of 3-8 MNIST pixels
 // and touching (overlapping by 0-2 pixels); whole-number accuracy.
-std::string evaluate_numbers(Network& net, const Dataset& test, std::size_t offset, std::size_t count, bool print) {
+std::string evaluate_numbers(Network& net, const ModelFile& model, const Dataset& test, std::size_t offset, std::size_t count, bool print) {
     std::string json;
+    // The reader's confidence for trying to cut touching digits apart, as predict uses it. The
+    // network is not shared between threads: one copy each.
+    std::vector<std::unique_ptr<Network>> copies;
+    for (int t = 0; t < omp_get_max_threads(); ++t) copies.push_back(network_from_file(model));
+    const DigitConfidence sure = [&copies](const MnistImage& image) {
+        const Prediction p = predict_image(*copies[static_cast<std::size_t>(omp_get_thread_num())], image);
+        return *std::max_element(p.probabilities.begin(), p.probabilities.end());
+    };
     for (const bool touching : {false, true}) {
         std::vector<std::string> truth(count);
         std::vector<std::vector<MnistImage>> inputs(count);
@@ -532,7 +541,7 @@ std::string evaluate_numbers(Network& net, const Dataset& test, std::size_t offs
                 truth[i] += static_cast<char>('0' + test.labels[idx]);
             }
             const QImage img = touching ? synth_number(digits, offset + i, -2, 0) : synth_number(digits, offset + i, 3, 8);
-            const Reading r = read_digits(gray_from_qimage(img));
+            const Reading r = read_digits(gray_from_qimage(img), {}, sure);
             for (const SegmentedDigit& d : r.digits) inputs[i].push_back(d.input.image);
         }
         std::vector<MnistImage> all;
@@ -587,7 +596,7 @@ int cmd_evaluate(const Args& a) {
     const std::size_t offset = static_cast<std::size_t>(a.integer("offset", 0, 9999).value_or(0));
     std::string photo_json, number_json;
     if (a.has("photos")) photo_json = evaluate_photos(*net, data.test, offset, count, !a.has("json"));
-    if (a.has("numbers")) number_json = evaluate_numbers(*net, data.test, offset, count, !a.has("json"));
+    if (a.has("numbers")) number_json = evaluate_numbers(*net, m, data.test, offset, count, !a.has("json"));
     if (a.has("json")) {
         std::string extra;
         for (const auto& [name, acc] : styles)
@@ -690,7 +699,10 @@ int cmd_predict(const Args& a) {
                 }
             }
             t1 = Clock::now();
-            reading = read_digits(image);
+            reading = read_digits(image, {}, [&](const MnistImage& x) {
+                const Prediction p = predict_image(*net, x);
+                return *std::max_element(p.probabilities.begin(), p.probabilities.end());
+            });
             t2 = Clock::now();
             // Boxes in the file's own pixels, also when it was decoded smaller.
             if (original.isValid() && image.width > 0 && image.height > 0 && original != QSize(image.width, image.height)) {

@@ -149,7 +149,7 @@ DigitBox to_input(const InkMap& m, int x0, int y0, int x1, int y1, const GrayIma
 
 }  // namespace
 
-Reading read_digits(const GrayImage& input, const PreprocessOptions& options) {
+Reading read_digits(const GrayImage& input, const PreprocessOptions& options, const DigitConfidence& confidence) {
     Reading r;
     r.ink = find_ink(input, options);
     const InkMap& m = r.ink;
@@ -168,6 +168,17 @@ Reading read_digits(const GrayImage& input, const PreprocessOptions& options) {
         int n = 1;
         if (g.width() > kWide * g.height() && g.height() >= 12)
             n = std::max(2, static_cast<int>(std::lround(g.width() / (kDigitAspect * g.height()))));
+        if (n == 1 && confidence && g.width() > g.height() && g.height() >= 12) {
+            // Maybe two touching digits: cut in two if the reader is surer of both halves.
+            auto read = [&](int xa, int xb) {
+                Cutout c = cut_out(m, g, xa, xb);
+                const PreprocessResult p = digit_from_ink(std::move(c.ink), c.w, c.h, options);
+                return p.empty ? 0.0f : confidence(p.image);
+            };
+            const std::vector<int> at = cuts(m, g, 2);
+            const float whole = read(g.x0, g.x1), left = read(at[0], at[1]), right = read(at[1], at[2]);
+            if (std::min(left, right) > std::max(whole, 0.9f)) n = 2;
+        }
         if (n == 1) {
             parts.push_back({gi, g.x0, g.x1, false});
             continue;

@@ -16,6 +16,7 @@
 #include "ink.h"
 #include "preprocess.h"
 
+#include <functional>
 #include <vector>
 
 namespace digit {
@@ -36,7 +37,13 @@ struct Reading {
     std::vector<SegmentedDigit> digits;  // left to right; empty when there is no ink
 };
 
+// How sure a reader is of one 28x28 image (e.g. a model's top probability, 0-1).
+using DigitConfidence = std::function<float(const MnistImage&)>;
+
 // Throws std::invalid_argument for a malformed GrayImage or options (as preprocess_digit does).
-Reading read_digits(const GrayImage& input, const PreprocessOptions& options = {});
+// With `confidence`, a blob between 1 and 1.75 times wider than high (two touching digits, or one
+// wide digit) is also tried cut in two: it is cut when both halves are read surer (and over 0.9)
+// than the whole.
+Reading read_digits(const GrayImage& input, const PreprocessOptions& options = {}, const DigitConfidence& confidence = {});
 
 }  // namespace digit

@@ -264,7 +264,20 @@ void DrawPage::predict(const GrayImage& gray, Polarity polarity) {
     options.polarity = polarity;
     options.drawing = polarity == Polarity::DarkOnLight;  // the pad itself (a picture is Auto)
     reading_ = Reading{};
-    if (!canvas_->isEmpty()) reading_ = read_digits(gray, options);
+    Network* model = session_->model();
+    // The model's confidence lets two touching digits be cut apart (segment.h).
+    DigitConfidence sure;
+    if (model)
+        sure = [model](const MnistImage& x) {
+            const Prediction p = predict_image(*model, x);
+            return *std::max_element(p.probabilities.begin(), p.probabilities.end());
+        };
+    try {
+        if (!canvas_->isEmpty()) reading_ = read_digits(gray, options, sure);
+    } catch (const std::exception& e) {
+        reading_ = Reading{};
+        showError(tr("The model could not predict this drawing: %1").arg(QString::fromUtf8(e.what())));
+    }
     digitProbabilities_.clear();
     digitClasses_.clear();
     number_.clear();
