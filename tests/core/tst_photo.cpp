@@ -256,6 +256,28 @@ private slots:
         QVERIFY2(std::abs(r.digits[0].box.x + r.digits[0].box.width - 141) <= 12, qPrintable(QString::number(r.digits[0].box.x + r.digits[0].box.width)));
     }
 
+    // Two touching zeros (1.3 times wider than high) stay one blob without a reader; with one
+    // that is sure of each half and not of the whole, they are cut in two. A reader sure of the
+    // whole keeps it whole.
+    void confidenceCutsTouchingDigits() {
+        GrayImage g = page(300, 160, 1.0f);
+        zero(g, 105, 80, 40, 55, 9, 0.0f);
+        zero(g, 190, 80, 40, 55, 9, 0.0f);
+        QCOMPARE(int(read_digits(g).digits.size()), 1);
+        // The fake reader: sure of an image whose ink is narrow (a half), unsure of a wide one.
+        const DigitConfidence halves = [](const MnistImage& x) {
+            int x0 = 28, x1 = 0;
+            for (int i = 0; i < 784; ++i)
+                if (x[static_cast<std::size_t>(i)] > 0.3f) x0 = std::min(x0, i % 28), x1 = std::max(x1, i % 28 + 1);
+            return x1 - x0 < 18 ? 0.99f : 0.5f;
+        };
+        const Reading r = read_digits(g, {}, halves);
+        QCOMPARE(int(r.digits.size()), 2);
+        QVERIFY(r.digits[0].box.x + r.digits[0].box.width <= r.digits[1].box.x + 2);
+        const DigitConfidence whole = [](const MnistImage&) { return 0.99f; };
+        QCOMPARE(int(read_digits(g, {}, whole).digits.size()), 1);
+    }
+
     // Nothing to read: blank, 1x1, all ink, a speck of noise on a flat page. No digit, never a crash.
     void nothingToRead_data() {
         QTest::addColumn<int>("kind");
