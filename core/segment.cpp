@@ -169,7 +169,8 @@ Reading read_digits(const GrayImage& input, const PreprocessOptions& options, co
         if (g.width() > kWide * g.height() && g.height() >= 12)
             n = std::max(2, static_cast<int>(std::lround(g.width() / (kDigitAspect * g.height()))));
         if (n == 1 && confidence && g.width() > g.height() && g.height() >= 12) {
-            // Maybe two touching digits: cut in two if the reader is surer of both halves.
+            // Maybe two touching digits: cut in two if the reader is unsure of the whole and sure of
+            // both halves (stricter than "surer": a wide 0 or 2 must not fall apart).
             auto read = [&](int xa, int xb) {
                 Cutout c = cut_out(m, g, xa, xb);
                 const PreprocessResult p = digit_from_ink(std::move(c.ink), c.w, c.h, options);
@@ -177,7 +178,7 @@ Reading read_digits(const GrayImage& input, const PreprocessOptions& options, co
             };
             const std::vector<int> at = cuts(m, g, 2);
             const float whole = read(g.x0, g.x1), left = read(at[0], at[1]), right = read(at[1], at[2]);
-            if (std::min(left, right) > std::max(whole, 0.9f)) n = 2;
+            if (whole < 0.9f && std::min(left, right) > 0.95f) n = 2;
         }
         if (n == 1) {
             parts.push_back({gi, g.x0, g.x1, false});

@@ -42,8 +42,8 @@ using DigitConfidence = std::function<float(const MnistImage&)>;
 
 // Throws std::invalid_argument for a malformed GrayImage or options (as preprocess_digit does).
 // With `confidence`, a blob between 1 and 1.75 times wider than high (two touching digits, or one
-// wide digit) is also tried cut in two: it is cut when both halves are read surer (and over 0.9)
-// than the whole.
+// wide digit) is also tried cut in two: it is cut when the whole is read with under 0.9 and both
+// halves with over 0.95.
 Reading read_digits(const GrayImage& input, const PreprocessOptions& options = {}, const DigitConfidence& confidence = {});
 
 }  // namespace digit
