@@ -444,6 +444,21 @@ int cmd_train(const Args& a) {
     return 0;
 }
 
+// The model's top probability as a reader's confidence (segment.h), for use from OpenMP threads:
+// one copy of the network per thread (a network is not shared between threads).
+struct ThreadConfidence {
+    std::vector<std::unique_ptr<Network>> copies;
+    explicit ThreadConfidence(const ModelFile& model) {
+        for (int t = 0; t < omp_get_max_threads(); ++t) copies.push_back(network_from_file(model));
+    }
+    DigitConfidence function() {
+        return [this](const MnistImage& image) {
+            const Prediction p = predict_image(*copies[static_cast<std::size_t>(omp_get_thread_num())], image);
+            return *std::max_element(p.probabilities.begin(), p.probabilities.end());
+        };
+    }
+};
+
 // The digit a model reads in each 28x28 image (the first ten outputs: a model with an 11th
 // "not a digit" output still names a digit).
 std::vector<int> read_classes(Network& net, const std::vector<MnistImage>& images) {
@@ -460,7 +475,9 @@ std::vector<int> read_classes(Network& net, const std::vector<MnistImage>& image
 
 // --photos: the first `count` test digits written on generated photos (image/synth.h), read as
 // `predict` reads a file; accuracy next to the same digits clean. Returns the JSON fields.
-std::string evaluate_photos(Network& net, const Dataset& test, std::size_t offset, std::size_t count, bool print) {
+std::string evaluate_photos(Network& net, const ModelFile& model, const Dataset& test, std::size_t offset, std::size_t count, bool print) {
+    ThreadConfidence reader(model);
+    const DigitConfidence sure = reader.function();
     offset = std::min(offset, test.size() - 1);
     count = std::min(count, test.size() - offset);
     std::vector<MnistImage> clean(count), redrawn(count), photo(count);
@@ -475,7 +492,7 @@ std::string evaluate_photos(Network& net, const Dataset& test, std::size_t offse
         redrawn[i] = redraw_digit(img, PenStyle::Mnist).image;
         const QImage picture = synth_photo(img, offset + i, 640, 480, &cond[i]);
         const auto start = std::chrono::steady_clock::now();
-        const Reading r = read_digits(gray_from_qimage(picture));
+        const Reading r = read_digits(gray_from_qimage(picture), {}, sure);
         ms[i] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
         found[i] = static_cast<int>(r.digits.size());
         if (found[i] == 1) photo[i] = r.digits[0].input.image;
@@ -518,14 +535,9 @@ std::string evaluate_photos(Network& net, const Dataset& test, std::size_t offse
 // and touching (overlapping by 0-2 pixels); whole-number accuracy.
 std::string evaluate_numbers(Network& net, const ModelFile& model, const Dataset& test, std::size_t offset, std::size_t count, bool print) {
     std::string json;
-    // The reader's confidence for trying to cut touching digits apart, as predict uses it. The
-    // network is not shared between threads: one copy each.
-    std::vector<std::unique_ptr<Network>> copies;
-    for (int t = 0; t < omp_get_max_threads(); ++t) copies.push_back(network_from_file(model));
-    const DigitConfidence sure = [&copies](const MnistImage& image) {
-        const Prediction p = predict_image(*copies[static_cast<std::size_t>(omp_get_thread_num())], image);
-        return *std::max_element(p.probabilities.begin(), p.probabilities.end());
-    };
+    // The reader's confidence for cutting touching digits apart, as predict uses it.
+    ThreadConfidence reader(model);
+    const DigitConfidence sure = reader.function();
     for (const bool touching : {false, true}) {
         std::vector<std::string> truth(count);
         std::vector<std::vector<MnistImage>> inputs(count);
@@ -595,7 +607,7 @@ int cmd_evaluate(const Args& a) {
     const std::size_t count = static_cast<std::size_t>(a.integer("count", 1, 10000).value_or(1000));
     const std::size_t offset = static_cast<std::size_t>(a.integer("offset", 0, 9999).value_or(0));
     std::string photo_json, number_json;
-    if (a.has("photos")) photo_json = evaluate_photos(*net, data.test, offset, count, !a.has("json"));
+    if (a.has("photos")) photo_json = evaluate_photos(*net, m, data.test, offset, count, !a.has("json"));
     if (a.has("numbers")) number_json = evaluate_numbers(*net, m, data.test, offset, count, !a.has("json"));
     if (a.has("json")) {
         std::string extra;
