@@ -2,7 +2,9 @@
 // The Draw page: a drawing pad and the model's prediction, updated as you draw: the ten
 // probabilities, the most likely digit in large type (or "not sure"), and the 28x28 image the
 // model sees, made by preprocess_digit exactly as `digit-cli predict` makes it.
-// An image file can be dropped on the page or opened; it is predicted and shown on the pad.
+// An image file can be dropped on the page, opened or pasted; it is predicted and shown on the pad.
+// Several digits side by side are read as a number (segment.h), each boxed on the pad; under the
+// pad the preprocessing is shown step by step (steps.h), as `digit-cli predict --steps` writes it.
 #include "retranslator.h"
 #include "model_io.h"
 #include "preprocess.h"
