@@ -247,6 +247,14 @@
         <translation>把握 %1%</translation>
     </message>
     <message>
+        <source>Not a digit</source>
+        <translation>不是数字</translation>
+    </message>
+    <message>
+        <source>%1% sure this is not a digit; the closest digit is %2</source>
+        <translation>有 %1% 的把握这不是数字；最接近的数字是 %2</translation>
+    </message>
+    <message>
         <source>There is no image to predict.</source>
         <translation>没有可识别的图像。</translation>
     </message>
@@ -1990,6 +1998,14 @@ you %2, model %3</source>
     <message>
         <source>The last Dense layer has %1 units; it needs 10, one per digit.</source>
         <translation>最后一个 Dense 层有 %1 个单元；它需要 10 个，每个数字一个。</translation>
+    </message>
+    <message>
+        <source>The share of not-a-digit images must be from 0 to 10.</source>
+        <translation>“不是数字”图像的比例必须在 0 到 10 之间。</translation>
+    </message>
+    <message>
+        <source>Training with not-a-digit images needs a last Dense layer of 11 units (10 digits and &quot;not a digit&quot;); it has %1.</source>
+        <translation>用“不是数字”图像训练需要最后一个 Dense 层有 11 个单元（10 个数字加“不是数字”）；它有 %1 个。</translation>
     </message>
     <message>
         <source>The last layer already applies softmax: turn off from_logits.</source>
