@@ -30,6 +30,8 @@
 #include <cmath>
 #include <exception>
 #include <functional>
+#include <utility>
+#include <vector>
 
 namespace digit::ui {
 
@@ -388,6 +390,21 @@ void DrawPage::prepareScreenshot() {
     }
     canvas_->setBrushSize(brush_->value() / 100.0);
     canvas_->addStroke(stroke);
+}
+
+void DrawPage::prepareLetterScreenshot() {
+    canvas_->clear();
+    // Three strokes, as a person draws an "A": up, down, and the bar.
+    const qreal side = std::min(canvas_->width(), canvas_->height()) * 0.7;
+    const QPointF origin((canvas_->width() - side) / 2, (canvas_->height() - side) / 2);
+    const std::vector<std::pair<QPointF, QPointF>> strokes = {
+        {{0.15, 0.92}, {0.50, 0.08}}, {{0.50, 0.08}, {0.86, 0.92}}, {{0.30, 0.60}, {0.72, 0.60}}};
+    canvas_->setBrushSize(brush_->value() / 100.0);
+    for (const auto& [a, b] : strokes) {
+        QPolygonF stroke;
+        for (int i = 0; i <= 20; ++i) stroke << origin + (a + (b - a) * (i / 20.0)) * side;
+        canvas_->addStroke(stroke);
+    }
 }
 
 void DrawPage::changeEvent(QEvent* event) {

@@ -34,6 +34,8 @@ public:
 
     // Draws a handwritten-looking digit with mouse-like strokes and predicts it (for screenshots).
     void prepareScreenshot();
+    // A letter "A" on the pad instead: what the page says about something that is not a digit.
+    void prepareLetterScreenshot();
 
     // Predicts an image (any size, either polarity) and shows it on the pad, e.g. a test image
     // sent from the Errors page.

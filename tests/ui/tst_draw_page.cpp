@@ -289,6 +289,32 @@ private slots:
         QCOMPARE(page.predictedDigit(), 3);
         QVERIFY(!page.isUnsure());
     }
+
+    // With the app's default model (11 outputs): a letter drawn on the pad is answered "Not a
+    // digit", and the screenshot's 3 stays a 3.
+    void letterIsNotADigit() {
+#ifndef DIGIT_DEFAULT_MODEL
+        QSKIP("no default model in resources/models");
+#else
+        Session session;
+        QString error;
+        QVERIFY2(session.openModel(QStringLiteral(DIGIT_DEFAULT_MODEL), &error), qPrintable(error));
+        DrawPage page(&session);
+        page.resize(1280, 800);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        page.prepareLetterScreenshot();
+        QVERIFY(page.isNotADigit());
+        QVERIFY(page.notADigitScore() >= kNotADigitThreshold);
+        QVERIFY(!page.isUnsure());
+        page.prepareScreenshot();
+        QCOMPARE(page.predictedDigit(), 3);
+        QVERIFY(!page.isNotADigit());
+        page.canvas()->clear();
+        QTRY_COMPARE(page.predictedDigit(), -1);  // an empty pad asks for a drawing instead
+        QVERIFY(!page.isNotADigit());
+#endif
+    }
 };
 
 QTEST_MAIN(TestDrawPage)
