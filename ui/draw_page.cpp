@@ -301,7 +301,11 @@ void DrawPage::showPrediction() {
         verdict_->setText(tr("%1% sure").arg(std::lround(confidence_ * 100)));
         bars_->setHighlightColor(QColor());
     }
-    bars_->setProbabilities(probabilities_);
+    // The bars: each digit's share of all the model's answers, so that with "not a digit" they
+    // stay low instead of one digit renormalised to 100%; they match the "% sure".
+    std::array<float, 10> shown = probabilities_;
+    for (float& v : shown) v *= 1.0f - notADigitScore_;
+    bars_->setProbabilities(shown);
 }
 
 void DrawPage::loadImage(const QImage& image) {
