@@ -388,6 +388,32 @@ private slots:
         if (exit == 1) QVERIFY2(lines.size() == 1, qPrintable(err));
     }
 
+    // predict --json gives each file "not_a_digit" and "confidence"; evaluate --not-a-digit its
+    // table. eleven.dsm has an 11th output that always wins (bias 5: P = e^5 / (e^5 + 10) = 0.937);
+    // good.dsm's 10 outputs are uniform and cannot say "not a digit".
+    void notADigitInJson() {
+        ModelFile m;
+        m.spec = ModelSpec{Shape{28, 28, 1}, {LayerSpec::flatten(), LayerSpec::dense(11, Activation::Softmax)}};
+        m.parameters.assign(784 * 11 + 11, 0.0f);
+        m.parameters.back() = 5.0f;
+        save_model(path("eleven.dsm").toStdString(), m);
+        Run r = run_cli({"predict", "--model", "eleven.dsm", "--json", "good.png"}, dir_.path());
+        QCOMPARE(r.exit_code, 0);
+        QVERIFY2(r.out.contains("\"digit\": 0, \"probabilities\": [0.1, 0.1") && r.out.contains("\"not_a_digit\": true, \"confidence\": 0.936"),
+                 r.out.constData());
+        r = run_cli({"predict", "--model", "good.dsm", "--json", "good.png"}, dir_.path());
+        QCOMPARE(r.exit_code, 0);
+        QVERIFY2(r.out.contains("\"not_a_digit\": false, \"confidence\": 0.1}"), r.out.constData());
+        r = run_cli({"predict", "--model", "eleven.dsm", "good.png"}, dir_.path());
+        QVERIFY2(r.out.startsWith("good.png: not a digit (94%; closest digit 0)"), r.out.constData());
+
+        r = run_cli({"evaluate", "--model", "eleven.dsm", "--data", "mnist-ok", "--not-a-digit", "--json"}, dir_.path());
+        QCOMPARE(r.exit_code, 0);
+        QVERIFY2(r.out.contains("\"input\": \"all non-digits\", \"digits\": false, \"images\": ") &&
+                     r.out.contains("\"input\": \"digits: MNIST test\", \"digits\": true, \"images\": 10, \"flagged\": 1,"),
+                 r.out.constData());
+    }
+
     // An SVG: refused as not a readable image unless the Qt SVG plugin is installed.
     void svgIsReadOrRefused() {
         const bool svg = QImageReader::supportedImageFormats().contains("svg");
