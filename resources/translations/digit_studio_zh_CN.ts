@@ -1964,6 +1964,14 @@ you %2, model %3</source>
         <source>Shift, rotate, rescale and thicken or thin each training image at random, every epoch</source>
         <translation>每轮对每张训练图像随机平移、旋转、缩放，并加粗或变细笔画</translation>
     </message>
+    <message>
+        <source>Non-digits</source>
+        <translation>非数字</translation>
+    </message>
+    <message>
+        <source>Add generated letters, scribbles, shapes, blobs, noise and empty pictures to every epoch as an 11th class, &quot;not a digit&quot; (the last Dense layer needs 11 units)</source>
+        <translation>每轮加入生成的字母、涂鸦、图形、斑点、噪声和空白图像，作为第 11 类“不是数字”（最后一个 Dense 层需要 11 个单元）</translation>
+    </message>
 </context>
 <context>
     <name>digit::ui::TrainingWorker</name>
