@@ -560,6 +560,14 @@
         <translation>模型内部，输入为%1：它认为是 %2（%3%）。</translation>
     </message>
     <message>
+        <source>Inside the model for %1: it says it is not a digit (%2%).</source>
+        <translation>模型内部，输入为%1：它认为不是数字（%2%）。</translation>
+    </message>
+    <message>
+        <source>not a digit</source>
+        <translation>不是数字</translation>
+    </message>
+    <message>
         <source>Occlusion: the drop in p(%1)</source>
         <translation>遮挡：p(%1) 的下降</translation>
     </message>
