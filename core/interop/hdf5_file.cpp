@@ -375,39 +375,65 @@ Hdf5Reader::Hdf5Reader(const std::string& bytes, std::string path) : path_(std::
             if (as.rlim_cur == RLIM_INFINITY || want < as.rlim_cur) as.rlim_cur = want;
             ::setrlimit(RLIMIT_AS, &as);
         }
+        const rlimit no_core{0, 0};  // SIGXCPU and SIGSEGV would dump core
+        ::setrlimit(RLIMIT_CORE, &no_core);
         quiet_hdf5();
-        serve(fds[1], bytes, path_);
+        try {
+            serve(fds[1], bytes, path_);
+        } catch (...) {
+        }
+        _exit(1);
     }
     ::close(fds[1]);
     pid_ = pid;
     socket_ = fds[0];
-    char status = 0;
-    receive(&status, 1, "opening it");
-    if (status != kOk) {
-        std::uint64_t offset = 0;
-        receive(&offset, sizeof offset, "opening it");
-        const std::string detail = receive_text("opening it");
-        throw FileError(path_, static_cast<std::int64_t>(offset), detail);
+    try {
+        char status = 0;
+        receive(&status, 1, "opening it");
+        if (status != kOk) {
+            std::uint64_t offset = 0;
+            receive(&offset, sizeof offset, "opening it");
+            const std::string detail = receive_text("opening it");
+            throw FileError(path_, static_cast<std::int64_t>(offset), detail);
+        }
+    } catch (...) {
+        stop_child();  // no destructor runs for an object whose constructor threw
+        throw;
     }
 }
 
-Hdf5Reader::~Hdf5Reader() {
+Hdf5Reader::~Hdf5Reader() { stop_child(); }
+
+void Hdf5Reader::stop_child() const {
     if (socket_ >= 0) ::close(socket_);
+    socket_ = -1;
     if (pid_ > 0) {
         ::kill(pid_, SIGKILL);  // it holds nothing worth a goodbye
         while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
         }
     }
+    pid_ = -1;
 }
 
 void Hdf5Reader::child_failed(const std::string& what, bool timed_out) const {
     if (!failure_.empty()) throw FileError(path_, -1, failure_);
+    if (pid_ <= 0) throw FileError(path_, -1, "the HDF5 reader is gone (" + what + ")");  // never waitpid(-1)
     ::close(socket_);
     socket_ = -1;
     int status = 0;
-    if (timed_out) ::kill(pid_, SIGKILL);
-    pid_t got;
-    while ((got = ::waitpid(pid_, &status, 0)) < 0 && errno == EINTR) {
+    pid_t got = 0;
+    if (!timed_out) {
+        // The child closed its end: it is ending by itself (a crash, a limit). Let it finish, so
+        // its status says why, but not forever.
+        for (int waited = 0; got == 0 && waited < 2000; ++waited) {
+            got = ::waitpid(pid_, &status, WNOHANG);
+            if (got == 0) ::usleep(1000);
+        }
+    }
+    if (got <= 0) {
+        ::kill(pid_, SIGKILL);
+        while ((got = ::waitpid(pid_, &status, 0)) < 0 && errno == EINTR) {
+        }
     }
     pid_ = -1;
     if (timed_out) {

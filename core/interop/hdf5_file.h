@@ -61,6 +61,7 @@ private:
     void receive(void* dst, std::size_t n, const std::string& what) const;
     std::string receive_text(const std::string& what) const;
     [[noreturn]] void child_failed(const std::string& what, bool timed_out) const;
+    void stop_child() const;
     std::vector<std::string> strings(const std::string& object, const std::string& name) const;
 
     std::string path_;
