@@ -234,7 +234,7 @@ private slots:
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QByteArray good = f.readAll();
         const std::string path = fixture(file);
-        int refused = 0, accepted = 0;
+        int refused = 0, accepted = 0, stopped = 0;
         auto attempt = [&](const std::string& bytes) {
             try {
                 KerasImport k = import_keras_model_bytes(bytes, path);
@@ -243,6 +243,8 @@ private slots:
             } catch (const FileError& e) {
                 ++refused;
                 QCOMPARE(e.path().substr(0, path.size()), path);
+                // libhdf5 crashed, looped or ran out of its allowance in the reading process.
+                if (std::string(e.what()).find("the HDF5 library") != std::string::npos) ++stopped;
             }
         };
         for (int cut = 0; cut < 64; ++cut) attempt(std::string(good.constData(), static_cast<std::size_t>(good.size()) * cut / 64));
@@ -257,7 +259,8 @@ private slots:
             }
             attempt(bad);
         }
-        qInfo("%s: %d damaged copies refused, %d still readable", qPrintable(file), refused, accepted);
+        qInfo("%s: %d damaged copies refused (%d of them by stopping the HDF5 reading process), %d still readable",
+              qPrintable(file), refused, stopped, accepted);
         QVERIFY(refused >= 64);
     }
     // Files on which libhdf5 itself hangs (found by fuzz_keras: H5Aread of a variable-length string
