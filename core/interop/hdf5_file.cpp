@@ -448,9 +448,11 @@ void Hdf5Reader::child_failed(const std::string& what, bool timed_out) const {
         failure_ = "the HDF5 library crashed (" + signal_name(WTERMSIG(status)) + ") " + what +
                    ": the file is damaged or crafted";
     } else {
-        failure_ = "the HDF5 library failed " + what + " (it ran out of its memory allowance or stopped" +
-                   (got > 0 && WIFEXITED(status) ? ", exit status " + std::to_string(WEXITSTATUS(status)) : std::string()) +
-                   "): the file is damaged or crafted";
+        // A failed allocation that libhdf5 does not survive, or (in a sanitizer build) a memory
+        // error inside libhdf5 that the sanitizer caught.
+        failure_ = "the HDF5 library failed " + what + " (its reading process ended" +
+                   (got > 0 && WIFEXITED(status) ? " with exit status " + std::to_string(WEXITSTATUS(status)) : std::string()) +
+                   ": out of its memory allowance, or a memory error): the file is damaged or crafted";
     }
     throw FileError(path_, -1, failure_);
 }
