@@ -462,7 +462,33 @@ Mapped map_model_config(const json& root, const std::string& path) {
     return m;
 }
 
+// Keras's configs nest a few levels deep (a layer's initializer's config: about 8). Parsing,
+// comparing and printing JSON recurse, so a crafted config of a million '[' would overflow the
+// stack: the nesting is measured on the text before anything else reads it.
+constexpr int kMaxJsonDepth = 100;
+
+int json_depth(const std::string& text) {
+    int depth = 0, deepest = 0;
+    bool in_string = false, escaped = false;
+    for (const char ch : text) {
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (ch == '\\') escaped = true;
+            else if (ch == '"') in_string = false;
+        } else if (ch == '"') {
+            in_string = true;
+        } else if (ch == '[' || ch == '{') {
+            deepest = std::max(deepest, ++depth);
+        } else if (ch == ']' || ch == '}') {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
 json parse_json(const std::string& text, const std::string& what, const std::string& path) {
+    if (json_depth(text) > kMaxJsonDepth)
+        throw FileError(path, -1, what + " nests more than " + std::to_string(kMaxJsonDepth) + " levels deep; a Keras config does not");
     try {
         return json::parse(text);
     } catch (const json::parse_error& e) {

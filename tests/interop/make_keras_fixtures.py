@@ -466,6 +466,11 @@ def write_bad(out, rng):
         f["model_weights/dense"].__delitem__("dense/bias:0"),
         f["model_weights/dense"].create_dataset("dense/bias:0", data=np.zeros((64,), np.int32))))
     h5_with("nan", "NaN", edit_file=lambda f: f["model_weights/dense/dense/bias:0"].__setitem__(0, np.nan))
+    # A config nested 200,000 levels deep (a crafted file: parsing and printing JSON recurse).
+    deep = '{"class_name": "Sequential", "config": {"layers": [{"class_name": "Reshape", "config": {"name": "r", ' \
+           '"batch_input_shape": [null, 784], "target_shape": ' + "[" * 200000 + "]" * 200000 + '}}]}}'
+    h5_with("deep_json", "nests more than 100 levels",
+            edit_file=lambda f: f.attrs.__setitem__("model_config", deep.encode("utf8")))
 
     # A convolution network with channels_first, a dilated kernel and a batch norm epsilon.
     ci, cl = MODELS["bn"]
@@ -524,6 +529,11 @@ def write_bad(out, rng):
         z.writestr("config.json", json.dumps(model_config(input_shape, layers, names, True)))
         z.writestr("model.weights.h5", b"\x89HDF\r\n\x1a\n" + bytes(200))
     cases.append(("bad_weights_entry.keras", "model.weights.h5"))
+    path = os.path.join(out, "bad_deep_json.keras")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("config.json", deep)
+        z.writestr("model.weights.h5", weights_h5_bytes(layers, weights))
+    cases.append(("bad_deep_json.keras", "config.json nests more than 100 levels"))
     # Weights alone, given as a model.
     with open(os.path.join(out, "bad_weights_only.h5"), "wb") as f:
         f.write(weights_h5_bytes(layers, weights))
