@@ -8,7 +8,8 @@
 //   digit-cli train --preset NAME [--epochs N] [--batch-size N] [--seed N] [--data DIR] [--limit N]
 //                   [--history H.csv] [--checkpoint] --out FILE
 //   digit-cli train --model FILE [same options] --out FILE       (continues from the model's weights)
-//   digit-cli evaluate --model FILE [--data DIR] [--json] [--pen-styles] [--photos] [--numbers] [--count N] [--offset N]
+//   digit-cli evaluate --model FILE [--data DIR] [--json] [--pen-styles] [--not-a-digit] [--photos] [--numbers]
+//                      [--count N] [--offset N]
 //   digit-cli predict --model FILE [--json] [--steps DIR] [--timing] IMAGE...
 //   digit-cli synth --out DIR [--photos N] [--numbers N] [--drawings N] [--width W] [--height H] [--data DIR]
 //   digit-cli bench --preset NAME [--epochs N] [--data DIR] [--json] [--peak-gflops N]
@@ -16,6 +17,7 @@
 //   digit-cli keras-code --preset NAME | --model FILE [--out FILE.py]
 //   digit-cli export --model FILE [--onnx FILE.onnx] [--keras FILE.keras|FILE.h5]
 //   (--model FILE of summary, evaluate and predict may also be a Keras .h5 or .keras file)
+#include "font_letters.h"
 #include "image_file.h"
 #include "segment.h"
 #include "steps.h"
@@ -29,6 +31,7 @@
 #include "file_io.h"
 #include "history_csv.h"
 #include "mnist.h"
+#include "not_a_digit.h"
 #include "model_io.h"
 #include "network.h"
 #include "predict.h"
@@ -37,6 +40,7 @@
 #include "summary.h"
 #include "trainer.h"
 
+#include <QGuiApplication>
 #include <QtGlobal>
 #include <QDir>
 #include <QFileInfo>
@@ -88,6 +92,8 @@ constexpr const char* kUsage =
     "  train --model FILE --out FILE             train a model (.dsm, Keras .h5/.keras) further\n"
     "  evaluate --model FILE [--data DIR] [--json]   loss and accuracy on the 10k test set\n"
     "        [--pen-styles]                     and on it redrawn with solid, thick, thin, slanted pens\n"
+    "        [--not-a-digit]                   share of letters, scribbles, shapes, ... answered \"not a digit\",\n"
+    "                                            and of real digits\n"
     "        [--photos] [--numbers] [--count N] [--offset N]\n"
     "                                           and on generated photos of test digits, numbers of them\n"
     "  predict --model FILE [--json] IMAGE...    predict digits (or a number) in PNG/JPEG/BMP files\n"
@@ -102,7 +108,8 @@ constexpr const char* kUsage =
     "  keras-code --preset NAME | --model FILE  the Keras script that builds and trains the same model\n"
     "        [--out FILE.py]\n"
     "  export --model FILE --onnx FILE.onnx      the model as ONNX (opset 13; input \"input\" (N, 784) or\n"
-    "                                            (N, 1, 28, 28), pixels 0-1; output \"output\" (N, 10))\n"
+    "                                            (N, 1, 28, 28), pixels 0-1; output \"output\" (N, 10),\n"
+    "                                            or (N, 11) with \"not a digit\")\n"
     "        [--keras FILE.keras | FILE.h5]      ... and/or as a Keras 3 .keras or Keras 2 .h5 file\n"
     "  (--model of summary, evaluate and predict also takes a Keras .h5 or .keras file)\n"
     "\n"
@@ -454,22 +461,18 @@ struct ThreadConfidence {
     DigitConfidence function() {
         return [this](const MnistImage& image) {
             const Prediction p = predict_image(*copies[static_cast<std::size_t>(omp_get_thread_num())], image);
-            return *std::max_element(p.probabilities.begin(), p.probabilities.end());
+            return p.not_a_digit ? 0.0f : p.confidence;
         };
     }
 };
 
-// The digit a model reads in each 28x28 image (the first ten outputs: a model with an 11th
-// "not a digit" output still names a digit).
+// The answer the model gives each 28x28 image, as predict gives it: its digit, or -1 for "not a
+// digit" (core/predict.h; a 10-output model always names a digit).
 std::vector<int> read_classes(Network& net, const std::vector<MnistImage>& images) {
     std::vector<int> out(images.size(), -1);
     if (images.empty()) return out;
-    const Matrix scores = net.predict(images_to_rows(images));
-    for (Eigen::Index i = 0; i < scores.rows(); ++i) {
-        Eigen::Index best = 0;
-        scores.row(i).head(std::min<Eigen::Index>(10, scores.cols())).maxCoeff(&best);
-        out[static_cast<std::size_t>(i)] = static_cast<int>(best);
-    }
+    const std::vector<Prediction> answers = predict_rows(net, images_to_rows(images));
+    for (std::size_t i = 0; i < answers.size(); ++i) out[i] = answers[i].not_a_digit ? -1 : answers[i].digit;
     return out;
 }
 
@@ -498,14 +501,14 @@ std::string evaluate_photos(Network& net, const ModelFile& model, const Dataset&
         if (found[i] == 1) photo[i] = r.digits[0].input.image;
     }
     const std::vector<int> pc = read_classes(net, clean), pr = read_classes(net, redrawn), pp = read_classes(net, photo);
-    std::size_t right_clean = 0, right_redrawn = 0, right_photo = 0, none = 0, several = 0;
+    std::size_t right_clean = 0, right_redrawn = 0, right_photo = 0, none = 0, several = 0, flagged = 0;
     // By condition: [ink 0-2, ruled, not ruled, shadow, no shadow, tinted, white] -> right, total
     std::array<std::pair<std::size_t, std::size_t>, 9> by{};
     for (std::size_t i = 0; i < count; ++i) {
         const int label = test.labels[offset + i];
         right_clean += pc[i] == label, right_redrawn += pr[i] == label;
         const bool ok = found[i] == 1 && pp[i] == label;
-        right_photo += ok, none += found[i] == 0, several += found[i] > 1;
+        right_photo += ok, none += found[i] == 0, several += found[i] > 1, flagged += found[i] == 1 && pp[i] < 0;
         const std::size_t keys[] = {static_cast<std::size_t>(cond[i].ink), cond[i].ruled ? 3u : 4u, cond[i].shadow ? 5u : 6u,
                                     cond[i].tinted ? 7u : 8u};
         for (std::size_t key : keys) by[key].first += ok, by[key].second += 1;
@@ -517,15 +520,15 @@ std::string evaluate_photos(Network& net, const ModelFile& model, const Dataset&
                     offset + count - 1);
         std::printf("  clean MNIST images       %.4f\n", right_clean / n);
         std::printf("  clean, re-centred        %.4f\n", right_redrawn / n);
-        std::printf("  photos                   %.4f  (no ink found: %zu, read as several digits: %zu; ink and digits %.1f ms a photo)\n",
-                    right_photo / n, none, several, std::accumulate(ms.begin(), ms.end(), 0.0) / n);
+        std::printf("  photos                   %.4f  (no ink found: %zu, read as several digits: %zu, \"not a digit\": %zu; ink and digits %.1f ms a photo)\n",
+                    right_photo / n, none, several, flagged, std::accumulate(ms.begin(), ms.end(), 0.0) / n);
         for (std::size_t k = 0; k < by.size(); ++k)
             if (by[k].second)
                 std::printf("    %-10s %.4f of %zu\n", names[k], static_cast<double>(by[k].first) / by[k].second, by[k].second);
     }
     std::string json = ", \"photos\": {\"count\": " + std::to_string(count) + ", \"clean\": " + num(right_clean / n, 5) +
                        ", \"clean_recentred\": " + num(right_redrawn / n, 5) + ", \"photos\": " + num(right_photo / n, 5) +
-                       ", \"no_ink\": " + std::to_string(none) + ", \"several\": " + std::to_string(several);
+                       ", \"no_ink\": " + std::to_string(none) + ", \"several\": " + std::to_string(several) + ", \"not_a_digit\": " + std::to_string(flagged);
     for (std::size_t k = 0; k < by.size(); ++k)
         if (by[k].second) json += ", " + json_string(names[k]) + ": " + num(static_cast<double>(by[k].first) / by[k].second, 5);
     return json + "}";
@@ -582,6 +585,92 @@ std::string evaluate_numbers(Network& net, const ModelFile& model, const Dataset
     return json;
 }
 
+// --not-a-digit: how often the answer is "not a digit" (core/predict.h), by kind of input. The
+// non-digits are drawn with the evaluation variant of the generator (not_a_digit.h: another seed,
+// other pen widths and distortions, shapes training never shows) and letters typeset in the
+// system's fonts, which training never shows either; the digits are the MNIST test set and the
+// same redrawn with other pens (as --pen-styles). "not sure" is the Draw page's older rule
+// (top digit under 50%, or under 20 points ahead of the next), for comparison.
+struct NotADigitRow {
+    std::string name;
+    bool digits = false;  // real digits: flagged is the error
+    std::size_t images = 0, flagged = 0, unsure = 0;
+};
+
+void tally(NotADigitRow& row, const std::vector<Prediction>& predictions) {
+    for (const Prediction& p : predictions) {
+        row.images += 1;
+        row.flagged += p.not_a_digit;
+        std::array<float, 10> sorted = p.probabilities;
+        std::partial_sort(sorted.begin(), sorted.begin() + 2, sorted.end(), std::greater<float>());
+        row.unsure += !(sorted[0] >= 0.5f && sorted[0] - sorted[1] >= 0.2f);
+    }
+}
+
+// The font letters need QtGui's fonts: an offscreen QGuiApplication, made once.
+void ensure_gui_application() {
+    if (QCoreApplication::instance()) return;
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    static int argc = 1;
+    static char name[] = "digit-cli";
+    static char* argv[] = {name, nullptr};
+    static QGuiApplication app(argc, argv);
+}
+
+std::vector<NotADigitRow> not_a_digit_table(Network& net, const Dataset& test) {
+    std::vector<NotADigitRow> rows;
+    constexpr std::size_t kNegatives = 3000;
+    constexpr std::uint64_t kEvaluationSeed = 2026;
+    const Dataset negatives = make_negatives(kNegatives, kEvaluationSeed, NegativeSet::Evaluation);
+    auto rows_of = [&](const Dataset& d, const std::vector<std::size_t>& which) {
+        Matrix m(static_cast<Eigen::Index>(which.size()), 784);
+        for (std::size_t r = 0; r < which.size(); ++r)
+            for (Eigen::Index k = 0; k < 784; ++k) m(static_cast<Eigen::Index>(r), k) = static_cast<Scalar>(d.image(which[r])[k]) / Scalar(255);
+        return m;
+    };
+    for (NegativeKind kind : all_negative_kinds()) {
+        std::vector<std::size_t> which;
+        for (std::size_t i = 0; i < negatives.size(); ++i)
+            if (negative_kind_of(i) == kind) which.push_back(i);
+        NotADigitRow row{negative_kind_name(kind) + (kind == NegativeKind::Letter ? " (stroke alphabet)" : "")};
+        tally(row, predict_rows(net, rows_of(negatives, which)));
+        rows.push_back(row);
+    }
+    {
+        ensure_gui_application();
+        const QStringList families = {"DejaVu Sans", "DejaVu Serif", "DejaVu Sans Mono", "Noto Serif CJK SC"};
+        std::vector<MnistImage> images;
+        for (const FontLetter& f : render_font_letters(families)) images.push_back(preprocess_digit(f.image).image);
+        NotADigitRow row{"letter (fonts, " + std::to_string(images.size()) + " glyphs)"};
+        if (!images.empty()) tally(row, predict_rows(net, images_to_rows(images)));
+        rows.insert(rows.begin() + 1, row);
+    }
+    NotADigitRow all{"all non-digits"};
+    for (const auto& r : rows) all.images += r.images, all.flagged += r.flagged, all.unsure += r.unsure;
+    rows.push_back(all);
+
+    std::vector<std::size_t> every(test.size());
+    std::iota(every.begin(), every.end(), 0);
+    NotADigitRow mnist{"digits: MNIST test", true};
+    tally(mnist, predict_rows(net, rows_of(test, every)));
+    rows.push_back(mnist);
+    NotADigitRow pens{"digits: redrawn, 5 pens", true};
+    std::vector<MnistImage> images(test.size());
+    for (PenStyle style : all_pen_styles()) {
+#pragma omp parallel for schedule(static)
+        for (std::ptrdiff_t i = 0; i < static_cast<std::ptrdiff_t>(test.size()); ++i)
+            images[static_cast<std::size_t>(i)] = redraw_digit(test.image(static_cast<std::size_t>(i)), style).image;
+        NotADigitRow one{"digits: " + pen_style_name(style) + " pen", true};
+        tally(one, predict_rows(net, images_to_rows(images)));
+        pens.images += one.images, pens.flagged += one.flagged, pens.unsure += one.unsure;
+    }
+    rows.push_back(pens);
+    return rows;
+}
+
+double share(std::size_t part, std::size_t whole) { return whole ? static_cast<double>(part) / static_cast<double>(whole) : 0.0; }
+
+
 int cmd_evaluate(const Args& a) {
     a.no_positional("evaluate");
     ModelFile m = interop::load_any_model(a.required("model"));
@@ -609,12 +698,29 @@ int cmd_evaluate(const Args& a) {
     std::string photo_json, number_json;
     if (a.has("photos")) photo_json = evaluate_photos(*net, m, data.test, offset, count, !a.has("json"));
     if (a.has("numbers")) number_json = evaluate_numbers(*net, m, data.test, offset, count, !a.has("json"));
+    std::vector<NotADigitRow> not_digits;
+    if (a.has("not-a-digit")) {
+        if (net->input_shape().size() != 784) throw std::runtime_error("the model does not take 28x28 images");
+        not_digits = not_a_digit_table(*net, data.test);
+    }
+
     if (a.has("json")) {
         std::string extra;
         for (const auto& [name, acc] : styles)
             extra += std::string(extra.empty() ? ", \"pen_styles\": {" : ", ") + json_string(name) + ": " + num(acc, 5);
         if (!extra.empty()) extra += "}";
         extra += photo_json + number_json;
+        if (!not_digits.empty()) {
+            extra += ", \"not_a_digit\": [";
+            for (std::size_t i = 0; i < not_digits.size(); ++i) {
+                const NotADigitRow& r = not_digits[i];
+                extra += std::string(i ? ", " : "") + "{\"input\": " + json_string(r.name) + ", \"digits\": " + (r.digits ? "true" : "false") +
+                         ", \"images\": " + std::to_string(r.images) + ", \"flagged\": " + num(share(r.flagged, r.images), 5) +
+                         ", \"not_sure\": " + num(share(r.unsure, r.images), 5) + "}";
+            }
+            extra += "]";
+        }
+
         std::printf("{\"loss\": %s, \"accuracy\": %s, \"samples\": %zu%s}\n", num(r.loss, 9).c_str(), num(r.accuracy, 9).c_str(),
                     r.samples, extra.c_str());
     } else {
@@ -622,6 +728,14 @@ int cmd_evaluate(const Args& a) {
         if (!styles.empty()) {
             std::printf("Test set redrawn with other pens, through the drawing pipeline:\n");
             for (const auto& [name, acc] : styles) std::printf("  %-8s %.4f\n", name.c_str(), acc);
+        }
+        if (!not_digits.empty()) {
+            std::printf("Answered \"not a digit\" (P >= %.2f%s), and the older \"not sure\" rule for comparison:\n",
+                        static_cast<double>(kNotADigitThreshold), net->classes() > kNotADigitLabel ? "" : "; this model has no not-a-digit output");
+            std::printf("  %-34s %7s %12s %9s\n", "input", "images", "not a digit", "not sure");
+            for (const NotADigitRow& r : not_digits)
+                std::printf("  %-34s %7zu %11.1f%% %8.1f%%\n", r.name.c_str(), r.images, 100 * share(r.flagged, r.images),
+                            100 * share(r.unsure, r.images));
         }
     }
     return 0;
@@ -713,7 +827,7 @@ int cmd_predict(const Args& a) {
             t1 = Clock::now();
             reading = read_digits(image, {}, [&](const MnistImage& x) {
                 const Prediction p = predict_image(*net, x);
-                return *std::max_element(p.probabilities.begin(), p.probabilities.end());
+                return p.not_a_digit ? 0.0f : p.confidence;
             });
             t2 = Clock::now();
             // Boxes in the file's own pixels, also when it was decoded smaller.
@@ -749,43 +863,54 @@ int cmd_predict(const Args& a) {
                          ms(t0, t1), ms(t1, t2), ms(t2, t3), 1000.0 * static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC);
         }
         std::string number;
-        for (const Prediction& p : digits) number += static_cast<char>('0' + p.digit);
+        for (const Prediction& p : digits) number += p.not_a_digit ? '?' : static_cast<char>('0' + p.digit);
         if (a.has("json")) {
-            // No ink is an answer of its own: no digit. One digit: "digit" as always. Several:
-            // "digit" is null and "number" holds them; "digits" has each one's box and probabilities.
+            // No ink is an answer of its own: no digit (and, as core/predict.h has it, not a
+            // digit). One digit: "digit" as always. Several: "digit" is null and "number" holds
+            // them ("?" for one that is not a digit); "digits" has each one's box and answer.
             if (digits.empty()) {
-                std::printf("{\"path\": %s, \"digit\": null, \"probabilities\": null, \"no_ink\": true}\n", json_string(path).c_str());
+                std::printf("{\"path\": %s, \"digit\": null, \"probabilities\": null, \"no_ink\": true, \"not_a_digit\": true, "
+                            "\"confidence\": 1}\n",
+                            json_string(path).c_str());
             } else {
                 std::string records;
                 for (std::size_t k = 0; k < digits.size(); ++k) {
                     const DigitBox& b = reading.digits[k].box;
                     records += std::string(k ? ", " : "") + "{\"digit\": " + std::to_string(digits[k].digit) + ", \"box\": {\"x\": " +
                                std::to_string(b.x) + ", \"y\": " + std::to_string(b.y) + ", \"width\": " + std::to_string(b.width) +
-                               ", \"height\": " + std::to_string(b.height) + "}, \"probabilities\": " + json_probabilities(digits[k]) + "}";
+                               ", \"height\": " + std::to_string(b.height) + "}, \"probabilities\": " + json_probabilities(digits[k]) +
+                               ", \"not_a_digit\": " + (digits[k].not_a_digit ? "true" : "false") +
+                               ", \"confidence\": " + num(digits[k].confidence, 6) + "}";
                 }
                 const bool one = digits.size() == 1;
-                std::printf("{\"path\": %s, \"digit\": %s, \"probabilities\": %s, \"no_ink\": false, \"number\": %s, \"digits\": [%s]}\n",
+                const bool none_a_digit = one && digits[0].not_a_digit;
+                std::printf("{\"path\": %s, \"digit\": %s, \"probabilities\": %s, \"not_a_digit\": %s, \"confidence\": %s, \"no_ink\": false, "
+                            "\"number\": %s, \"digits\": [%s]}\n",
                             json_string(path).c_str(), one ? std::to_string(digits[0].digit).c_str() : "null",
-                            one ? json_probabilities(digits[0]).c_str() : "null", json_string(number).c_str(), records.c_str());
+                            one ? json_probabilities(digits[0]).c_str() : "null", none_a_digit ? "true" : "false",
+                            one ? num(digits[0].confidence, 6).c_str() : "null", none_a_digit ? "null" : json_string(number).c_str(),
+                            records.c_str());
             }
         } else if (digits.empty()) {
             std::printf("%s: no ink found (no digit)\n", path.c_str());
         } else {
-            auto print_probs = [](const Prediction& p) {
-                std::printf("[");
+            auto print_answer = [](const Prediction& p) {
+                if (p.not_a_digit) std::printf("not a digit (%.0f%%; closest digit %d)", 100.0 * p.confidence, p.digit);
+                else std::printf("%d (%.0f%%)", p.digit, 100.0 * p.confidence);
+                std::printf("  [");
                 for (std::size_t c = 0; c < p.probabilities.size(); ++c)
                     std::printf("%s%zu: %.3f", c ? ", " : "", c, static_cast<double>(p.probabilities[c]));
                 std::printf("]\n");
             };
             if (digits.size() == 1) {
-                std::printf("%s: %d  ", path.c_str(), digits[0].digit);
-                print_probs(digits[0]);
+                std::printf("%s: ", path.c_str());
+                print_answer(digits[0]);
             } else {
                 std::printf("%s: number %s\n", path.c_str(), number.c_str());
                 for (std::size_t k = 0; k < digits.size(); ++k) {
                     const DigitBox& b = reading.digits[k].box;
-                    std::printf("  %d at %d,%d %dx%d  ", digits[k].digit, b.x, b.y, b.width, b.height);
-                    print_probs(digits[k]);
+                    std::printf("  at %d,%d %dx%d: ", b.x, b.y, b.width, b.height);
+                    print_answer(digits[k]);
                 }
             }
         }
@@ -1014,7 +1139,7 @@ int main(int argc, char** argv) {
             return cmd_train(parse(argc, argv, 2, {"checkpoint"},
                                    {"preset", "model", "epochs", "batch-size", "seed", "data", "out", "limit", "history"}));
         if (cmd == "evaluate")
-            return cmd_evaluate(parse(argc, argv, 2, {"json", "pen-styles", "photos", "numbers"}, {"model", "data", "count", "offset"}));
+            return cmd_evaluate(parse(argc, argv, 2, {"json", "pen-styles", "not-a-digit", "photos", "numbers"}, {"model", "data", "count", "offset"}));
         if (cmd == "predict") return cmd_predict(parse(argc, argv, 2, {"json", "timing"}, {"model", "steps"}));
         if (cmd == "synth") return cmd_synth(parse(argc, argv, 2, {}, {"out", "photos", "numbers", "drawings", "width", "height", "data"}));
         if (cmd == "bench")

@@ -645,6 +645,9 @@ bool MainWindow::saveScreenshots(const QString& dir, const QSize& size, QStringL
         draw_->loadImage(synth_photo(mnist->test.image(4), 4, 1280, 960));
         if (!shoot(DrawPageIndex, "-photo")) return false;
     }
+    draw_->prepareLetterScreenshot();
+    if (!shoot(DrawPageIndex, "-letter")) return false;
+    draw_->prepareScreenshot();
     showPage(ErrorsPageIndex);
     errors_->prepareScreenshot();
     if (!shoot(ErrorsPageIndex)) return false;
