@@ -117,36 +117,36 @@ TsneResult tsne(const Matrix& x, const TsneOptions& o, const TsneProgress& progr
 
     TsneResult out;
     int it = 0;
+    // Per row i, in one pass over j (num_ij = (1 + |y_i - y_j|^2)^-1, d_ij = y_i - y_j):
+    //   rowsum_i = sum_j num_ij,  a_i = sum_j p_ij num_ij d_ij,  b_i = sum_j num_ij^2 d_ij,
+    // so that with Z = sum_i rowsum_i and q_ij = num_ij / Z the gradient
+    //   dC/dy_i = 4 sum_j (e p_ij - q_ij) num_ij d_ij = 4 (e a_i - b_i / Z).
+    // Eigen's sums vectorise with a fixed reduction order; Z is added in row order.
+    Eigen::MatrixXd a(n, 2), b(n, 2);
     for (; it < o.iterations; ++it) {
-        const double* yx = y.col(0).data();
-        const double* yy = y.col(1).data();
-        // Q's normaliser Z = sum over i != j of 1 / (1 + |y_i - y_j|^2): per row, then in row order.
-#pragma omp parallel for schedule(static)
-        for (Eigen::Index i = 0; i < n; ++i) {
-            double s = 0;
-            for (Eigen::Index j = 0; j < n; ++j) {
-                const double dx = yx[i] - yx[j], dy = yy[i] - yy[j];
-                s += 1.0 / (1.0 + dx * dx + dy * dy);
+        const Eigen::ArrayXd yx = y.col(0).array(), yy = y.col(1).array();
+#pragma omp parallel
+        {
+            Eigen::ArrayXd dx(n), dy(n), num(n), w(n);
+#pragma omp for schedule(static)
+            for (Eigen::Index i = 0; i < n; ++i) {
+                dx = yx(i) - yx;
+                dy = yy(i) - yy;
+                num = (1.0 + dx.square() + dy.square()).inverse();
+                num(i) = 0;
+                rowsum(i) = num.sum();
+                w = p.col(i).array() * num;  // P is symmetric: column i is row i, contiguous
+                a(i, 0) = (w * dx).sum();
+                a(i, 1) = (w * dy).sum();
+                w = num.square();
+                b(i, 0) = (w * dx).sum();
+                b(i, 1) = (w * dy).sum();
             }
-            rowsum(i) = s - 1.0;  // j == i added 1
         }
-        const double z = rowsum.sum();
+        double z = 0;
+        for (Eigen::Index i = 0; i < n; ++i) z += rowsum(i);
         const double e = it < o.exaggeration_iterations ? o.exaggeration : 1.0;
-        // dC/dy_i = 4 sum_j (e p_ij - q_ij) (1 + |y_i - y_j|^2)^-1 (y_i - y_j)
-#pragma omp parallel for schedule(static)
-        for (Eigen::Index i = 0; i < n; ++i) {
-            double gx = 0, gy = 0;
-            const double* pi = p.col(i).data();  // P is symmetric: column i is row i, contiguous
-            for (Eigen::Index j = 0; j < n; ++j) {
-                const double dx = yx[i] - yx[j], dy = yy[i] - yy[j];
-                const double num = 1.0 / (1.0 + dx * dx + dy * dy);
-                const double m = (e * pi[j] - num / z) * num;
-                gx += m * dx;
-                gy += m * dy;
-            }
-            grad(i, 0) = 4 * gx;
-            grad(i, 1) = 4 * gy;
-        }
+        grad = 4.0 * (e * a - b / z);
         const double momentum = it < o.exaggeration_iterations ? 0.5 : 0.8;
         for (Eigen::Index k = 0; k < y.size(); ++k) {
             double& g = gains.data()[k];
