@@ -1,5 +1,6 @@
 #include "inside_page.h"
 
+#include "digit_grid.h"
 #include "embedding_worker.h"
 #include "inside_views.h"
 #include "session.h"
@@ -146,12 +147,24 @@ InsidePage::InsidePage(Session* session, QWidget* parent) : QWidget(parent), ses
         progress_->setValue(done);
         progress_->setVisible(done < total);
     });
+    connect(worker_, &EmbeddingWorker::tsneProgress, this, [this](int iteration, int iterations) {
+        progress_->setMaximum(iterations);
+        progress_->setValue(iteration);
+        progress_->setVisible(iteration < iterations);
+    });
     connect(worker_, &EmbeddingWorker::picture, this, &InsidePage::onPicture);
     connect(worker_, &EmbeddingWorker::failed, this, [this](const QString& message) {
         progress_->hide();
         embedding_->setStatus(tr("The embedding could not be computed: %1").arg(message));
     });
-    connect(embedding_, &EmbeddingView::imageActivated, this, &InsidePage::setTestImage);
+    // Clicking a point opens that test image in the Errors page's detail view (whose "Look
+    // Inside" comes back here with it); hovering shows its thumbnail.
+    connect(embedding_, &EmbeddingView::imageActivated, this, &InsidePage::openTestImage);
+    embedding_->setThumbnails([this](int index) {
+        const MnistData* data = session_->data();
+        if (!data || index < 0 || static_cast<std::size_t>(index) >= data->test.size()) return QImage();
+        return mnistToImage(data->test.image(static_cast<std::size_t>(index)));
+    });
 
     retranslate();
     onModelChanged();
@@ -405,14 +418,28 @@ bool InsidePage::embeddingFinal() const { return picture_ && picture_->final; }
 
 void InsidePage::onPicture(std::shared_ptr<const EmbeddingPicture> picture) {
     picture_ = std::move(picture);
-    embedding_->setPoints(picture_->pca.projected, picture_->labels, picture_->predicted);
+    embedding_->setPoints(picture_->points, picture_->labels, picture_->predicted, picture_->indices);
     int mistakes = 0;
     for (std::size_t i = 0; i < picture_->labels.size(); ++i) mistakes += picture_->labels[i] != picture_->predicted[i];
-    const QString what = tr("Layer %1, PCA to 2-D: %2 of %3 test images, %4 mistakes")
-                             .arg(picture_->layer + 1)
-                             .arg(picture_->done)
-                             .arg(picture_->total)
-                             .arg(mistakes);
+    QString what;
+    if (picture_->method == EmbeddingPicture::Method::Pca)
+        what = tr("Layer %1, PCA to 2-D: %2 of %3 test images, %4 mistakes")
+                   .arg(picture_->layer + 1)
+                   .arg(picture_->done)
+                   .arg(picture_->total)
+                   .arg(mistakes);
+    else if (!picture_->final)
+        what = tr("Layer %1, t-SNE of %2 test images: iteration %3 of %4")
+                   .arg(picture_->layer + 1)
+                   .arg(picture_->points.rows())
+                   .arg(picture_->iteration)
+                   .arg(picture_->iterations);
+    else
+        what = tr("Layer %1, t-SNE of %2 test images (the other %3 placed by their nearest neighbours), %4 mistakes")
+                   .arg(picture_->layer + 1)
+                   .arg(picture_->sample ? picture_->sample->rows() : 0)
+                   .arg(picture_->total - (picture_->sample ? picture_->sample->rows() : 0))
+                   .arg(mistakes);
     embedding_->setStatus(picture_->final ? what : what + QStringLiteral(" ..."));
     updateCurrentPoint();
 }
@@ -423,7 +450,13 @@ void InsidePage::updateCurrentPoint() {
         return;
     }
     const RowVector v = outputs_.layers[picture_->layer].row(0);
-    if (v.size() != picture_->pca.mean.size()) return;
+    if (picture_->method == EmbeddingPicture::Method::Tsne) {
+        if (!picture_->sample || v.size() != picture_->sample->cols()) return embedding_->setCurrent(false);
+        const Matrix p = tsne_place(*picture_->sample, picture_->sampleMap, Matrix(v), 5);
+        embedding_->setCurrent(true, QPointF(p(0, 0), p(0, 1)));
+        return;
+    }
+    if (v.size() != picture_->pca.mean.size()) return embedding_->setCurrent(false);
     const RowVector p = (v - picture_->pca.mean) * picture_->pca.components.transpose();
     embedding_->setCurrent(true, QPointF(p(0), p.size() > 1 ? p(1) : 0.0));
 }

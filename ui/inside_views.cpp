@@ -387,8 +387,11 @@ EmbeddingView::EmbeddingView(QWidget* parent) : QWidget(parent) {
     setMinimumSize(240, 200);
 }
 
-void EmbeddingView::setPoints(const Matrix& points, std::vector<std::uint8_t> labels, std::vector<std::uint8_t> predicted) {
+void EmbeddingView::setPoints(const Matrix& points, std::vector<std::uint8_t> labels, std::vector<std::uint8_t> predicted,
+                              std::vector<int> indices) {
     points_ = points;
+    indices_ = std::move(indices);
+    hover_ = -1;
     labels_ = std::move(labels);
     predicted_ = std::move(predicted);
     if (points_.rows() > 0) {
@@ -461,9 +464,33 @@ void EmbeddingView::paintEvent(QPaintEvent*) {
         p.setBrush(QColor(0xff, 0xd7, 0x00));
         p.drawPolygon(star);
     }
+    if (hover_ >= 0 && hover_ < points_.rows()) {
+        // The hovered image: a ring on its point and its thumbnail (84x84) beside it, with what
+        // it is, kept inside the widget.
+        const auto k = static_cast<std::size_t>(hover_);
+        const QPointF q = toWidget(points_(hover_, 0), points_(hover_, 1));
+        p.setBrush(Qt::NoBrush);
+        p.setPen(QPen(palette().color(QPalette::Text), 1.5));
+        p.drawEllipse(q, 5, 5);
+        const QString caption = tr("#%1: a %2, said %3").arg(indexOf(hover_)).arg(labels_[k]).arg(predicted_[k]);
+        const int side = 84, w = std::max(side, p.fontMetrics().horizontalAdvance(caption)) + 8, h = side + 8 + p.fontMetrics().height();
+        QRect box(int(q.x()) + 10, int(q.y()) - h - 6, w, h);
+        if (box.right() > width() - 2) box.moveRight(int(q.x()) - 10);
+        if (box.top() < 2) box.moveTop(int(q.y()) + 10);
+        p.setPen(palette().color(QPalette::Mid));
+        p.setBrush(palette().color(QPalette::ToolTipBase));
+        p.drawRect(box);
+        const QRect image(box.left() + (w - side) / 2, box.top() + 4, side, side);
+        if (!hoverImage_.isNull()) {
+            p.setRenderHint(QPainter::SmoothPixmapTransform, false);
+            p.drawImage(image, hoverImage_);
+        }
+        p.setPen(labels_[k] == predicted_[k] ? palette().color(QPalette::ToolTipText) : QColor(0xb0, 0x00, 0x20));
+        p.drawText(QRect(box.left(), image.bottom() + 2, w, p.fontMetrics().height()), Qt::AlignCenter, caption);
+    }
 }
 
-int EmbeddingView::pointAt(const QPoint& pos) const {
+int EmbeddingView::nearestPoint(const QPoint& pos) const {
     int best = -1;
     double bestD = 36;  // within 6 pixels
     for (Eigen::Index i = 0; i < points_.rows(); ++i) {
@@ -477,15 +504,24 @@ int EmbeddingView::pointAt(const QPoint& pos) const {
     return best;
 }
 
+int EmbeddingView::pointAt(const QPoint& pos) const {
+    const int row = nearestPoint(pos);
+    return row >= 0 ? indexOf(row) : -1;
+}
+
 void EmbeddingView::mouseMoveEvent(QMouseEvent* event) {
-    const int i = pointAt(event->position().toPoint());
-    if (i < 0) {
-        QToolTip::hideText();
-        return;
-    }
-    const auto k = static_cast<std::size_t>(i);
-    QToolTip::showText(event->globalPosition().toPoint(),
-                       tr("Test image %1: a %2, predicted %3").arg(i).arg(labels_[k]).arg(predicted_[k]), this);
+    const int row = nearestPoint(event->position().toPoint());
+    if (row == hover_) return;
+    hover_ = row;
+    hoverImage_ = row >= 0 && thumbnail_ ? thumbnail_(indexOf(row)) : QImage();
+    update();
+}
+
+void EmbeddingView::leaveEvent(QEvent* event) {
+    hover_ = -1;
+    hoverImage_ = QImage();
+    update();
+    QWidget::leaveEvent(event);
 }
 
 void EmbeddingView::mousePressEvent(QMouseEvent* event) {

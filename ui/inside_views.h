@@ -18,6 +18,7 @@
 #include <QWidget>
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace digit::ui {
@@ -136,15 +137,22 @@ class EmbeddingView : public QWidget {
     Q_OBJECT
 public:
     explicit EmbeddingView(QWidget* parent = nullptr);
-    // points: (n, 2); labels, predicted: n each. Replaces the picture.
-    void setPoints(const Matrix& points, std::vector<std::uint8_t> labels, std::vector<std::uint8_t> predicted);
+    // points: (n, 2); labels, predicted: n each; indices: n test-image indices (empty: 0..n-1).
+    // Replaces the picture.
+    void setPoints(const Matrix& points, std::vector<std::uint8_t> labels, std::vector<std::uint8_t> predicted,
+                   std::vector<int> indices = {});
+    // Where hovering finds the thumbnail of test image i (28x28, MNIST polarity); none: no thumbnail.
+    void setThumbnails(std::function<QImage(int)> thumbnail) { thumbnail_ = std::move(thumbnail); }
     void setCurrent(bool valid, QPointF point = {});
     void setStatus(const QString& text);  // e.g. "PCA of 2,000 of 10,000 test images..."
     Eigen::Index pointCount() const { return points_.rows(); }
     bool hasCurrent() const { return currentValid_; }
     QPointF current() const { return current_; }
-    // The test image nearest pos within a few pixels, or -1; for hovering, clicks and tests.
+    // The test image (its index in the test set) nearest pos within a few pixels, or -1; for
+    // hovering, clicks and tests.
     int pointAt(const QPoint& pos) const;
+    // The test image whose thumbnail hovering shows, or -1.
+    int hoveredImage() const { return hover_ >= 0 ? indexOf(hover_) : -1; }
     QSize sizeHint() const override { return {360, 320}; }
 
 signals:
@@ -154,11 +162,18 @@ protected:
     void paintEvent(QPaintEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
+    void leaveEvent(QEvent* event) override;
 
 private:
     QRectF plotRect() const;
     QPointF toWidget(double x, double y) const;
+    int nearestPoint(const QPoint& pos) const;  // row of points_, or -1
+    int indexOf(int row) const { return indices_.empty() ? row : indices_[static_cast<std::size_t>(row)]; }
     Matrix points_;
+    std::vector<int> indices_;
+    std::function<QImage(int)> thumbnail_;
+    int hover_ = -1;  // row of points_
+    QImage hoverImage_;
     std::vector<std::uint8_t> labels_, predicted_;
     double minX_ = 0, maxX_ = 1, minY_ = 0, maxY_ = 1;
     bool currentValid_ = false;

@@ -149,6 +149,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         showPage(InsidePageIndex);
         inside_->setTestImage(testIndex);
     });
+    connect(inside_, &InsidePage::openTestImage, this, [this](int testIndex) {
+        showPage(ErrorsPageIndex);
+        errors_->showTestImage(testIndex);
+    });
     auto send = [this](const QImage& image) {
         showPage(DrawPageIndex);
         draw_->loadImage(image);

@@ -127,9 +127,18 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(page->embeddingView()->pointCount() > 0, 60000);
         const qint64 first = t.elapsed();
         QTRY_VERIFY_WITH_TIMEOUT(page->embeddingFinal(), 120000);
-        qInfo("after a model change: first embedding picture %lld ms, all 10,000 images %lld ms", first, t.elapsed());
+        qInfo("after a model change: first embedding picture %lld ms, final (t-SNE) picture %lld ms", first, t.elapsed());
+        // The final picture is the t-SNE map of all 10,000 images: the sample's points as t-SNE
+        // left them, the others placed among them.
+        const EmbeddingPicture* pic = page->embeddingPicture();
+        QVERIFY(pic);
+        QCOMPARE(pic->method, EmbeddingPicture::Method::Tsne);
+        QCOMPARE(pic->points.rows(), Eigen::Index(10000));
+        QCOMPARE(pic->iteration, EmbeddingWorker::kTsneIterations);
+        QVERIFY(pic->points.allFinite());
         QVERIFY(page->embeddingView()->hasCurrent());
-        // Clicking a point looks inside that test image.
+        // Hovering a point shows that test image's thumbnail; clicking it opens it in the Errors
+        // page's detail view.
         EmbeddingView* view = page->embeddingView();
         int found = -1;
         QPoint where;
@@ -137,9 +146,28 @@ private slots:
             for (int x = 0; x < view->width() && found < 0; x += 4)
                 if ((found = view->pointAt(QPoint(x, y))) >= 0) where = QPoint(x, y);
         QVERIFY(found >= 0);
-        const Matrix before = page->outputs().probabilities;
+        QTest::mouseMove(view, where);
+        QTRY_COMPARE(view->hoveredImage(), found);
         QTest::mouseClick(view, Qt::LeftButton, {}, where);
-        QVERIFY(!page->outputs().probabilities.isApprox(before));
+        QCOMPARE(window_->currentPage(), int(MainWindow::ErrorsPageIndex));
+        auto* errors = qobject_cast<ErrorsPage*>(window_->page(MainWindow::ErrorsPageIndex));
+        QTRY_COMPARE_WITH_TIMEOUT(errors->selectedTestIndex(), found, 60000);
+        window_->showPage(MainWindow::InsidePageIndex);
+    }
+
+    void embeddingIsCancelledByANewModel() {
+        // A model change during t-SNE cancels it: no picture of the old run arrives afterwards.
+        InsidePage* page = window_->insidePage();
+        const ModelFile model = *window_->session()->modelFile();
+        window_->session()->setModel(model);
+        QSignalSpy tsne(page->embeddingWorker(), &EmbeddingWorker::tsneProgress);
+        QTRY_VERIFY_WITH_TIMEOUT(tsne.count() > 0, 60000);
+        window_->session()->setModel(model);  // cancels and starts again
+        QCOMPARE(page->embeddingView()->pointCount(), Eigen::Index(0));
+        QVERIFY(!page->embeddingFinal());
+        QTRY_VERIFY_WITH_TIMEOUT(page->embeddingView()->pointCount() > 0, 60000);
+        QCOMPARE(page->embeddingPicture()->method, EmbeddingPicture::Method::Pca);  // the new run's PCA first
+        QTRY_VERIFY_WITH_TIMEOUT(page->embeddingFinal(), 120000);
     }
 
     void lookInsideFromErrors() {
