@@ -11,8 +11,11 @@
 #include "model_library.h"
 #include "model_picker.h"
 #include "quiz_page.h"
+#include "run_report.h"
 #include "session.h"
 #include "train_page.h"
+#include "training_worker.h"
+#include "view_export.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -30,6 +33,8 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPixmap>
+#include <QPointer>
+#include <QRegularExpression>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QScreen>
@@ -203,6 +208,32 @@ void MainWindow::createActions() {
     fileMenu_->addAction(openImage_);
     fileMenu_->addAction(chooseData_);
     fileMenu_->addSeparator();
+    exportViewMenu_ = fileMenu_->addMenu(QString());
+    connect(exportViewMenu_, &QMenu::aboutToShow, this, [this] {
+        // The charts and grids of the page in view, found afresh each time.
+        exportViewMenu_->clear();
+        const auto views = exportableViews(stack_->currentWidget());
+        if (views.empty()) exportViewMenu_->addAction(tr("(nothing to export on this page)"))->setEnabled(false);
+        for (const ExportableView& v : views) {
+            QPointer<QWidget> widget = v.widget;
+            connect(exportViewMenu_->addAction(v.name + QStringLiteral("...")), &QAction::triggered, this, [this, widget, v] {
+                if (!widget) return;
+                QSettings s;
+                const QString dir = s.value(QStringLiteral("paths/exports"), QStandardPaths::writableLocation(QStandardPaths::PicturesLocation)).toString();
+                QString selected;
+                const QString path = QFileDialog::getSaveFileName(this, tr("Export %1").arg(v.name), QDir(dir).filePath(v.fileName + QStringLiteral(".png")),
+                                                                  tr("PNG picture (*.png);;SVG drawing (*.svg)"), &selected);
+                if (path.isEmpty()) return;
+                s.setValue(QStringLiteral("paths/exports"), QFileInfo(path).absolutePath());
+                QString error;
+                if (!exportView(widget, path, v.name, &error)) showError(tr("Export View"), error);
+                else showStatus(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
+            });
+        }
+    });
+    exportReport_ = fileMenu_->addAction(QString());
+    connect(exportReport_, &QAction::triggered, this, &MainWindow::exportReportWithDialog);
+    fileMenu_->addSeparator();
     fileMenu_->addAction(quit_);
 
     modelsMenu_->setTitle(QString());
@@ -275,6 +306,8 @@ void MainWindow::retranslate() {
     saveModelAs_->setText(tr("Save Model &As..."));
     openImage_->setText(tr("Open &Image..."));
     chooseData_->setText(tr("Choose &MNIST Data..."));
+    exportViewMenu_->setTitle(tr("&Export View as PNG or SVG"));
+    exportReport_->setText(tr("Export &Report..."));
     quit_->setText(tr("&Quit"));
     viewMenu_->setTitle(tr("&View"));
     languageMenu_->setTitle(tr("&Language"));
@@ -531,6 +564,56 @@ void MainWindow::chooseDataFolder() {
     dataError_.clear();
     updateDataStatus();
     session_->loadDataAsync(dir);
+}
+
+bool MainWindow::exportReport(const QString& path, QString* error, int* pages) {
+    const ModelFile* model = session_->modelFile();
+    if (!model) {
+        if (error) *error = tr("There is no model to report on yet: train one on the Train page or open one.");
+        return false;
+    }
+    report::RunReportInput in;
+    in.model = *model;
+    in.modelName = session_->modelName();
+    // The curves: when the model is a run of this session, its history.
+    const ModelLibrary* library = session_->library();
+    if (const ModelLibrary::Entry* current = library->current())
+        for (const TrainPage::Run& run : train_->runs())
+            if (run.libraryId == current->id) in.history = run.result.history;
+    if (const MnistData* data = session_->data()) in.test = &data->test;
+    // The quiz rounds played against this model.
+    for (const QVariantMap& r : quiz_->history()) {
+        if (r.value(QStringLiteral("modelName")).toString() != in.modelName) continue;
+        in.quiz.push_back({r.value(QStringLiteral("when")).toDateTime(), r.value(QStringLiteral("images")).toInt(),
+                           r.value(QStringLiteral("person")).toInt(), r.value(QStringLiteral("model")).toInt(),
+                           r.value(QStringLiteral("ambiguous")).toInt()});
+    }
+    report::RunReportResult result;
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    const bool ok = report::writeRunReport(path, in, &result, error);
+    QApplication::restoreOverrideCursor();
+    if (ok && pages) *pages = result.pages;
+    return ok;
+}
+
+void MainWindow::exportReportWithDialog() {
+    if (!session_->modelFile()) {
+        showError(tr("Export Report"), tr("There is no model to report on yet: train one on the Train page or open one."));
+        return;
+    }
+    QSettings s;
+    const QString dir = s.value(QStringLiteral("paths/exports"), QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation)).toString();
+    QString name = session_->modelName();
+    name.replace(QRegularExpression(QStringLiteral("[^\\w.-]+")), QStringLiteral("-"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Report"), QDir(dir).filePath(name + QStringLiteral("-report.pdf")),
+                                                      tr("PDF documents (*.pdf)"));
+    if (path.isEmpty()) return;
+    s.setValue(QStringLiteral("paths/exports"), QFileInfo(path).absolutePath());
+    if (!session_->data()) showStatus(tr("MNIST is not loaded: the report has no test figures."), 8000);
+    QString error;
+    int pages = 0;
+    if (!exportReport(path, &error, &pages)) showError(tr("Export Report"), error);
+    else showStatus(tr("Saved %1 (%n page(s))", nullptr, pages).arg(QDir::toNativeSeparators(path)), 8000);
 }
 
 void MainWindow::about() {

@@ -71,6 +71,11 @@ public:
 
     void saveSettings() const;
 
+    // File > Export Report...: the run report PDF (report/run_report.h) of the model that predicts,
+    // with its training curves when it is a run of this session and the quiz rounds played against
+    // it. Without the dialog; false + *error on failure.
+    bool exportReport(const QString& path, QString* error, int* pages = nullptr);
+
     // Renders every page, filled with real content, to DIR/<page>.png (<page>@2x.png at device
     // pixel ratio 2). MNIST must be findable. Returns false and sets *error on failure.
     bool saveScreenshots(const QString& dir, const QSize& size, QStringList* written, QString* error);
@@ -87,6 +92,7 @@ public slots:
     bool saveModelAs();
     void openImage();
     void chooseDataFolder();
+    void exportReportWithDialog();
     void about();
 
 protected:
@@ -131,6 +137,8 @@ private:
     QAction* saveModel_ = nullptr;
     QAction* saveModelAs_ = nullptr;
     QAction* openImage_ = nullptr;
+    QMenu* exportViewMenu_ = nullptr;  // File > Export View: the current page's charts and grids
+    QAction* exportReport_ = nullptr;
     QAction* chooseData_ = nullptr;
     QAction* quit_ = nullptr;
     QAction* pageActions_[PageCount] = {};

@@ -10,8 +10,10 @@
 #include "inside_views.h"
 #include "main_window.h"
 #include "page_test_support.h"
+#include "view_export.h"
 
 #include <QElapsedTimer>
+#include <QTemporaryDir>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -183,6 +185,56 @@ private slots:
         auto net = network_from_file(*window_->session()->modelFile());
         QVERIFY((window_->insidePage()->outputs().probabilities - net->predict(x)).cwiseAbs().maxCoeff() < 1e-6);
         QVERIFY((window_->insidePage()->layerStrip()->layers().front().values - forward_layers(*net, x).layers.front()).cwiseAbs().maxCoeff() < 1e-6);
+    }
+
+    void exportViewsAndReport() {
+        // File > Export View: each chart and image grid of a page as PNG (twice the widget's size)
+        // and SVG; File > Export Report: the PDF of the model that predicts.
+        QTemporaryDir dir;
+        const struct {
+            int page;
+            QStringList expected;
+        } shown[] = {{MainWindow::InsidePageIndex, {"layers", "weights", "weight-histogram", "saliency", "embedding"}},
+                     {MainWindow::ErrorsPageIndex, {"image-grid", "confusion-matrix", "probabilities"}},
+                     {MainWindow::TrainPageIndex, {"training-curves"}}};
+        for (const auto& [index, expected] : shown) {
+            window_->showPage(index);
+            QCoreApplication::processEvents();
+            const auto views = exportableViews(window_->page(index));
+            QStringList names;
+            for (const ExportableView& v : views) names << v.fileName;
+            for (const QString& e : expected) QVERIFY2(names.contains(e), qPrintable(names.join(',')));
+            for (const ExportableView& v : views) {
+                QString error;
+                const QString png = dir.filePath(v.fileName + ".png"), svg = dir.filePath(v.fileName + ".svg");
+                QVERIFY2(exportView(v.widget, png, v.name, &error), qPrintable(error));
+                QVERIFY2(exportView(v.widget, svg, v.name, &error), qPrintable(error));
+                const QImage image(png);
+                QCOMPARE(image.size(), v.widget->size() * 2);
+                QFile f(svg);
+                QVERIFY(f.open(QIODevice::ReadOnly));
+                const QByteArray text = f.readAll();
+                QVERIFY(text.startsWith("<?xml"));
+                QVERIFY(text.contains("<svg"));
+                QVERIFY2(text.size() > 1000, qPrintable(v.fileName));  // something was drawn
+            }
+        }
+        // Not a PNG or SVG where a folder stands: refused, naming the path.
+        QVERIFY(QDir(dir.path()).mkdir("taken.png"));
+        QString error;
+        QVERIFY(!exportView(window_->insidePage()->embeddingView(), dir.filePath("taken.png"), "x", &error));
+        QVERIFY2(error.contains("taken.png"), qPrintable(error));
+
+        const QString pdf = dir.filePath("report.pdf");
+        int pages = 0;
+        QVERIFY2(window_->exportReport(pdf, &error, &pages), qPrintable(error));
+        QCOMPARE(pages, 3);  // no quiz rounds against this model in the test's settings
+        QFile f(pdf);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray bytes = f.readAll();
+        QVERIFY(bytes.startsWith("%PDF-"));
+        QCOMPARE(int(bytes.count("/Type /Page\n")), 3);
+        window_->showPage(MainWindow::InsidePageIndex);
     }
 
     void updateTime() {
