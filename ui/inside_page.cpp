@@ -33,16 +33,6 @@ QLabel* sectionTitle() {
     return l;
 }
 
-// Where spec layer i's parameters start in the flat buffer.
-std::size_t parameterOffset(const Network& net, std::size_t layer) {
-    std::size_t offset = 0;
-    for (std::size_t i = 0; i < layer; ++i) offset += net.layer_parameter_counts()[i];
-    return offset;
-}
-
-const Shape& inputShapeOf(const Network& net, std::size_t layer) {
-    return layer == 0 ? net.input_shape() : net.layer_output_shapes()[layer - 1];
-}
 }  // namespace
 
 InsidePage::InsidePage(Session* session, QWidget* parent) : QWidget(parent), session_(session) {
@@ -333,51 +323,27 @@ void InsidePage::updateLayerViews() {
     const auto& spec = net_->spec().layers;
     const auto& params = net_->parameters();
     auto kernelOf = [&](std::size_t i) -> std::vector<Scalar> {
-        const std::size_t offset = parameterOffset(*net_, i);
-        std::size_t n = net_->layer_parameter_counts()[i];
-        if (spec[i].kind == LayerKind::Dense || spec[i].kind == LayerKind::Conv2D)
-            n -= static_cast<std::size_t>(spec[i].units);  // the biases follow the kernel
-        return {params.begin() + static_cast<std::ptrdiff_t>(offset), params.begin() + static_cast<std::ptrdiff_t>(offset + n)};
-    };
-    auto denseOverImage = [&](std::size_t i) {
-        return spec[i].kind == LayerKind::Dense && inputShapeOf(*net_, i).size() == 784;
+        const auto offset = static_cast<std::ptrdiff_t>(parameterOffset(*net_, i));
+        return {params.begin() + offset, params.begin() + offset + static_cast<std::ptrdiff_t>(kernelSize(*net_, i))};
     };
     // Which layer the tiles show: the selected one if it can be drawn as tiles, otherwise the
     // first Dense layer over the 28x28 input or the first Conv2D.
     int tileLayer = -1;
-    if (selected_ >= 0 && (spec[static_cast<std::size_t>(selected_)].kind == LayerKind::Conv2D || denseOverImage(static_cast<std::size_t>(selected_))))
-        tileLayer = selected_;
-    for (std::size_t i = 0; i < spec.size() && tileLayer < 0; ++i)
-        if (spec[i].kind == LayerKind::Conv2D || denseOverImage(i)) tileLayer = static_cast<int>(i);
     std::vector<Matrix> tiles;
+    if (selected_ >= 0) tiles = kernelTiles(*net_, static_cast<std::size_t>(selected_));
+    if (!tiles.empty()) tileLayer = selected_;
+    else if ((tileLayer = firstTileLayer(*net_)) >= 0) tiles = kernelTiles(*net_, static_cast<std::size_t>(tileLayer));
     QStringList captions;
+    for (std::size_t t = 0; t < tiles.size(); ++t) captions << QString::number(t);
     QString title;
     if (tileLayer >= 0) {
         const auto i = static_cast<std::size_t>(tileLayer);
-        const std::vector<Scalar> w = kernelOf(i);
         const int units = spec[i].units;
-        const int shown = std::min(units, 64);
+        const int shown = static_cast<int>(tiles.size());
         if (spec[i].kind == LayerKind::Dense) {
-            // Kernel (784, units), row-major: unit u's weights are column u.
-            for (int u = 0; u < shown; ++u) {
-                Matrix t(28, 28);
-                for (int p = 0; p < 784; ++p) t(p / 28, p % 28) = w[static_cast<std::size_t>(p * units + u)];
-                tiles.push_back(t);
-                captions << QString::number(u);
-            }
             title = tr("Layer %1 (Dense): each unit's weights over the 28x28 input").arg(tileLayer + 1);
         } else {
-            // Kernel (k * k * cin, filters), rows in (ky, kx, c) order as Keras keeps it.
-            const int k = spec[i].kernel, cin = inputShapeOf(*net_, i).dims.back();
-            for (int f = 0; f < shown; ++f) {
-                Matrix t = Matrix::Zero(k, k);
-                for (int ky = 0; ky < k; ++ky)
-                    for (int kx = 0; kx < k; ++kx)
-                        for (int c = 0; c < cin; ++c)
-                            t(ky, kx) += w[static_cast<std::size_t>(((ky * k + kx) * cin + c) * units + f)] / static_cast<Scalar>(cin);
-                tiles.push_back(t);
-                captions << QString::number(f);
-            }
+            const int cin = (i == 0 ? net_->input_shape() : net_->layer_output_shapes()[i - 1]).dims.back();
             title = cin == 1 ? tr("Layer %1 (Conv2D): its %2 kernels").arg(tileLayer + 1).arg(units)
                              : tr("Layer %1 (Conv2D): its %2 kernels, mean over %3 input channels").arg(tileLayer + 1).arg(units).arg(cin);
         }

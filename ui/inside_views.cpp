@@ -10,6 +10,63 @@
 namespace digit::ui {
 
 namespace {
+const Shape& layerInput(const Network& net, std::size_t layer) {
+    return layer == 0 ? net.input_shape() : net.layer_output_shapes()[layer - 1];
+}
+bool drawableAsTiles(const Network& net, std::size_t layer) {
+    const LayerSpec& l = net.spec().layers[layer];
+    return l.kind == LayerKind::Conv2D || (l.kind == LayerKind::Dense && layerInput(net, layer).size() == 784);
+}
+}  // namespace
+
+std::size_t parameterOffset(const Network& net, std::size_t layer) {
+    std::size_t offset = 0;
+    for (std::size_t i = 0; i < layer; ++i) offset += net.layer_parameter_counts()[i];
+    return offset;
+}
+
+std::size_t kernelSize(const Network& net, std::size_t layer) {
+    const LayerSpec& l = net.spec().layers[layer];
+    std::size_t n = net.layer_parameter_counts()[layer];
+    if (l.kind == LayerKind::Dense || l.kind == LayerKind::Conv2D) n -= static_cast<std::size_t>(l.units);
+    return n;
+}
+
+int firstTileLayer(const Network& net) {
+    for (std::size_t i = 0; i < net.spec().layers.size(); ++i)
+        if (drawableAsTiles(net, i)) return static_cast<int>(i);
+    return -1;
+}
+
+std::vector<Matrix> kernelTiles(const Network& net, std::size_t layer, int maxTiles) {
+    if (layer >= net.spec().layers.size() || !drawableAsTiles(net, layer)) return {};
+    const LayerSpec& l = net.spec().layers[layer];
+    const Scalar* w = net.parameters().data() + parameterOffset(net, layer);
+    const int units = l.units, shown = std::min(units, maxTiles);
+    std::vector<Matrix> tiles;
+    if (l.kind == LayerKind::Dense) {
+        // Kernel (784, units), row-major: unit u's weights are column u.
+        for (int u = 0; u < shown; ++u) {
+            Matrix t(28, 28);
+            for (int p = 0; p < 784; ++p) t(p / 28, p % 28) = w[static_cast<std::size_t>(p * units + u)];
+            tiles.push_back(std::move(t));
+        }
+    } else {
+        // Kernel (k * k * cin, filters), rows in (ky, kx, c) order as Keras keeps it.
+        const int k = l.kernel, cin = layerInput(net, layer).dims.back();
+        for (int f = 0; f < shown; ++f) {
+            Matrix t = Matrix::Zero(k, k);
+            for (int ky = 0; ky < k; ++ky)
+                for (int kx = 0; kx < k; ++kx)
+                    for (int c = 0; c < cin; ++c)
+                        t(ky, kx) += w[static_cast<std::size_t>(((ky * k + kx) * cin + c) * units + f)] / static_cast<Scalar>(cin);
+            tiles.push_back(std::move(t));
+        }
+    }
+    return tiles;
+}
+
+namespace {
 constexpr int kTitleHeight = 20;
 constexpr int kMargin = 6;
 

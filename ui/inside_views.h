@@ -9,6 +9,7 @@
 //  - WeightHistogram: the distribution of a layer's weights.
 //  - SaliencyView: a 28x28 image with a signed map over it.
 //  - EmbeddingView: many points in 2-D coloured by digit, mistakes marked, one point highlighted.
+#include "network.h"
 #include "tensor.h"
 
 #include <QImage>
@@ -25,6 +26,17 @@ namespace digit::ui {
 
 // -1..1 -> blue .. white .. red (ColorBrewer RdBu), for weights and saliency.
 QColor divergingColor(double v);
+
+// Spec layer `layer`'s kernel as tiles for WeightTiles: a Dense layer over a 784-pixel input as
+// one 28x28 tile per unit (its weights over the image), a Conv2D as one k x k tile per filter (the
+// mean over its input channels); the first maxTiles. Empty for other layers.
+std::vector<Matrix> kernelTiles(const Network& net, std::size_t layer, int maxTiles = 64);
+// The first layer kernelTiles can draw, or -1: what the Train page shows live.
+int firstTileLayer(const Network& net);
+// Where spec layer `layer`'s parameters start in the flat buffer, and how many of them are its
+// kernel (the biases follow it).
+std::size_t parameterOffset(const Network& net, std::size_t layer);
+std::size_t kernelSize(const Network& net, std::size_t layer);
 
 class LayerStrip : public QWidget {
     Q_OBJECT
