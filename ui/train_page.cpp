@@ -401,7 +401,8 @@ void TrainPage::retranslate() {
     summaryLabel_->setText(tr("Model summary"));
     bottomTabs_->setTabText(0, tr("Summary"));
     bottomTabs_->setTabText(1, tr("First layer, live"));
-    bottomTabs_->setTabToolTip(1, tr("The first layer's weights, updated a few times a second while a run trains"));
+    bottomTabs_->setTabToolTip(1, tr("The first layer's weights, updated a few times a second while a run trains: for a Dense "
+                                     "layer each unit's weights over the 28x28 image, for a Conv2D its kernels (red > 0 > blue)"));
     showWeights(lastWeights_);
     runsLabel_->setText(tr("Runs of this session"));
     runsView_->setHeaderLabels({tr("Run"), tr("Validation"), tr("Test")});
@@ -638,10 +639,13 @@ void TrainPage::showWeights(const WeightsSnapshot& s) {
     }
     QStringList captions;
     for (std::size_t i = 0; i < s.tiles.size(); ++i) captions << QString::number(i);
-    QString title = s.kind == LayerKind::Dense ? tr("Layer %1 (Dense): each unit's weights over the 28x28 input").arg(s.layer + 1)
-                                               : tr("Layer %1 (Conv2D): its %2 kernels").arg(s.layer + 1).arg(s.units);
-    if (static_cast<int>(s.tiles.size()) < s.units) title += tr(" (the first %1)").arg(s.tiles.size());
-    title += QStringLiteral(" \u00b7 ") + tr("epoch %1, batch %2").arg(s.epoch + 1).arg(s.batch + 1);
+    // Short: the pane is narrow. What the tiles are is in the tab's tooltip and on the Inside page.
+    QString title = tr("Layer %1 (%2), epoch %3, batch %4")
+                        .arg(s.layer + 1)
+                        .arg(s.kind == LayerKind::Dense ? QStringLiteral("Dense") : QStringLiteral("Conv2D"))
+                        .arg(s.epoch + 1)
+                        .arg(s.batch + 1);
+    if (static_cast<int>(s.tiles.size()) < s.units) title += tr(": %1 of %2 units").arg(s.tiles.size()).arg(s.units);
     firstLayer_->setTiles(title, s.tiles, captions);
 }
 
