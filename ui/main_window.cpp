@@ -164,6 +164,17 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     };
     connect(errors_, &ErrorsPage::sendToCanvas, this, send);
     connect(data_, &DataPage::sendToCanvas, this, send);
+    connect(quiz_, &QuizPage::sendToCanvas, this, send);
+    auto lookInside = [this](const QImage& image, const QString& title) {
+        const QImage grey = image.convertToFormat(QImage::Format_Grayscale8).scaled(28, 28);
+        MnistImage input{};
+        for (int y = 0; y < 28; ++y)
+            for (int x = 0; x < 28; ++x) input[static_cast<std::size_t>(y * 28 + x)] = grey.constScanLine(y)[x] / 255.0f;
+        showPage(InsidePageIndex);
+        inside_->setImage(input, title);
+    };
+    connect(data_, &DataPage::lookInside, this, lookInside);
+    connect(quiz_, &QuizPage::lookInside, this, lookInside);
 
     retranslate();
     syncTrainActions();

@@ -3,7 +3,11 @@
 // selects it for the weight views, the map switch and digit choice change the map, and the
 // embedding of the 10,000 test images arrives (off the GUI thread) with the drawing as a point.
 // With DIGIT_TEST_MODEL=resources/models/default.dsm it also prints how long an update takes.
+#include "data_page.h"
+#include "digit_detail.h"
+#include "digit_grid.h"
 #include "draw_page.h"
+#include "quiz_page.h"
 #include "embedding_worker.h"
 #include "errors_page.h"
 #include "inside_page.h"
@@ -13,6 +17,8 @@
 #include "view_export.h"
 
 #include <QElapsedTimer>
+#include <QPushButton>
+#include <QSettings>
 #include <QTemporaryDir>
 #include <QSignalSpy>
 #include <QTest>
@@ -187,6 +193,43 @@ private slots:
         QVERIFY((window_->insidePage()->layerStrip()->layers().front().values - forward_layers(*net, x).layers.front()).cwiseAbs().maxCoeff() < 1e-6);
     }
 
+    void lookInsideFromDataAndQuiz() {
+        // "Look Inside" in the detail window of the Data page and of the Quiz page's
+        // disagreements opens the Inside page on that test image.
+        const Dataset& test = window_->session()->data()->test;
+        auto net = network_from_file(*window_->session()->modelFile());
+        auto expectInsideOn = [&](int index) {
+            QCOMPARE(window_->currentPage(), int(MainWindow::InsidePageIndex));
+            Matrix x(1, 784);
+            for (int i = 0; i < 784; ++i) x(0, i) = test.image(static_cast<std::size_t>(index))[i] / 255.0f;
+            QVERIFY((window_->insidePage()->outputs().probabilities - net->predict(x)).cwiseAbs().maxCoeff() < 1e-6);
+        };
+        auto* data = qobject_cast<DataPage*>(window_->page(MainWindow::DataPageIndex));
+        window_->showPage(MainWindow::DataPageIndex);
+        data->setSet(DataPage::Set::Test);
+        data->showDetail(42);
+        QVERIFY(data->detailDialog()->lookInsideButton()->isVisible());
+        data->detailDialog()->lookInsideButton()->click();
+        expectInsideOn(42);
+        data->detailDialog()->close();
+
+        auto* quiz = qobject_cast<QuizPage*>(window_->page(MainWindow::QuizPageIndex));
+        window_->showPage(MainWindow::QuizPageIndex);
+        QSettings().remove(QuizPage::historySettingsKey());  // one round only, for the report below
+        QVERIFY(quiz->startRound(5, 7));
+        for (int q = 0; q < 5; ++q) quiz->answer((std::max(quiz->modelAnswer(q), 0) + 1) % 10);  // always disagree
+        QVERIFY(quiz->isFinished());
+        const std::vector<int> disagreed = quiz->disagreements();
+        QCOMPARE(disagreed.size(), std::size_t(5));
+        DigitGrid* grid = quiz->findChild<DigitGrid*>();
+        QVERIFY(grid);
+        emit grid->itemClicked(disagreed[1]);
+        QVERIFY(quiz->detailDialog());
+        quiz->detailDialog()->lookInsideButton()->click();
+        expectInsideOn(disagreed[1]);
+        quiz->detailDialog()->close();
+    }
+
     void exportViewsAndReport() {
         // File > Export View: each chart and image grid of a page as PNG (twice the widget's size)
         // and SVG; File > Export Report: the PDF of the model that predicts.
@@ -228,12 +271,13 @@ private slots:
         const QString pdf = dir.filePath("report.pdf");
         int pages = 0;
         QVERIFY2(window_->exportReport(pdf, &error, &pages), qPrintable(error));
-        QCOMPARE(pages, 3);  // no quiz rounds against this model in the test's settings
+        QCOMPARE(pages, 4);  // the quiz round played above was against this model
+        
         QFile f(pdf);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QByteArray bytes = f.readAll();
         QVERIFY(bytes.startsWith("%PDF-"));
-        QCOMPARE(int(bytes.count("/Type /Page\n")), 3);
+        QCOMPARE(int(bytes.count("/Type /Page\n")), 4);
         window_->showPage(MainWindow::InsidePageIndex);
     }
 
