@@ -191,6 +191,20 @@ private slots:
         auto net = network_from_file(*window_->session()->modelFile());
         QVERIFY((window_->insidePage()->outputs().probabilities - net->predict(x)).cwiseAbs().maxCoeff() < 1e-6);
         QVERIFY((window_->insidePage()->layerStrip()->layers().front().values - forward_layers(*net, x).layers.front()).cwiseAbs().maxCoeff() < 1e-6);
+        // Every view has data for the test image too: the map is over this image, the embedding
+        // shows it as the star.
+        InsidePage* page = window_->insidePage();
+        QCOMPARE(page->layerStrip()->layers().size(), net->spec().layers.size() + (net->ends_with_softmax() ? 0 : 1));
+        QVERIFY(page->weightTiles()->tileCount() > 0);
+        QVERIFY(!page->histogram()->counts().empty());
+        QCOMPARE(page->saliencyView()->map().rows(), Eigen::Index(28));
+        QVERIFY(page->saliencyView()->map().cwiseAbs().maxCoeff() > 0);
+        Eigen::Index predicted = 0;
+        net->predict(x).row(0).maxCoeff(&predicted);
+        Matrix g = input_gradient(*net, x, static_cast<int>(predicted)).cwiseProduct(x);
+        QVERIFY((page->saliencyView()->map() - Eigen::Map<const Matrix>(g.data(), 28, 28)).cwiseAbs().maxCoeff() < 1e-6);
+        QTRY_VERIFY_WITH_TIMEOUT(page->embeddingFinal(), 120000);
+        QVERIFY(page->embeddingView()->hasCurrent());
     }
 
     void lookInsideFromDataAndQuiz() {
