@@ -22,7 +22,10 @@ namespace digit::report {
 
 namespace {
 
-QString tr(const char* text) { return QCoreApplication::translate("RunReport", text); }
+// The translation context of these texts (lupdate finds RunReport::tr).
+struct RunReport {
+    Q_DECLARE_TR_FUNCTIONS(RunReport)
+};
 
 const QColor kTrain(0x1f, 0x77, 0xb4), kVal(0xff, 0x7f, 0x0e), kBatch(0x9e, 0xc5, 0xe8), kGrid(0xdd, 0xdd, 0xdd);
 const QColor kRight(0x2e, 0x7d, 0x32), kWrong(0xb0, 0x00, 0x20);
@@ -67,29 +70,29 @@ std::vector<std::pair<QString, QString>> settingsRows(const ModelFile& m) {
     const QLocale l;
     std::vector<std::pair<QString, QString>> rows;
     QString opt = QString::fromStdString(optimizer_name(t.optimizer.kind)) + QStringLiteral(", ") +
-                  tr("learning rate %1").arg(t.optimizer.learning_rate);
+                  RunReport::tr("learning rate %1").arg(t.optimizer.learning_rate);
     if (t.optimizer.kind == OptimizerKind::SGD && t.optimizer.momentum > 0)
-        opt += QStringLiteral(", ") + tr("momentum %1").arg(t.optimizer.momentum) + (t.optimizer.nesterov ? QStringLiteral(" (Nesterov)") : QString());
-    if (t.optimizer.decay > 0) opt += QStringLiteral(", ") + tr("decay %1").arg(t.optimizer.decay);
-    rows.emplace_back(tr("Optimiser"), opt);
-    rows.emplace_back(tr("Loss"), QString::fromStdString(loss_name(t.loss.kind)) + (t.loss.from_logits ? tr(" (from logits)") : QString()));
-    rows.emplace_back(tr("Batch size"), l.toString(t.batch_size));
-    rows.emplace_back(tr("Epochs"), tr("%1 asked, %2 trained").arg(t.epochs).arg(m.info.epochs_trained));
-    rows.emplace_back(tr("Validation"), t.validation_split > 0 ? tr("the last %1 of the training set").arg(percent(t.validation_split, 0)) : tr("none"));
-    rows.emplace_back(tr("Shuffle, seed"), (t.shuffle ? tr("yes") : tr("no")) + QStringLiteral(", ") + QString::number(t.seed));
-    rows.emplace_back(tr("Early stopping"),
-                      t.early_stopping.enabled ? tr("on %1, patience %2%3")
+        opt += QStringLiteral(", ") + RunReport::tr("momentum %1").arg(t.optimizer.momentum) + (t.optimizer.nesterov ? QStringLiteral(" (Nesterov)") : QString());
+    if (t.optimizer.decay > 0) opt += QStringLiteral(", ") + RunReport::tr("decay %1").arg(t.optimizer.decay);
+    rows.emplace_back(RunReport::tr("Optimiser"), opt);
+    rows.emplace_back(RunReport::tr("Loss"), QString::fromStdString(loss_name(t.loss.kind)) + (t.loss.from_logits ? RunReport::tr(" (from logits)") : QString()));
+    rows.emplace_back(RunReport::tr("Batch size"), l.toString(t.batch_size));
+    rows.emplace_back(RunReport::tr("Epochs"), RunReport::tr("%1 asked, %2 trained").arg(t.epochs).arg(m.info.epochs_trained));
+    rows.emplace_back(RunReport::tr("Validation"), t.validation_split > 0 ? RunReport::tr("the last %1 of the training set").arg(percent(t.validation_split, 0)) : RunReport::tr("none"));
+    rows.emplace_back(RunReport::tr("Shuffle, seed"), (t.shuffle ? RunReport::tr("yes") : RunReport::tr("no")) + QStringLiteral(", ") + QString::number(t.seed));
+    rows.emplace_back(RunReport::tr("Early stopping"),
+                      t.early_stopping.enabled ? RunReport::tr("on %1, patience %2%3")
                                                      .arg(QString::fromStdString(t.early_stopping.monitor))
                                                      .arg(t.early_stopping.patience)
-                                                     .arg(t.early_stopping.restore_best_weights ? tr(", best weights restored") : QString())
-                                               : tr("off"));
+                                                     .arg(t.early_stopping.restore_best_weights ? RunReport::tr(", best weights restored") : QString())
+                                               : RunReport::tr("off"));
     const AugmentationConfig& a = t.augmentation;
-    rows.emplace_back(tr("Augmentation"), a.enabled() ? tr("shift up to %1 px, rotation up to %2\u00b0, scale \u00b1%3, stroke changes %4")
+    rows.emplace_back(RunReport::tr("Augmentation"), a.enabled() ? RunReport::tr("shift up to %1 px, rotation up to %2\u00b0, scale \u00b1%3, stroke changes %4")
                                                              .arg(a.max_shift)
                                                              .arg(a.max_rotation)
                                                              .arg(percent(a.max_scale, 0), percent(a.stroke_probability, 0))
-                                                       : tr("off"));
-    rows.emplace_back(tr("Preprocessing"), QString::fromStdString(m.info.preprocessing));
+                                                       : RunReport::tr("off"));
+    rows.emplace_back(RunReport::tr("Preprocessing"), QString::fromStdString(m.info.preprocessing));
     return rows;
 }
 
@@ -138,7 +141,7 @@ private:
 void drawSummaryAndSettings(Writer& w, const RunReportInput& in) {
     QPainter& p = w.painter();
     // The summary: monospace, as Keras prints it.
-    w.text(tr("The network"), 13, true);
+    w.text(RunReport::tr("The network"), 13, true);
     w.gap(1.5);
     QFont mono(QStringLiteral("DejaVu Sans Mono"));
     mono.setPointSizeF(7.5);
@@ -166,7 +169,7 @@ void drawSummaryAndSettings(Writer& w, const RunReportInput& in) {
     f.setPointSizeF(9.5);
     const QFontMetricsF rm(f, p.device());
     if (w.left() < rm.lineSpacing() * (double(rows.size()) + 3)) w.newPage();
-    w.text(tr("Training settings"), 13, true);
+    w.text(RunReport::tr("Training settings"), 13, true);
     w.gap(1.5);
     p.setFont(f);
     double keyWidth = 0;
@@ -226,7 +229,7 @@ void drawChart(QPainter& p, const QRectF& r, const QString& title, const std::ve
         p.setPen(Qt::black);
         p.drawText(QRectF(toX(e) - unit * 10, area.bottom() + unit, unit * 20, fm.height()), Qt::AlignHCenter | Qt::AlignTop, QString::number(e));
     }
-    p.drawText(QRectF(area.left(), area.bottom() + unit + fm.height(), area.width(), fm.height()), Qt::AlignHCenter, tr("epoch"));
+    p.drawText(QRectF(area.left(), area.bottom() + unit + fm.height(), area.width(), fm.height()), Qt::AlignHCenter, RunReport::tr("epoch"));
     p.setPen(QPen(Qt::black, unit * 0.25));
     p.drawRect(area);
     p.save();
@@ -262,10 +265,10 @@ void drawChart(QPainter& p, const QRectF& r, const QString& title, const std::ve
 }
 
 void drawCurves(Writer& w, const RunReportInput& in) {
-    w.text(tr("Training curves"), 13, true);
+    w.text(RunReport::tr("Training curves"), 13, true);
     w.gap(2);
     if (!in.history || (in.history->epochs.empty() && in.history->batches.empty())) {
-        w.text(tr("No training history is at hand for this model: a model file keeps the weights and settings, not the "
+        w.text(RunReport::tr("No training history is at hand for this model: a model file keeps the weights and settings, not the "
                   "curves. In the app, export the report right after training (or from the Train page's run); on the "
                   "command line, give the history the training wrote: digit-cli report --model M.dsm --history H.csv."),
                10, false, QColor(0x55, 0x55, 0x55));
@@ -276,9 +279,9 @@ void drawCurves(Writer& w, const RunReportInput& in) {
     for (const EpochStats& e : h.epochs) epochs = std::max(epochs, e.epoch + 1);
     for (const BatchStats& b : h.batches) epochs = std::max(epochs, b.epoch + 1);
     std::vector<Series> loss(3), acc(3);
-    loss[0] = {{}, kBatch, w.mm(0.35), false, tr("training, per batch (smoothed)")};
-    loss[1] = {{}, kTrain, w.mm(0.5), true, tr("training, epoch mean")};
-    loss[2] = {{}, kVal, w.mm(0.5), true, tr("validation")};
+    loss[0] = {{}, kBatch, w.mm(0.35), false, RunReport::tr("training, per batch (smoothed)")};
+    loss[1] = {{}, kTrain, w.mm(0.5), true, RunReport::tr("training, epoch mean")};
+    loss[2] = {{}, kVal, w.mm(0.5), true, RunReport::tr("validation")};
     acc = loss;
     double maxLoss = 0;
     for (const BatchStats& b : h.batches) {
@@ -303,18 +306,18 @@ void drawCurves(Writer& w, const RunReportInput& in) {
     minAcc = std::max(0.0, std::floor(minAcc / 10) * 10);
     const double chartHeight = (w.left() - w.mm(30)) / 2;
     const QRectF top(w.page().left(), w.y(), w.page().width(), chartHeight);
-    drawChart(w.painter(), top, tr("Loss"), loss, epochs, 0, maxLoss > 0 ? maxLoss * 1.05 : 1, false, w.mm(1));
+    drawChart(w.painter(), top, RunReport::tr("Loss"), loss, epochs, 0, maxLoss > 0 ? maxLoss * 1.05 : 1, false, w.mm(1));
     const QRectF bottom(w.page().left(), top.bottom() + w.mm(6), w.page().width(), chartHeight);
-    drawChart(w.painter(), bottom, tr("Accuracy"), acc, epochs, minAcc, 100, true, w.mm(1), true);
+    drawChart(w.painter(), bottom, RunReport::tr("Accuracy"), acc, epochs, minAcc, 100, true, w.mm(1), true);
     w.y() = bottom.bottom() + w.mm(4);
     // The last epoch in words.
     const EpochStats* last = h.epochs.empty() ? nullptr : &h.epochs.back();
     if (last)
-        w.text(last->has_validation ? tr("Epoch %1: training loss %2, accuracy %3; validation loss %4, accuracy %5.")
+        w.text(last->has_validation ? RunReport::tr("Epoch %1: training loss %2, accuracy %3; validation loss %4, accuracy %5.")
                                           .arg(last->epoch + 1)
                                           .arg(QLocale().toString(last->loss, 'f', 4), percent(last->accuracy, 2),
                                                QLocale().toString(last->val_loss, 'f', 4), percent(last->val_accuracy, 2))
-                                    : tr("Epoch %1: training loss %2, accuracy %3.")
+                                    : RunReport::tr("Epoch %1: training loss %2, accuracy %3.")
                                           .arg(last->epoch + 1)
                                           .arg(QLocale().toString(last->loss, 'f', 4), percent(last->accuracy, 2)),
                9.5);
@@ -356,11 +359,11 @@ void drawConfusion(QPainter& p, const QRectF& r, const TestFigures& f, double un
         p.drawText(QRectF(grid.left() - fm.lineSpacing() * 1.2, grid.top() + t * cell, fm.lineSpacing(), cell), Qt::AlignCenter, QString::number(t));
         p.drawText(QRectF(grid.left() + t * cell, grid.top() - fm.lineSpacing() * 1.2, cell, fm.lineSpacing()), Qt::AlignCenter, QString::number(t));
     }
-    p.drawText(QRectF(grid.left(), r.top(), grid.width(), fm.lineSpacing()), Qt::AlignCenter, tr("predicted digit"));
+    p.drawText(QRectF(grid.left(), r.top(), grid.width(), fm.lineSpacing()), Qt::AlignCenter, RunReport::tr("predicted digit"));
     p.save();
     p.translate(r.left() + fm.ascent(), grid.center().y());
     p.rotate(-90);
-    p.drawText(QRectF(-grid.height() / 2, -fm.ascent(), grid.height(), fm.lineSpacing()), Qt::AlignCenter, tr("true digit"));
+    p.drawText(QRectF(-grid.height() / 2, -fm.ascent(), grid.height(), fm.lineSpacing()), Qt::AlignCenter, RunReport::tr("true digit"));
     p.restore();
 }
 
@@ -390,18 +393,18 @@ void drawMistakes(Writer& w, const TestFigures& f, const Dataset& test) {
         p.setFont(font);
         p.setPen(kWrong);
         p.drawText(QRectF(x, target.bottom() + w.mm(0.5), cellW, fm.lineSpacing()), Qt::AlignHCenter,
-                   tr("a %1, said %2").arg(m.label).arg(m.predicted));
+                   RunReport::tr("a %1, said %2").arg(m.label).arg(m.predicted));
         p.setPen(Qt::black);
         p.drawText(QRectF(x, target.bottom() + w.mm(0.5) + fm.lineSpacing(), cellW, fm.lineSpacing()), Qt::AlignHCenter,
-                   tr("#%1, %2 sure").arg(m.index).arg(percent(m.confidence, 1)));
+                   RunReport::tr("#%1, %2 sure").arg(m.index).arg(percent(m.confidence, 1)));
     }
     w.y() += ((shown + columns - 1) / columns) * cellH;
 }
 
 void drawQuiz(Writer& w, const std::vector<QuizRound>& rounds) {
-    w.text(tr("Quiz rounds against this model"), 13, true);
+    w.text(RunReport::tr("Quiz rounds against this model"), 13, true);
     w.gap(1);
-    w.text(tr("The person and the model answered the same test images. An image the person called ambiguous is left out "
+    w.text(RunReport::tr("The person and the model answered the same test images. An image the person called ambiguous is left out "
               "of both scores."),
            9, false, QColor(0x55, 0x55, 0x55));
     w.gap(3);
@@ -409,7 +412,7 @@ void drawQuiz(Writer& w, const std::vector<QuizRound>& rounds) {
     QFont f(QStringLiteral("DejaVu Sans"));
     f.setPointSizeF(9.5);
     const QFontMetricsF fm(f, p.device());
-    const QStringList heads = {tr("When"), tr("Images"), tr("Ambiguous"), tr("Person"), tr("Model")};
+    const QStringList heads = {RunReport::tr("When"), RunReport::tr("Images"), RunReport::tr("Ambiguous"), RunReport::tr("Person"), RunReport::tr("Model")};
     const double widths[] = {0.34, 0.14, 0.16, 0.18, 0.18};
     auto row = [&](const QStringList& cells, bool bold) {
         QFont rf = f;
@@ -441,7 +444,7 @@ void drawQuiz(Writer& w, const std::vector<QuizRound>& rounds) {
 
 bool writeRunReport(const QString& path, const RunReportInput& in, RunReportResult* result, QString* error) {
     auto fail = [&](const QString& why) {
-        if (error) *error = QCoreApplication::translate("RunReport", "Could not write the report %1: %2").arg(path, why);
+        if (error) *error = RunReport::tr("Could not write the report %1: %2").arg(path, why);
         return false;
     };
     TestFigures figures;
@@ -458,29 +461,29 @@ bool writeRunReport(const QString& path, const RunReportInput& in, RunReportResu
         pdf.setResolution(300);
         pdf.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Portrait, QMarginsF(16, 16, 16, 16), QPageLayout::Millimeter));
         const QString name = in.modelName.isEmpty() ? QString::fromStdString(in.model.info.name) : in.modelName;
-        pdf.setTitle(tr("Digit Studio run report: %1").arg(name));
+        pdf.setTitle(RunReport::tr("Digit Studio run report: %1").arg(name));
         pdf.setCreator(QStringLiteral("Digit Studio"));
         Writer w(pdf);
-        if (!w.painter().isActive()) return fail(tr("the PDF could not be started"));
+        if (!w.painter().isActive()) return fail(RunReport::tr("the PDF could not be started"));
 
         // Page 1: the model, its test figures, the network, the settings.
-        w.text(tr("Digit Studio run report"), 20, true);
+        w.text(RunReport::tr("Digit Studio run report"), 20, true);
         w.gap(1);
         w.text(name, 13);
-        w.text(tr("Model made %1; report written %2.")
-                   .arg(in.model.info.created.empty() ? tr("(unknown)") : QString::fromStdString(in.model.info.created),
+        w.text(RunReport::tr("Model made %1; report written %2.")
+                   .arg(in.model.info.created.empty() ? RunReport::tr("(unknown)") : QString::fromStdString(in.model.info.created),
                         QLocale().toString(QDateTime::currentDateTime(), QLocale::ShortFormat)),
                9, false, QColor(0x55, 0x55, 0x55));
         w.gap(5);
         if (figures.valid) {
-            w.text(tr("Test accuracy: %1").arg(percent(figures.eval.accuracy, 2)), 16, true, kRight);
-            w.text(tr("on the %1 MNIST test images: %2 mistakes, test loss %3")
+            w.text(RunReport::tr("Test accuracy: %1").arg(percent(figures.eval.accuracy, 2)), 16, true, kRight);
+            w.text(RunReport::tr("on the %1 MNIST test images: %2 mistakes, test loss %3")
                        .arg(QLocale().toString(qulonglong(figures.eval.samples)))
                        .arg(figures.mistakes.size())
                        .arg(QLocale().toString(figures.eval.loss, 'f', 4)),
                    10);
         } else {
-            w.text(tr("Test accuracy: not measured (the MNIST test set was not at hand)"), 13, true, QColor(0x55, 0x55, 0x55));
+            w.text(RunReport::tr("Test accuracy: not measured (the MNIST test set was not at hand)"), 13, true, QColor(0x55, 0x55, 0x55));
         }
         w.gap(6);
         drawSummaryAndSettings(w, in);
@@ -491,17 +494,17 @@ bool writeRunReport(const QString& path, const RunReportInput& in, RunReportResu
 
         // Page 3: the confusion matrix and the most confident mistakes.
         w.newPage();
-        w.text(tr("Confusion matrix on the test set"), 13, true);
+        w.text(RunReport::tr("Confusion matrix on the test set"), 13, true);
         w.gap(2);
         if (figures.valid) {
             const double side = std::min(w.page().width() * 0.75, w.left() * 0.5);
             drawConfusion(w.painter(), QRectF(w.page().left() + (w.page().width() - side) / 2, w.y(), side, side), figures, w.mm(1));
             w.y() += side + w.mm(6);
-            w.text(tr("The %1 most confident mistakes").arg(std::min<int>(kMistakesShown, static_cast<int>(figures.mistakes.size()))), 13, true);
+            w.text(RunReport::tr("The %1 most confident mistakes").arg(std::min<int>(kMistakesShown, static_cast<int>(figures.mistakes.size()))), 13, true);
             w.gap(2);
             drawMistakes(w, figures, *in.test);
         } else {
-            w.text(tr("Not measured: the MNIST test set was not at hand."), 10, false, QColor(0x55, 0x55, 0x55));
+            w.text(RunReport::tr("Not measured: the MNIST test set was not at hand."), 10, false, QColor(0x55, 0x55, 0x55));
         }
 
         // Page 4: the quiz.
@@ -510,7 +513,7 @@ bool writeRunReport(const QString& path, const RunReportInput& in, RunReportResu
             drawQuiz(w, in.quiz);
         }
         pages = w.pages();
-        if (!w.end()) return fail(tr("the PDF could not be finished"));
+        if (!w.end()) return fail(RunReport::tr("the PDF could not be finished"));
     }
     if (!file.commit()) return fail(file.errorString());
     if (result) {

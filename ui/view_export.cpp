@@ -15,7 +15,10 @@
 namespace digit::ui {
 
 namespace {
-QString tr(const char* s) { return QCoreApplication::translate("ViewExport", s); }
+// The translation context of these texts (lupdate finds ViewExport::tr).
+struct ViewExport {
+    Q_DECLARE_TR_FUNCTIONS(ViewExport)
+};
 
 template <class T>
 void collect(QWidget* page, const QString& name, const QString& file, std::vector<std::pair<QWidget*, ExportableView>>& out,
@@ -30,15 +33,15 @@ void collect(QWidget* page, const QString& name, const QString& file, std::vecto
 std::vector<ExportableView> exportableViews(QWidget* page) {
     std::vector<std::pair<QWidget*, ExportableView>> found;
     if (!page) return {};
-    collect<TrainingChart>(page, tr("Training curves"), QStringLiteral("training-curves"), found);
-    collect<ConfusionMatrix>(page, tr("Confusion matrix"), QStringLiteral("confusion-matrix"), found);
-    collect<DigitGrid>(page, tr("Image grid"), QStringLiteral("image-grid"), found, [](DigitGrid* g) { return g->view(); });
-    collect<ProbabilityBars>(page, tr("Probabilities"), QStringLiteral("probabilities"), found);
-    collect<LayerStrip>(page, tr("Layer outputs"), QStringLiteral("layers"), found);
-    collect<WeightTiles>(page, tr("Weights as tiles"), QStringLiteral("weights"), found);
-    collect<WeightHistogram>(page, tr("Weight histogram"), QStringLiteral("weight-histogram"), found);
-    collect<SaliencyView>(page, tr("Saliency map"), QStringLiteral("saliency"), found);
-    collect<EmbeddingView>(page, tr("Embedding of the test set"), QStringLiteral("embedding"), found);
+    collect<TrainingChart>(page, ViewExport::tr("Training curves"), QStringLiteral("training-curves"), found);
+    collect<ConfusionMatrix>(page, ViewExport::tr("Confusion matrix"), QStringLiteral("confusion-matrix"), found);
+    collect<DigitGrid>(page, ViewExport::tr("Image grid"), QStringLiteral("image-grid"), found, [](DigitGrid* g) { return g->view(); });
+    collect<ProbabilityBars>(page, ViewExport::tr("Probabilities"), QStringLiteral("probabilities"), found);
+    collect<LayerStrip>(page, ViewExport::tr("Layer outputs"), QStringLiteral("layers"), found);
+    collect<WeightTiles>(page, ViewExport::tr("Weights as tiles"), QStringLiteral("weights"), found);
+    collect<WeightHistogram>(page, ViewExport::tr("Weight histogram"), QStringLiteral("weight-histogram"), found);
+    collect<SaliencyView>(page, ViewExport::tr("Saliency map"), QStringLiteral("saliency"), found);
+    collect<EmbeddingView>(page, ViewExport::tr("Embedding of the test set"), QStringLiteral("embedding"), found);
     // In reading order: top to bottom, then left to right; two of a kind get numbers.
     std::stable_sort(found.begin(), found.end(), [page](const auto& a, const auto& b) {
         const QPoint pa = a.second.widget->mapTo(page, QPoint()), pb = b.second.widget->mapTo(page, QPoint());
@@ -64,10 +67,10 @@ std::vector<ExportableView> exportableViews(QWidget* page) {
 
 bool exportView(QWidget* widget, const QString& path, const QString& title, QString* error) {
     auto fail = [&](const QString& why) {
-        if (error) *error = tr("Could not export %1: %2").arg(path, why);
+        if (error) *error = ViewExport::tr("Could not export %1: %2").arg(path, why);
         return false;
     };
-    if (!widget || widget->size().isEmpty()) return fail(tr("the view is not shown"));
+    if (!widget || widget->size().isEmpty()) return fail(ViewExport::tr("the view is not shown"));
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) return fail(file.errorString());
     if (path.endsWith(QStringLiteral(".svg"), Qt::CaseInsensitive)) {
@@ -76,9 +79,9 @@ bool exportView(QWidget* widget, const QString& path, const QString& title, QStr
         svg.setSize(widget->size());
         svg.setViewBox(QRect(QPoint(), widget->size()));
         svg.setTitle(title);
-        svg.setDescription(tr("Exported from Digit Studio"));
+        svg.setDescription(ViewExport::tr("Exported from Digit Studio"));
         QPainter p;
-        if (!p.begin(&svg)) return fail(tr("the SVG could not be started"));
+        if (!p.begin(&svg)) return fail(ViewExport::tr("the SVG could not be started"));
         widget->render(&p, QPoint(), QRegion(), QWidget::DrawChildren);
         p.end();
     } else {
@@ -89,7 +92,7 @@ bool exportView(QWidget* widget, const QString& path, const QString& title, QStr
             QPainter p(&image);
             widget->render(&p, QPoint(), QRegion(), QWidget::DrawChildren);
         }
-        if (!image.save(&file, "PNG")) return fail(tr("the PNG could not be encoded"));
+        if (!image.save(&file, "PNG")) return fail(ViewExport::tr("the PNG could not be encoded"));
     }
     if (!file.commit()) return fail(file.errorString());
     return true;
