@@ -110,7 +110,7 @@ private slots:
         QTest::newRow("not a number") << head + "batch,1,1,0.5x,0.5,,,0.5,0.5\n" << qint64(head.size()) << "not a number";
         QTest::newRow("epoch 0") << head + "epoch,0,,0.5,0.5,,,,\n" << qint64(head.size()) << "count";
         const QByteArray first = "epoch,1,,0.5,0.5,,,,\n";
-        QTest::newRow("second row") << head + first + "batch,1,,0.5,0.5,,,0.5,0.5\n" << qint64(head.size() + first.size()) << "count";
+        QTest::newRow("second row") << head + first + "batch,1,,0.5,0.5,,,0.5,0.5\n" << qint64(head.size() + first.size()) << "field 3";
     }
     void brokenCsvNamesTheLine() {
         QFETCH(QByteArray, text);
