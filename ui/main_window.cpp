@@ -43,6 +43,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QTimer>
 #include <QToolButton>
 
@@ -184,7 +185,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     restoreSettings();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+    if (reportThread_) reportThread_->wait();  // a report being written finishes its file
+}
 
 void MainWindow::createActions() {
     openModel_ = new QAction(this);
@@ -577,21 +580,15 @@ void MainWindow::chooseDataFolder() {
     session_->loadDataAsync(dir);
 }
 
-bool MainWindow::exportReport(const QString& path, QString* error, int* pages) {
-    const ModelFile* model = session_->modelFile();
-    if (!model) {
-        if (error) *error = tr("There is no model to report on yet: train one on the Train page or open one.");
-        return false;
-    }
+report::RunReportInput MainWindow::reportInput() const {
     report::RunReportInput in;
-    in.model = *model;
+    in.model = *session_->modelFile();
     in.modelName = session_->modelName();
     // The curves: when the model is a run of this session, its history.
     const ModelLibrary* library = session_->library();
     if (const ModelLibrary::Entry* current = library->current())
         for (const TrainPage::Run& run : train_->runs())
             if (run.libraryId == current->id) in.history = run.result.history;
-    if (const MnistData* data = session_->data()) in.test = &data->test;
     // The quiz rounds played against this model.
     for (const QVariantMap& r : quiz_->history()) {
         if (r.value(QStringLiteral("modelName")).toString() != in.modelName) continue;
@@ -599,10 +596,18 @@ bool MainWindow::exportReport(const QString& path, QString* error, int* pages) {
                            r.value(QStringLiteral("person")).toInt(), r.value(QStringLiteral("model")).toInt(),
                            r.value(QStringLiteral("ambiguous")).toInt()});
     }
+    return in;
+}
+
+bool MainWindow::exportReport(const QString& path, QString* error, int* pages) {
+    if (!session_->modelFile()) {
+        if (error) *error = tr("There is no model to report on yet: train one on the Train page or open one.");
+        return false;
+    }
+    report::RunReportInput in = reportInput();
+    if (const MnistData* data = session_->data()) in.test = &data->test;
     report::RunReportResult result;
-    QApplication::setOverrideCursor(Qt::WaitCursor);
     const bool ok = report::writeRunReport(path, in, &result, error);
-    QApplication::restoreOverrideCursor();
     if (ok && pages) *pages = result.pages;
     return ok;
 }
@@ -620,11 +625,38 @@ void MainWindow::exportReportWithDialog() {
                                                       tr("PDF documents (*.pdf)"));
     if (path.isEmpty()) return;
     s.setValue(QStringLiteral("paths/exports"), QFileInfo(path).absolutePath());
-    if (!session_->data()) showStatus(tr("MNIST is not loaded: the report has no test figures."), 8000);
-    QString error;
-    int pages = 0;
-    if (!exportReport(path, &error, &pages)) showError(tr("Export Report"), error);
-    else showStatus(tr("Saved %1 (%n page(s))", nullptr, pages).arg(QDir::toNativeSeparators(path)), 8000);
+    exportReportInBackground(path);
+}
+
+void MainWindow::exportReportInBackground(const QString& path) {
+    if (!session_->modelFile() || reportThread_) return;
+    // The model is evaluated on the test set (seconds for a CNN): on a thread of its own, with
+    // copies of everything and the session's read-only data kept alive by its shared_ptr.
+    report::RunReportInput in = reportInput();
+    const std::shared_ptr<const MnistData> data = session_->sharedData();
+    in.test = data ? &data->test : nullptr;
+    exportReport_->setEnabled(false);
+    showStatus(data ? tr("Writing the report to %1 (the model runs over the test set)...").arg(QDir::toNativeSeparators(path))
+                    : tr("MNIST is not loaded: the report has no test figures."),
+               0);
+    QPointer<MainWindow> self(this);
+    reportThread_ = QThread::create([self, in, data, path] {
+        report::RunReportResult result;
+        QString error;
+        const bool ok = report::writeRunReport(path, in, &result, &error);
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, ok, error, path, pages = result.pages] {
+                if (!self) return;
+                self->exportReport_->setEnabled(true);
+                if (!ok) self->showError(tr("Export Report"), error);
+                else self->showStatus(tr("Saved %1 (%n page(s))", nullptr, pages).arg(QDir::toNativeSeparators(path)), 8000);
+                emit self->reportWritten(ok, ok ? path : error, pages);
+            },
+            Qt::QueuedConnection);
+    });
+    connect(reportThread_, &QThread::finished, reportThread_, &QObject::deleteLater);
+    reportThread_->start(QThread::LowPriority);
 }
 
 void MainWindow::about() {

@@ -1351,6 +1351,10 @@ The current model is still in use.</source>
             <numerusform>已保存 %1（%n 页）</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Writing the report to %1 (the model runs over the test set)...</source>
+        <translation>正在把报告写入 %1（模型正在测试集上运行）……</translation>
+    </message>
 </context>
 <context>
     <name>digit::ui::ModelLibrary</name>

@@ -292,6 +292,15 @@ private slots:
         const QByteArray bytes = f.readAll();
         QVERIFY(bytes.startsWith("%PDF-"));
         QCOMPARE(int(bytes.count("/Type /Page\n")), 4);
+        // ... and as the menu writes it, on a thread of its own while the window carries on.
+        QSignalSpy written(window_, &MainWindow::reportWritten);
+        const QString background = dir.filePath("background.pdf");
+        window_->exportReportInBackground(background);
+        QTRY_COMPARE_WITH_TIMEOUT(written.count(), 1, 120000);
+        QCOMPARE(written.at(0).at(0).toBool(), true);
+        QCOMPARE(written.at(0).at(1).toString(), background);
+        QCOMPARE(written.at(0).at(2).toInt(), 4);
+        QVERIFY(window_->statusText().contains("background.pdf"));
         window_->showPage(MainWindow::InsidePageIndex);
     }
 
