@@ -13,6 +13,7 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QProgressBar>
 #include <QRadioButton>
 #include <QScrollArea>
@@ -397,14 +398,14 @@ void InsidePage::onPicture(std::shared_ptr<const EmbeddingPicture> picture) {
     else if (!picture_->final)
         what = tr("Layer %1, t-SNE of %2 test images: iteration %3 of %4")
                    .arg(picture_->layer + 1)
-                   .arg(picture_->points.rows())
+                   .arg(QLocale().toString(qlonglong(picture_->points.rows())))
                    .arg(picture_->iteration)
                    .arg(picture_->iterations);
     else
         what = tr("Layer %1, t-SNE of %2 test images (the other %3 placed by their nearest neighbours), %4 mistakes")
                    .arg(picture_->layer + 1)
-                   .arg(picture_->sample ? picture_->sample->rows() : 0)
-                   .arg(picture_->total - (picture_->sample ? picture_->sample->rows() : 0))
+                   .arg(QLocale().toString(qlonglong(picture_->sample ? picture_->sample->rows() : 0)))
+                   .arg(QLocale().toString(qlonglong(picture_->total - (picture_->sample ? picture_->sample->rows() : 0))))
                    .arg(mistakes);
     embedding_->setStatus(picture_->final ? what : what + QStringLiteral(" ..."));
     updateCurrentPoint();
