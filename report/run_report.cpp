@@ -116,7 +116,7 @@ public:
         ++pages_;
         y_ = page_.top();
     }
-    // A paragraph of `size` points; returns its height. Moves y.
+    // A paragraph of `size` points, wrapped to the page width, at y; moves y below it.
     void text(const QString& s, double size, bool bold = false, const QColor& color = Qt::black, int flags = Qt::AlignLeft) {
         QFont f(QStringLiteral("DejaVu Sans"));
         f.setPointSizeF(size);
