@@ -6,6 +6,7 @@
 #include "model_io.h"
 #include "model_library.h"
 #include "network_editor.h"
+#include "presets.h"
 #include "session.h"
 #include "inside_views.h"
 #include "train_page.h"
