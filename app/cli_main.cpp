@@ -844,8 +844,11 @@ int cmd_report(const Args& a) {
     report::RunReportResult r;
     QString error;
     if (!report::writeRunReport(QFile::decodeName(out.c_str()), in, &r, &error)) throw std::runtime_error(error.toStdString());
-    std::printf("Wrote %s: %d pages; test accuracy %.4f (%d mistakes, the %d most confident shown)%s\n", out.c_str(), r.pages,
-                r.accuracy, r.mistakes, r.mistakesShown, in.history ? "" : "; no --history: no curves");
+    std::string notes;
+    if (r.notADigit > 0) notes += "; " + std::to_string(r.notADigit) + " test digits called not a digit";
+    if (!in.history) notes += "; no --history: no curves";
+    std::printf("Wrote %s: %d pages; test accuracy %.4f; %d mistakes among the ten digits (the %d most confident shown)%s\n",
+                out.c_str(), r.pages, r.accuracy, r.mistakes, r.mistakesShown, notes.c_str());
     return 0;
 }
 

@@ -1,5 +1,6 @@
 #include "run_report.h"
 
+#include "not_a_digit.h"
 #include "predict.h"
 #include "summary.h"
 
@@ -42,6 +43,8 @@ struct TestFigures {
         float confidence;
     };
     std::vector<Mistake> mistakes;  // all, most confident first
+    bool elevenOutputs = false;     // the model has a "not a digit" output
+    int notADigit = 0;              // test digits whose top output is "not a digit"
 };
 
 TestFigures measure(const ModelFile& model, const Dataset* test) {
@@ -51,9 +54,17 @@ TestFigures measure(const ModelFile& model, const Dataset* test) {
     if (net->input_shape().size() != 784) return f;
     f.eval = evaluate(*net, *test, model.training.loss);
     const Matrix p = predict_dataset(*net, *test);
-    const std::vector<int> predicted = argmax_rows(p);
+    // The matrix and the mistakes rank the ten digits (as the Errors page does): a model with an
+    // 11th "not a digit" output is counted apart for the images it gives to that output.
+    const Eigen::Index digits = std::min<Eigen::Index>(10, p.cols());
+    f.elevenOutputs = p.cols() > 10;
     for (std::size_t i = 0; i < test->size(); ++i) {
-        const int label = test->labels[i], guess = predicted[i];
+        const auto row = static_cast<Eigen::Index>(i);
+        Eigen::Index best = 0, top = 0;
+        p.row(row).head(digits).maxCoeff(&best);
+        p.row(row).maxCoeff(&top);
+        f.notADigit += top == kNotADigitLabel;
+        const int label = test->labels[i], guess = static_cast<int>(best);
         if (label < 10 && guess >= 0 && guess < 10) ++f.counts[label][guess];
         if (label != guess)
             f.mistakes.push_back({static_cast<int>(i), label, guess, static_cast<float>(p(static_cast<Eigen::Index>(i), guess))});
@@ -153,7 +164,8 @@ void drawSummaryAndSettings(Writer& w, const RunReportInput& in) {
     } catch (const std::exception& e) {
         summary = e.what();
     }
-    const QStringList lines = QString::fromStdString(summary).split('\n');
+    // Keras's blank lines between the rows are left out: the summary and the settings share page 1.
+    const QStringList lines = QString::fromStdString(summary).split('\n', Qt::SkipEmptyParts);
     for (const QString& line : lines) {
         if (w.left() < fm.lineSpacing() * 2) {
             w.newPage();
@@ -479,9 +491,15 @@ bool writeRunReport(const QString& path, const RunReportInput& in, RunReportResu
             w.text(RunReport::tr("Test accuracy: %1").arg(percent(figures.eval.accuracy, 2)), 16, true, kRight);
             w.text(RunReport::tr("on the %1 MNIST test images: %2 mistakes, test loss %3")
                        .arg(QLocale().toString(qulonglong(figures.eval.samples)))
-                       .arg(figures.mistakes.size())
+                       .arg(std::lround((1 - figures.eval.accuracy) * static_cast<double>(figures.eval.samples)))
                        .arg(QLocale().toString(figures.eval.loss, 'f', 4)),
                    10);
+            if (figures.elevenOutputs)
+                w.text(RunReport::tr("The model has an 11th output, \"not a digit\": it gave %1 test digits to it (counted as "
+                                     "mistakes above). The confusion matrix and the mistakes on page 3 rank the ten digits only, "
+                                     "as the Errors page does.")
+                           .arg(figures.notADigit),
+                       9, false, QColor(0x55, 0x55, 0x55));
         } else {
             w.text(RunReport::tr("Test accuracy: not measured (the MNIST test set was not at hand)"), 13, true, QColor(0x55, 0x55, 0x55));
         }
@@ -522,6 +540,7 @@ bool writeRunReport(const QString& path, const RunReportInput& in, RunReportResu
         result->loss = figures.valid ? figures.eval.loss : -1;
         result->mistakes = static_cast<int>(figures.mistakes.size());
         result->mistakesShown = std::min<int>(kMistakesShown, result->mistakes);
+        result->notADigit = figures.notADigit;
     }
     return true;
 }

@@ -45,8 +45,9 @@ struct RunReportResult {
     int pages = 0;
     double accuracy = -1;  // on `test`, -1 without it
     double loss = -1;
-    int mistakes = 0;
+    int mistakes = 0;       // among the ten digits (an 11th "not a digit" output aside), as page 3 shows
     int mistakesShown = 0;  // at most kMistakesShown
+    int notADigit = 0;      // test digits a model with an 11th output gave to "not a digit"
 };
 
 inline constexpr int kMistakesShown = 30;

@@ -1,5 +1,7 @@
 #include "inside_views.h"
 
+#include "not_a_digit.h"
+
 #include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
@@ -529,7 +531,9 @@ void EmbeddingView::paintEvent(QPaintEvent*) {
         p.setBrush(Qt::NoBrush);
         p.setPen(QPen(palette().color(QPalette::Text), 1.5));
         p.drawEllipse(q, 5, 5);
-        const QString caption = tr("#%1: a %2, said %3").arg(indexOf(hover_)).arg(labels_[k]).arg(predicted_[k]);
+        const QString caption = predicted_[k] == kNotADigitLabel
+                                    ? tr("#%1: a %2, said: not a digit").arg(indexOf(hover_)).arg(labels_[k])
+                                    : tr("#%1: a %2, said %3").arg(indexOf(hover_)).arg(labels_[k]).arg(predicted_[k]);
         const int side = 84, w = std::max(side, p.fontMetrics().horizontalAdvance(caption)) + 8, h = side + 8 + p.fontMetrics().height();
         QRect box(int(q.x()) + 10, int(q.y()) - h - 6, w, h);
         if (box.right() > width() - 2) box.moveRight(int(q.x()) - 10);

@@ -231,6 +231,10 @@
         <source>the PDF could not be finished</source>
         <translation>无法完成 PDF</translation>
     </message>
+    <message>
+        <source>The model has an 11th output, &quot;not a digit&quot;: it gave %1 test digits to it (counted as mistakes above). The confusion matrix and the mistakes on page 3 rank the ten digits only, as the Errors page does.</source>
+        <translation>这个模型有第 11 个输出“不是数字”：它把 %1 张测试数字归入了这一类（上面算作错误）。第 3 页的混淆矩阵和错误只在十个数字之间排名，与“错误”页相同。</translation>
+    </message>
 </context>
 <context>
     <name>ViewExport</name>
@@ -630,6 +634,10 @@
     <message>
         <source>#%1: a %2, said %3</source>
         <translation>#%1：是 %2，认成 %3</translation>
+    </message>
+    <message>
+        <source>#%1: a %2, said: not a digit</source>
+        <translation>#%1：是 %2，认成“不是数字”</translation>
     </message>
 </context>
 <context>

@@ -40,6 +40,14 @@ ModelFile smallModel() {
     return make_model_file(net, t, info);
 }
 
+// The images as rows of inputs in [0, 1].
+Matrix to_rows(const Dataset& d) {
+    Matrix x(static_cast<Eigen::Index>(d.size()), 784);
+    for (std::size_t i = 0; i < d.size(); ++i)
+        for (int p = 0; p < 784; ++p) x(static_cast<Eigen::Index>(i), p) = d.image(i)[p] / 255.0f;
+    return x;
+}
+
 QByteArray readAll(const QString& path) {
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
@@ -123,6 +131,36 @@ private slots:
         }
         // Nothing but the report in the folder: no temporary left behind.
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{"report.pdf"});
+    }
+
+    void notADigitOutputIsCountedApart() {
+        // A model with an 11th "not a digit" output (bias 0.5 on it): the images it gives to it
+        // are counted, and the matrix and mistakes rank the ten digits, as the Errors page does.
+        Network net(ModelSpec{Shape{784}, {LayerSpec::dense(11, Activation::Softmax)}}, 4);
+        net.parameters().back() = 0.5f;
+        TrainConfig t;
+        t.loss.kind = LossKind::SparseCategoricalCrossentropy;
+        RunReportInput in;
+        in.model = make_model_file(net, t, ModelInfo{});
+        const Dataset test = randomTest();
+        in.test = &test;
+        QTemporaryDir dir;
+        RunReportResult r;
+        QString error;
+        QVERIFY2(writeRunReport(dir.filePath("r.pdf"), in, &r, &error), qPrintable(error));
+        const Matrix p = net.predict(to_rows(test));
+        int notADigit = 0, digitMistakes = 0;
+        for (Eigen::Index i = 0; i < p.rows(); ++i) {
+            Eigen::Index top = 0, best = 0;
+            p.row(i).maxCoeff(&top);
+            p.row(i).head(10).maxCoeff(&best);
+            notADigit += top == 10;
+            digitMistakes += best != test.labels[static_cast<std::size_t>(i)];
+        }
+        QVERIFY(notADigit > 0);
+        QCOMPARE(r.notADigit, notADigit);
+        QCOMPARE(r.mistakes, digitMistakes);
+        QCOMPARE(r.pages, 3);
     }
 
     void failedWriteKeepsTheOldFile() {
