@@ -290,6 +290,7 @@ WeightTiles::WeightTiles(QWidget* parent) : QWidget(parent) { setMinimumHeight(1
 
 void WeightTiles::setTiles(const QString& title, const std::vector<Matrix>& tiles, const QStringList& captions) {
     title_ = title;
+    setToolTip(title);
     captions_ = captions;
     tiles_.clear();
     scale_ = 0;
@@ -309,8 +310,13 @@ void WeightTiles::paintEvent(QPaintEvent*) {
     p.fillRect(rect(), palette().color(QPalette::Base));
     p.setPen(palette().color(QPalette::Text));
     const QRect titleRect(kMargin, 2, width() - 2 * kMargin, kTitleHeight);
-    p.drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter,
-               tiles_.empty() ? title_ : title_ + tr("   (scale: \u00b1%1)").arg(number(scale_)));
+    // The scale stays whole at the right; a title too long for a narrow pane is elided (the
+    // whole of it is the tooltip).
+    const QString scale = tiles_.empty() ? QString() : tr("   (scale: \u00b1%1)").arg(number(scale_)).trimmed();
+    const int scaleWidth = scale.isEmpty() ? 0 : p.fontMetrics().horizontalAdvance(scale) + 12;
+    p.drawText(titleRect.adjusted(0, 0, -scaleWidth, 0), Qt::AlignLeft | Qt::AlignVCenter,
+               p.fontMetrics().elidedText(title_, Qt::ElideRight, titleRect.width() - scaleWidth));
+    if (!scale.isEmpty()) p.drawText(titleRect, Qt::AlignRight | Qt::AlignVCenter, scale);
     if (tiles_.empty()) return;
     // The largest square tiles that fit every tile in the area.
     const QRect area(kMargin, kTitleHeight + 4, width() - 2 * kMargin, height() - kTitleHeight - 8);
