@@ -1,6 +1,7 @@
 #include "dense.h"
 
 #include "errors.h"
+#include "gemm.h"
 
 #include <algorithm>
 #include <cmath>
@@ -81,11 +82,10 @@ void Dense::build_sparse(const Matrix& x) {
 }
 
 void Dense::forward(const Matrix& x, Matrix& y, bool /*training*/, Rng& /*rng*/) {
-    ConstMatrixMap W(w_, in_, units_);
-    Eigen::Map<const RowVector> b(w_ + static_cast<std::size_t>(in_) * static_cast<std::size_t>(units_), units_);
+    // y = x W + b: the bias starts each sum (gemm.h).
     y.resize(x.rows(), units_);
-    y.noalias() = x * W;
-    y.rowwise() += b;
+    gemm::nn(x.rows(), units_, in_, x.data(), in_, 1, w_, units_, w_ + static_cast<std::size_t>(in_) * static_cast<std::size_t>(units_),
+             y.data(), units_, false);
 }
 
 void Dense::backward(const Matrix& x, const Matrix& /*y*/, const Matrix& dy, Matrix* dx) {
@@ -124,13 +124,15 @@ void Dense::backward(const Matrix& x, const Matrix& /*y*/, const Matrix& dy, Mat
             }
         }
     } else {
-        dW.noalias() = x.transpose() * dy;
+        // dW = x^T dy: A = x^T is read in place (element (p, r) at x[r * in + p]).
+        gemm::nn(in_, units_, x.rows(), x.data(), 1, in_, dy.data(), units_, nullptr, dw_, units_, false);
     }
     db = dy.colwise().sum();
     if (l2_ > 0) dW += (2 * l2_) * ConstMatrixMap(w_, in_, units_);
     if (dx) {
         dx->resize(dy.rows(), in_);
-        dx->noalias() = dy * ConstMatrixMap(w_, in_, units_).transpose();
+        // dx = dy W^T: dot products of dy's rows with W's rows.
+        gemm::nt(dy.rows(), in_, units_, dy.data(), units_, w_, units_, dx->data(), in_);
     }
 }
 
