@@ -23,6 +23,7 @@
 #include "pen_styles.h"
 #include "errors.h"
 #include "file_io.h"
+#include "gemm.h"
 #include "history_csv.h"
 #include "mnist.h"
 #include "model_io.h"
@@ -562,6 +563,20 @@ int cmd_predict(const Args& a) {
     return failures ? 1 : 0;
 }
 
+// What the compiler was told it may use: the plain build is "x86-64" (its Dense and Conv2D kernels
+// still choose AVX2 or AVX-512 at run time), the set-up's -march=native build names its widest set.
+const char* compiled_for() {
+#if defined(__AVX512F__)
+    return "avx512";
+#elif defined(__AVX2__)
+    return "avx2";
+#elif defined(__x86_64__)
+    return "x86-64";
+#else
+    return "generic";
+#endif
+}
+
 // Trains a preset for a few epochs and measures what the benchmark reports; the PyTorch peer is
 // run beside it by scripts/bench.sh.
 int cmd_bench(const Args& a) {
@@ -584,19 +599,19 @@ int cmd_bench(const Args& a) {
         double seconds = 0, flops = 0;
     };
     std::vector<KindTime> kinds;
-    double total_layer_seconds = 0;
     for (const auto& lp : net.profile()) {
         auto it = std::find_if(kinds.begin(), kinds.end(), [&](const KindTime& k) { return k.kind == lp.kind; });
         if (it == kinds.end()) it = kinds.insert(kinds.end(), KindTime{lp.kind});
         it->seconds += lp.forward_seconds + lp.backward_seconds;
         it->flops += lp.flops;
-        total_layer_seconds += lp.forward_seconds + lp.backward_seconds;
     }
     net.set_profiling(false);
     std::vector<double> secs;
     for (const auto& e : h.epochs) secs.push_back(e.seconds);
     std::sort(secs.begin(), secs.end());
     const double median = secs[secs.size() / 2];
+    const double epochs = static_cast<double>(h.epochs.size());
+    const double optimizer_seconds = trainer.optimizer_seconds() / epochs;
     EvalResult r = evaluate(net, data.test, t.loss);
 
     // Single-image latency: one 28x28 test image through predict(), median of many runs.
@@ -619,20 +634,28 @@ int cmd_bench(const Args& a) {
                       num(k.seconds / static_cast<double>(h.epochs.size()), 4);
             if (k.flops > 0) layers += ", \"gflops\": " + num(k.flops / k.seconds * 1e-9, 4);
             if (k.flops > 0 && peak > 0) layers += ", \"fraction_of_peak\": " + num(k.flops / k.seconds * 1e-9 / peak, 3);
+            layers += ", \"share_of_epoch\": " + num(k.seconds / epochs / median, 3);
             layers += "}";
         }
         std::printf("{\"preset\": %s, \"epochs\": %zu, \"seconds_per_epoch\": %s, \"samples_per_second\": %s, "
-                    "\"latency_us\": %s, \"peak_rss_mib\": %s, \"test_accuracy\": %s, \"layers\": {%s}}\n",
+                    "\"latency_us\": %s, \"peak_rss_mib\": %s, \"test_accuracy\": %s, \"layers\": {%s}, "
+                    "\"optimizer\": {\"name\": %s, \"seconds_per_epoch\": %s, \"share_of_epoch\": %s}, "
+                    "\"compiled_for\": %s, \"dense_kernels\": %s}\n",
                     json_string(p.name).c_str(), h.epochs.size(), num(median, 4).c_str(), num(sps, 6).c_str(),
-                    num(latency, 4).c_str(), num(peak_rss_mib(), 4).c_str(), num(r.accuracy, 5).c_str(), layers.c_str());
+                    num(latency, 4).c_str(), num(peak_rss_mib(), 4).c_str(), num(r.accuracy, 5).c_str(), layers.c_str(),
+                    json_string(optimizer_name(t.optimizer.kind)).c_str(), num(optimizer_seconds, 4).c_str(),
+                    num(optimizer_seconds / median, 3).c_str(), json_string(compiled_for()).c_str(),
+                    json_string(gemm::isa_name(gemm::best_isa())).c_str());
     } else {
         std::printf("%s: %.3f s/epoch (median of %zu), %.0f samples/s, 1-image latency %.1f us, peak RSS %.0f MiB, "
                     "test accuracy %.4f\n",
                     p.name.c_str(), median, h.epochs.size(), sps, latency, peak_rss_mib(), r.accuracy);
-        std::printf("  time in layers (forward + backward, per epoch):\n");
+        std::printf("  built for %s, Dense kernels %s\n", compiled_for(), gemm::isa_name(gemm::best_isa()));
+        std::printf("  time per epoch (layers forward + backward; %% of the epoch):\n");
+        std::printf("    %-20s %7.3f s  %5.1f%%\n", ("optimizer " + optimizer_name(t.optimizer.kind)).c_str(), optimizer_seconds,
+                    100.0 * optimizer_seconds / median);
         for (const auto& k : kinds) {
-            std::printf("    %-20s %7.3f s  %5.1f%%", k.kind.c_str(), k.seconds / static_cast<double>(h.epochs.size()),
-                        100.0 * k.seconds / total_layer_seconds);
+            std::printf("    %-20s %7.3f s  %5.1f%%", k.kind.c_str(), k.seconds / epochs, 100.0 * k.seconds / epochs / median);
             if (k.flops > 0) std::printf("  %6.1f GFLOP/s", k.flops / k.seconds * 1e-9);
             if (k.flops > 0 && peak > 0) std::printf(" (%.0f%% of %.0f)", 100.0 * k.flops / k.seconds * 1e-9 / peak, peak);
             std::printf("\n");

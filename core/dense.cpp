@@ -127,7 +127,18 @@ void Dense::backward(const Matrix& x, const Matrix& /*y*/, const Matrix& dy, Mat
         // dW = x^T dy: A = x^T is read in place (element (p, r) at x[r * in + p]).
         gemm::nn(in_, units_, x.rows(), x.data(), 1, in_, dy.data(), units_, nullptr, dw_, units_, false);
     }
-    db = dy.colwise().sum();
+    // db: the rows of dy summed in order. Not Eigen's colwise().sum(), which sums a row-major
+    // matrix's rows in a pairwise order for the columns it vectorises and in order for the
+    // others, chosen by the gradient buffer's address: a run's bits then depended on where
+    // malloc put it.
+    {
+        Scalar* dbp = db.data();
+        const Scalar* dyp = dy.data();
+        const Eigen::Index units = units_;
+        std::fill(dbp, dbp + units, Scalar(0));
+        for (Eigen::Index r = 0; r < dy.rows(); ++r)
+            for (Eigen::Index j = 0; j < units; ++j) dbp[j] += dyp[r * units + j];
+    }
     if (l2_ > 0) dW += (2 * l2_) * ConstMatrixMap(w_, in_, units_);
     if (dx) {
         dx->resize(dy.rows(), in_);

@@ -3,6 +3,7 @@
 #include "validate.h"
 
 #include "errors.h"
+#include "parallel.h"
 
 #include <cmath>
 
@@ -49,6 +50,55 @@ namespace {
 using State = std::vector<Scalar>;
 using Index = std::ptrdiff_t;
 
+// The plain build compiles for SSE2 only; these loops then get an AVX2 and an AVX-512 copy too,
+// picked at load time from what the CPU has (GCC's function multi-versioning). A build for the
+// machine (-march=native) compiles them once, for it.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__AVX2__)
+#define DIGIT_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define DIGIT_CLONES
+#endif
+
+// Elements [b, e) of each update, the same arithmetic whichever copy runs.
+DIGIT_CLONES void sgd_nesterov(Index b, Index e, Scalar* w, Scalar* v, const Scalar* g, Scalar mu, Scalar lr) {
+    for (Index i = b; i < e; ++i) {
+        v[i] = mu * v[i] - lr * g[i];
+        w[i] += mu * v[i] - lr * g[i];
+    }
+}
+DIGIT_CLONES void sgd_momentum(Index b, Index e, Scalar* w, Scalar* v, const Scalar* g, Scalar mu, Scalar lr) {
+    for (Index i = b; i < e; ++i) {
+        v[i] = mu * v[i] - lr * g[i];
+        w[i] += v[i];
+    }
+}
+DIGIT_CLONES void sgd_plain(Index b, Index e, Scalar* w, const Scalar* g, Scalar lr) {
+    for (Index i = b; i < e; ++i) w[i] -= lr * g[i];
+}
+DIGIT_CLONES void adam_update(Index b, Index e, Scalar* w, Scalar* m, Scalar* v, const Scalar* g, Scalar sb1, Scalar sb2,
+                              Scalar lr_t, Scalar eps) {
+    for (Index i = b; i < e; ++i) {
+        m[i] = sb1 * m[i] + (1 - sb1) * g[i];
+        v[i] = sb2 * v[i] + (1 - sb2) * g[i] * g[i];
+        w[i] -= lr_t * m[i] / (std::sqrt(v[i]) + eps);
+    }
+}
+DIGIT_CLONES void rmsprop_update(Index b, Index e, Scalar* w, Scalar* a, const Scalar* g, Scalar rho, Scalar lr, Scalar eps) {
+    for (Index i = b; i < e; ++i) {
+        a[i] = rho * a[i] + (1 - rho) * g[i] * g[i];
+        w[i] -= lr * g[i] / (std::sqrt(a[i]) + eps);
+    }
+}
+DIGIT_CLONES void adadelta_update(Index b, Index e, Scalar* w, Scalar* a, Scalar* d, const Scalar* g, Scalar rho, Scalar lr,
+                                  Scalar eps) {
+    for (Index i = b; i < e; ++i) {
+        a[i] = rho * a[i] + (1 - rho) * g[i] * g[i];
+        const Scalar u = g[i] * std::sqrt(d[i] + eps) / std::sqrt(a[i] + eps);
+        w[i] -= lr * u;
+        d[i] = rho * d[i] + (1 - rho) * u * u;
+    }
+}
+
 // SGD with momentum and Nesterov momentum, as keras.optimizers.SGD (tf.keras 2.x):
 //   v = momentum * v - lr * g
 //   w = w + v                          (plain momentum)
@@ -63,22 +113,15 @@ public:
         const auto lr = static_cast<Scalar>(current_learning_rate());
         const auto mu = static_cast<Scalar>(config_.momentum);
         Scalar* v = v_.data();
-        if (mu > 0 && config_.nesterov) {
-#pragma omp parallel for simd schedule(static)
-            for (Index i = 0; i < n; ++i) {
-                v[i] = mu * v[i] - lr * g[i];
-                w[i] += mu * v[i] - lr * g[i];
-            }
-        } else if (mu > 0) {
-#pragma omp parallel for simd schedule(static)
-            for (Index i = 0; i < n; ++i) {
-                v[i] = mu * v[i] - lr * g[i];
-                w[i] += v[i];
-            }
-        } else {
-#pragma omp parallel for simd schedule(static)
-            for (Index i = 0; i < n; ++i) w[i] -= lr * g[i];
-        }
+        const bool nesterov = config_.nesterov;
+        for_element_chunks(n, [&](Index b, Index e) {
+            if (mu > 0 && nesterov)
+                sgd_nesterov(b, e, w, v, g, mu, lr);
+            else if (mu > 0)
+                sgd_momentum(b, e, w, v, g, mu, lr);
+            else
+                sgd_plain(b, e, w, g, lr);
+        });
         ++iterations_;
     }
 
@@ -101,12 +144,7 @@ public:
         const auto eps = static_cast<Scalar>(config_.epsilon);
         Scalar* m = m_.data();
         Scalar* v = v_.data();
-#pragma omp parallel for simd schedule(static)
-        for (Index i = 0; i < n; ++i) {
-            m[i] = sb1 * m[i] + (1 - sb1) * g[i];
-            v[i] = sb2 * v[i] + (1 - sb2) * g[i] * g[i];
-            w[i] -= lr_t * m[i] / (std::sqrt(v[i]) + eps);
-        }
+        for_element_chunks(n, [&](Index b, Index e) { adam_update(b, e, w, m, v, g, sb1, sb2, lr_t, eps); });
         ++iterations_;
     }
 
@@ -125,11 +163,7 @@ public:
         const auto rho = static_cast<Scalar>(config_.rho);
         const auto eps = static_cast<Scalar>(config_.epsilon);
         Scalar* a = a_.data();
-#pragma omp parallel for simd schedule(static)
-        for (Index i = 0; i < n; ++i) {
-            a[i] = rho * a[i] + (1 - rho) * g[i] * g[i];
-            w[i] -= lr * g[i] / (std::sqrt(a[i]) + eps);
-        }
+        for_element_chunks(n, [&](Index b, Index e) { rmsprop_update(b, e, w, a, g, rho, lr, eps); });
         ++iterations_;
     }
 
@@ -150,13 +184,7 @@ public:
         const auto eps = static_cast<Scalar>(config_.epsilon);
         Scalar* a = a_.data();
         Scalar* d = d_.data();
-#pragma omp parallel for simd schedule(static)
-        for (Index i = 0; i < n; ++i) {
-            a[i] = rho * a[i] + (1 - rho) * g[i] * g[i];
-            const Scalar u = g[i] * std::sqrt(d[i] + eps) / std::sqrt(a[i] + eps);
-            w[i] -= lr * u;
-            d[i] = rho * d[i] + (1 - rho) * u * u;
-        }
+        for_element_chunks(n, [&](Index b, Index e) { adadelta_update(b, e, w, a, d, g, rho, lr, eps); });
         ++iterations_;
     }
 

@@ -213,7 +213,9 @@ std::size_t Trainer::run_epoch(Run& run, int epoch, EpochStats& stats) {
             break;
         }
         net_.backward(run.grad);
+        const auto step_start = Clock::now();
         optimizer_->step(net_.parameters().data(), net_.gradients().data());
+        optimizer_seconds_ += std::chrono::duration<double>(Clock::now() - step_start).count();
 
         loss_sum += loss * static_cast<double>(count);
         correct += static_cast<std::size_t>(batch_correct);

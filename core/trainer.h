@@ -116,6 +116,8 @@ public:
                 TrainingObserver* observer = nullptr, const std::atomic<bool>* cancel = nullptr);
 
     const TrainConfig& config() const { return config_; }
+    // Wall time of the optimiser's steps so far (digit-cli bench: the optimiser's share of an epoch).
+    double optimizer_seconds() const { return optimizer_seconds_; }
 
 private:
     struct Run;
@@ -124,6 +126,7 @@ private:
     Network& net_;
     TrainConfig config_;
     std::unique_ptr<Optimizer> optimizer_;
+    double optimizer_seconds_ = 0;
 };
 
 // Loss (including L2 penalties, as Keras's evaluate reports it) and accuracy of the network on a
