@@ -50,16 +50,7 @@ namespace {
 using State = std::vector<Scalar>;
 using Index = std::ptrdiff_t;
 
-// The plain build compiles for SSE2 only; these loops then get an AVX2 and an AVX-512 copy too,
-// picked at load time from what the CPU has (GCC's function multi-versioning). A build for the
-// machine (-march=native) compiles them once, for it.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__AVX2__)
-#define DIGIT_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define DIGIT_CLONES
-#endif
-
-// Elements [b, e) of each update, the same arithmetic whichever copy runs.
+// Elements [b, e) of each update (DIGIT_CLONES: parallel.h), the same arithmetic whichever copy runs.
 DIGIT_CLONES void sgd_nesterov(Index b, Index e, Scalar* w, Scalar* v, const Scalar* g, Scalar mu, Scalar lr) {
     for (Index i = b; i < e; ++i) {
         v[i] = mu * v[i] - lr * g[i];

@@ -133,7 +133,14 @@ private:
 // data set, in inference mode.
 EvalResult evaluate(Network& network, const Dataset& data, const LossSpec& loss, int batch = 500);
 
-// Per-sample class probabilities for a whole data set: (data.size(), classes).
-Matrix predict_dataset(Network& network, const Dataset& data, int batch = 500);
+// Per-sample class probabilities for a whole data set: (data.size(), classes), on all cores. Each
+// thread runs whole batches (samples [b * batch, (b + 1) * batch)) through its own copy of the
+// network, so the threads never wait for each other between layers; the batches do not depend
+// on the thread count, so neither do the results. progress(done), if given, is called after each
+// batch with the number of samples done so far, from one thread at a time.
+// Small batches keep a batch's activations in cache: `best` needs a fifth less CPU time with 25
+// images a batch than with 100.
+Matrix predict_dataset(Network& network, const Dataset& data, int batch = 32,
+                       const std::function<void(std::size_t done)>& progress = {});
 
 }  // namespace digit

@@ -12,6 +12,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cstring>
 
 using namespace digit;
@@ -59,6 +60,38 @@ private slots:
         // And training moved them: the comparison is not of two untouched initialisations.
         Network fresh(p.model, p.training.seed);
         QVERIFY(fresh.parameters() != one);
+    }
+
+    // The all-cores inference of a data set (predict_dataset: a network copy per thread) gives
+    // what one network's predict() gives batch by batch, bit for bit, with one thread or two, and
+    // reports its progress up to the whole set.
+    void predictDatasetMatchesPredictOnAnyThreadCount() {
+        const Preset& p = *find_preset("cnn-small");
+        Network net(p.model, 3);
+        const Dataset test = data_.test.head(1000);
+        const int batch = 32;
+        Matrix expected(static_cast<Eigen::Index>(test.size()), net.classes()), x, prob;
+        std::vector<int> labels;
+        std::vector<std::size_t> order(test.size());
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+        omp_set_num_threads(1);
+        for (std::size_t first = 0; first < test.size(); first += batch) {
+            const std::size_t count = std::min<std::size_t>(batch, test.size() - first);
+            to_batch(test, order, first, count, x, labels);
+            net.predict(x, prob, batch);
+            expected.middleRows(static_cast<Eigen::Index>(first), static_cast<Eigen::Index>(count)) = prob;
+        }
+        for (int threads : {1, 2}) {
+            omp_set_num_threads(threads);
+            std::vector<std::size_t> seen;
+            const Matrix got = predict_dataset(net, test, batch, [&](std::size_t done) { seen.push_back(done); });
+            QVERIFY2(got.rows() == expected.rows() &&
+                         std::memcmp(got.data(), expected.data(), sizeof(Scalar) * static_cast<std::size_t>(got.size())) == 0,
+                     qPrintable(QString("%1 threads").arg(threads)));
+            QCOMPARE(seen.size(), (test.size() + batch - 1) / batch);
+            QVERIFY(std::is_sorted(seen.begin(), seen.end()));
+            QCOMPARE(seen.back(), test.size());
+        }
     }
 };
 
