@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace digit {
 
@@ -48,17 +49,25 @@ constexpr std::size_t kBlock = 64;
 constexpr double kSparseDensity = 0.35;
 }  // namespace
 
-// g[0, 64) = sum over q in [q0, q1) of vals[q] * dy[rows[q]][c0, c0 + 64), in q's order: a plain
-// loop the compiler vectorises (DIGIT_CLONES: AVX2 and AVX-512 copies in the plain build too).
-static DIGIT_CLONES void sparse_block(const int* rows, const Scalar* vals, int q0, int q1, const Scalar* dy, std::size_t units,
-                               std::size_t c0, Scalar* g) {
-    Scalar acc[kBlock] = {};
+// g[0, 64) = sum over q in [q0, q1) of vals[q] * dy[rows[q]][c0, c0 + 64), in q's order, in four
+// 16-wide vectors (GCC's vector extension: registers of whatever width the copy is built for;
+// DIGIT_CLONES gives the plain build AVX2 and AVX-512 copies). A plain loop over c let GCC
+// vectorise across q instead, with gathers, at a tenth of the speed.
+static DIGIT_CLONES void sparse_block(const int* rows, const Scalar* vals, int q0, int q1, const Scalar* dy,
+                                      std::size_t units, std::size_t c0, Scalar* g) {
+    typedef Scalar Vec16 __attribute__((vector_size(16 * sizeof(Scalar))));
+    static_assert(kBlock == 64);
+    Vec16 acc[4] = {};
     for (int q = q0; q < q1; ++q) {
-        const Scalar v = vals[q];
+        const Vec16 v = Vec16{} + vals[q];
         const Scalar* d = dy + static_cast<std::size_t>(rows[q]) * units + c0;
-        for (std::size_t c = 0; c < kBlock; ++c) acc[c] += v * d[c];
+        for (int k = 0; k < 4; ++k) {
+            Vec16 dv;
+            std::memcpy(&dv, d + 16 * k, sizeof dv);
+            acc[k] += v * dv;
+        }
     }
-    for (std::size_t c = 0; c < kBlock; ++c) g[c] = acc[c];
+    std::memcpy(g, acc, sizeof acc);
 }
 
 void Dense::build_sparse(const Matrix& x) {
