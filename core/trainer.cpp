@@ -298,7 +298,7 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, TrainingOb
 
         // A cancel must take effect within one batch: the partial epoch is not validated.
         if (val && history.stop_reason != StopReason::Cancelled) {
-            const EvalResult v = evaluate_order(net_, *val, val_order, c.loss, 500);
+            const EvalResult v = evaluate_order(net_, *val, val_order, c.loss, kEvalBatch);
             stats.has_validation = true;
             stats.val_loss = v.loss;
             stats.val_accuracy = v.accuracy;

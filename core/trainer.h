@@ -130,8 +130,11 @@ private:
 };
 
 // Loss (including L2 penalties, as Keras's evaluate reports it) and accuracy of the network on a
-// data set, in inference mode.
-EvalResult evaluate(Network& network, const Dataset& data, const LossSpec& loss, int batch = 500);
+// data set, in inference mode. Batches of kEvalBatch: a batch's activations are the largest
+// buffers of a CNN's run (cnn-32-64's first two layers: 1.2 MB a sample), so 500 a batch set
+// the peak memory of a whole training run.
+inline constexpr int kEvalBatch = 100;
+EvalResult evaluate(Network& network, const Dataset& data, const LossSpec& loss, int batch = kEvalBatch);
 
 // Per-sample class probabilities for a whole data set: (data.size(), classes), on all cores. Each
 // thread runs whole batches (samples [b * batch, (b + 1) * batch)) through its own copy of the
