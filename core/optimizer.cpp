@@ -99,13 +99,15 @@ public:
     Sgd(const OptimizerConfig& c, std::size_t n) : Optimizer(c, n) {
         if (c.momentum > 0) v_.assign(n, Scalar(0));
     }
-    void step(Scalar* w, const Scalar* g) override {
-        const auto n = static_cast<Index>(n_);
+    void update(Scalar* w, const Scalar* g, std::size_t begin, std::size_t end) override {
+        const auto first = static_cast<Index>(begin), n = static_cast<Index>(end - begin);
         const auto lr = static_cast<Scalar>(current_learning_rate());
         const auto mu = static_cast<Scalar>(config_.momentum);
         Scalar* v = v_.data();
         const bool nesterov = config_.nesterov;
         for_element_chunks(n, [&](Index b, Index e) {
+            b += first;
+            e += first;
             if (mu > 0 && nesterov)
                 sgd_nesterov(b, e, w, v, g, mu, lr);
             else if (mu > 0)
@@ -113,7 +115,6 @@ public:
             else
                 sgd_plain(b, e, w, g, lr);
         });
-        ++iterations_;
     }
 
 private:
@@ -126,8 +127,8 @@ private:
 class Adam : public Optimizer {
 public:
     Adam(const OptimizerConfig& c, std::size_t n) : Optimizer(c, n), m_(n, Scalar(0)), v_(n, Scalar(0)) {}
-    void step(Scalar* w, const Scalar* g) override {
-        const auto n = static_cast<Index>(n_);
+    void update(Scalar* w, const Scalar* g, std::size_t begin, std::size_t end) override {
+        const auto first = static_cast<Index>(begin), n = static_cast<Index>(end - begin);
         const double t = static_cast<double>(iterations_ + 1);
         const double b1 = config_.beta_1, b2 = config_.beta_2;
         const auto lr_t = static_cast<Scalar>(current_learning_rate() * std::sqrt(1 - std::pow(b2, t)) / (1 - std::pow(b1, t)));
@@ -135,8 +136,7 @@ public:
         const auto eps = static_cast<Scalar>(config_.epsilon);
         Scalar* m = m_.data();
         Scalar* v = v_.data();
-        for_element_chunks(n, [&](Index b, Index e) { adam_update(b, e, w, m, v, g, sb1, sb2, lr_t, eps); });
-        ++iterations_;
+        for_element_chunks(n, [&](Index b, Index e) { adam_update(first + b, first + e, w, m, v, g, sb1, sb2, lr_t, eps); });
     }
 
 private:
@@ -148,14 +148,13 @@ private:
 class RmsProp : public Optimizer {
 public:
     RmsProp(const OptimizerConfig& c, std::size_t n) : Optimizer(c, n), a_(n, Scalar(0)) {}
-    void step(Scalar* w, const Scalar* g) override {
-        const auto n = static_cast<Index>(n_);
+    void update(Scalar* w, const Scalar* g, std::size_t begin, std::size_t end) override {
+        const auto first = static_cast<Index>(begin), n = static_cast<Index>(end - begin);
         const auto lr = static_cast<Scalar>(current_learning_rate());
         const auto rho = static_cast<Scalar>(config_.rho);
         const auto eps = static_cast<Scalar>(config_.epsilon);
         Scalar* a = a_.data();
-        for_element_chunks(n, [&](Index b, Index e) { rmsprop_update(b, e, w, a, g, rho, lr, eps); });
-        ++iterations_;
+        for_element_chunks(n, [&](Index b, Index e) { rmsprop_update(first + b, first + e, w, a, g, rho, lr, eps); });
     }
 
 private:
@@ -168,15 +167,14 @@ private:
 class Adadelta : public Optimizer {
 public:
     Adadelta(const OptimizerConfig& c, std::size_t n) : Optimizer(c, n), a_(n, Scalar(0)), d_(n, Scalar(0)) {}
-    void step(Scalar* w, const Scalar* g) override {
-        const auto n = static_cast<Index>(n_);
+    void update(Scalar* w, const Scalar* g, std::size_t begin, std::size_t end) override {
+        const auto first = static_cast<Index>(begin), n = static_cast<Index>(end - begin);
         const auto lr = static_cast<Scalar>(current_learning_rate());
         const auto rho = static_cast<Scalar>(config_.rho);
         const auto eps = static_cast<Scalar>(config_.epsilon);
         Scalar* a = a_.data();
         Scalar* d = d_.data();
-        for_element_chunks(n, [&](Index b, Index e) { adadelta_update(b, e, w, a, d, g, rho, lr, eps); });
-        ++iterations_;
+        for_element_chunks(n, [&](Index b, Index e) { adadelta_update(first + b, first + e, w, a, d, g, rho, lr, eps); });
     }
 
 private:

@@ -216,10 +216,17 @@ std::size_t Trainer::run_epoch(Run& run, int epoch, EpochStats& stats) {
                                       runaway ? run.monitor.smoothed_loss() : loss, run.monitor.first_loss()};
             break;
         }
-        net_.backward(run.grad);
-        const auto step_start = Clock::now();
-        optimizer_->step(net_.parameters().data(), net_.gradients().data());
-        optimizer_seconds_ += std::chrono::duration<double>(Clock::now() - step_start).count();
+        // Each layer's update runs as soon as its gradients are complete, while they are in
+        // cache (the same bits as one step after the whole backward pass: every update is
+        // element-wise, and a layer's parameters are not read again in this batch).
+        Scalar* params = net_.parameters().data();
+        const Scalar* grads = net_.gradients().data();
+        net_.backward(run.grad, nullptr, [&](std::size_t begin, std::size_t end) {
+            const auto step_start = Clock::now();
+            optimizer_->update(params, grads, begin, end);
+            optimizer_seconds_ += std::chrono::duration<double>(Clock::now() - step_start).count();
+        });
+        optimizer_->finish_step();
 
         loss_sum += loss * static_cast<double>(count);
         correct += static_cast<std::size_t>(batch_correct);
