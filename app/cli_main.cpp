@@ -8,7 +8,7 @@
 //   digit-cli train --preset NAME [--epochs N] [--batch-size N] [--seed N] [--data DIR] [--limit N]
 //                   [--history H.csv] [--checkpoint] --out FILE
 //   digit-cli train --model FILE [same options] --out FILE       (continues from the model's weights)
-//   digit-cli evaluate --model FILE [--data DIR] [--json] [--pen-styles]
+//   digit-cli evaluate --model FILE [--data DIR] [--json] [--pen-styles] [--not-a-digit]
 //   digit-cli predict --model FILE [--json] IMAGE...
 //   digit-cli bench --preset NAME [--epochs N] [--data DIR] [--json] [--peak-gflops N]
 //   digit-cli bench --model FILE [--data DIR] [--json]                 (inference only)
@@ -16,6 +16,7 @@
 //   digit-cli keras-code --preset NAME | --model FILE [--out FILE.py]
 //   digit-cli export --model FILE [--onnx FILE.onnx] [--keras FILE.keras|FILE.h5]
 //   (--model FILE of summary, evaluate and predict may also be a Keras .h5 or .keras file)
+#include "font_letters.h"
 #include "image_file.h"
 #include "keras_code.h"
 #include "keras_export.h"
@@ -27,6 +28,7 @@
 #include "gemm.h"
 #include "history_csv.h"
 #include "mnist.h"
+#include "not_a_digit.h"
 #include "model_io.h"
 #include "network.h"
 #include "predict.h"
@@ -35,6 +37,7 @@
 #include "summary.h"
 #include "trainer.h"
 
+#include <QGuiApplication>
 #include <QtGlobal>
 #include <QString>
 
@@ -82,6 +85,8 @@ constexpr const char* kUsage =
     "  train --model FILE --out FILE             train a model (.dsm, Keras .h5/.keras) further\n"
     "  evaluate --model FILE [--data DIR] [--json]   loss and accuracy on the 10k test set\n"
     "        [--pen-styles]                     and on it redrawn with solid, thick, thin, slanted pens\n"
+    "        [--not-a-digit]                   share of letters, scribbles, shapes, ... answered \"not a digit\",\n"
+    "                                            and of real digits\n"
     "  predict --model FILE [--json] IMAGE...    predict digits in PNG/JPEG/BMP files\n"
     "  bench --preset NAME [--epochs N] [--data DIR] [--json] [--peak-gflops N]\n"
     "                                            seconds per epoch, samples/s, latency, peak memory\n"
@@ -91,7 +96,8 @@ constexpr const char* kUsage =
     "  keras-code --preset NAME | --model FILE  the Keras script that builds and trains the same model\n"
     "        [--out FILE.py]\n"
     "  export --model FILE --onnx FILE.onnx      the model as ONNX (opset 13; input \"input\" (N, 784) or\n"
-    "                                            (N, 1, 28, 28), pixels 0-1; output \"output\" (N, 10))\n"
+    "                                            (N, 1, 28, 28), pixels 0-1; output \"output\" (N, 10),\n"
+    "                                            or (N, 11) with \"not a digit\")\n"
     "        [--keras FILE.keras | FILE.h5]      ... and/or as a Keras 3 .keras or Keras 2 .h5 file\n"
     "  (--model of summary, evaluate and predict also takes a Keras .h5 or .keras file)\n"
     "\n"
@@ -433,6 +439,91 @@ int cmd_train(const Args& a) {
     return 0;
 }
 
+// --not-a-digit: how often the answer is "not a digit" (core/predict.h), by kind of input. The
+// non-digits are drawn with the evaluation variant of the generator (not_a_digit.h: another seed,
+// other pen widths and distortions, shapes training never shows) and letters typeset in the
+// system's fonts, which training never shows either; the digits are the MNIST test set and the
+// same redrawn with other pens (as --pen-styles). "not sure" is the Draw page's older rule
+// (top digit under 50%, or under 20 points ahead of the next), for comparison.
+struct NotADigitRow {
+    std::string name;
+    bool digits = false;  // real digits: flagged is the error
+    std::size_t images = 0, flagged = 0, unsure = 0;
+};
+
+void tally(NotADigitRow& row, const std::vector<Prediction>& predictions) {
+    for (const Prediction& p : predictions) {
+        row.images += 1;
+        row.flagged += p.not_a_digit;
+        std::array<float, 10> sorted = p.probabilities;
+        std::partial_sort(sorted.begin(), sorted.begin() + 2, sorted.end(), std::greater<float>());
+        row.unsure += !(sorted[0] >= 0.5f && sorted[0] - sorted[1] >= 0.2f);
+    }
+}
+
+// The font letters need QtGui's fonts: an offscreen QGuiApplication, made once.
+void ensure_gui_application() {
+    if (QCoreApplication::instance()) return;
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    static int argc = 1;
+    static char name[] = "digit-cli";
+    static char* argv[] = {name, nullptr};
+    static QGuiApplication app(argc, argv);
+}
+
+std::vector<NotADigitRow> not_a_digit_table(Network& net, const Dataset& test) {
+    std::vector<NotADigitRow> rows;
+    constexpr std::size_t kNegatives = 3000;
+    constexpr std::uint64_t kEvaluationSeed = 2026;
+    const Dataset negatives = make_negatives(kNegatives, kEvaluationSeed, NegativeSet::Evaluation);
+    auto rows_of = [&](const Dataset& d, const std::vector<std::size_t>& which) {
+        Matrix m(static_cast<Eigen::Index>(which.size()), 784);
+        for (std::size_t r = 0; r < which.size(); ++r)
+            for (Eigen::Index k = 0; k < 784; ++k) m(static_cast<Eigen::Index>(r), k) = static_cast<Scalar>(d.image(which[r])[k]) / Scalar(255);
+        return m;
+    };
+    for (NegativeKind kind : all_negative_kinds()) {
+        std::vector<std::size_t> which;
+        for (std::size_t i = 0; i < negatives.size(); ++i)
+            if (negative_kind_of(i) == kind) which.push_back(i);
+        NotADigitRow row{negative_kind_name(kind) + (kind == NegativeKind::Letter ? " (stroke alphabet)" : "")};
+        tally(row, predict_rows(net, rows_of(negatives, which)));
+        rows.push_back(row);
+    }
+    {
+        ensure_gui_application();
+        const QStringList families = {"DejaVu Sans", "DejaVu Serif", "DejaVu Sans Mono", "Noto Serif CJK SC"};
+        std::vector<MnistImage> images;
+        for (const FontLetter& f : render_font_letters(families)) images.push_back(preprocess_digit(f.image).image);
+        NotADigitRow row{"letter (fonts, " + std::to_string(images.size()) + " glyphs)"};
+        if (!images.empty()) tally(row, predict_rows(net, images_to_rows(images)));
+        rows.insert(rows.begin() + 1, row);
+    }
+    NotADigitRow all{"all non-digits"};
+    for (const auto& r : rows) all.images += r.images, all.flagged += r.flagged, all.unsure += r.unsure;
+    rows.push_back(all);
+
+    std::vector<std::size_t> every(test.size());
+    std::iota(every.begin(), every.end(), 0);
+    NotADigitRow mnist{"digits: MNIST test", true};
+    tally(mnist, predict_rows(net, rows_of(test, every)));
+    rows.push_back(mnist);
+    NotADigitRow pens{"digits: redrawn, 5 pens", true};
+    std::vector<MnistImage> images(test.size());
+    for (PenStyle style : all_pen_styles()) {
+#pragma omp parallel for schedule(static)
+        for (std::ptrdiff_t i = 0; i < static_cast<std::ptrdiff_t>(test.size()); ++i)
+            images[static_cast<std::size_t>(i)] = redraw_digit(test.image(static_cast<std::size_t>(i)), style).image;
+        NotADigitRow one{"digits: " + pen_style_name(style) + " pen", true};
+        tally(one, predict_rows(net, images_to_rows(images)));
+        pens.images += one.images, pens.flagged += one.flagged, pens.unsure += one.unsure;
+    }
+    rows.push_back(pens);
+    return rows;
+}
+
+double share(std::size_t part, std::size_t whole) { return whole ? static_cast<double>(part) / static_cast<double>(whole) : 0.0; }
+
 int cmd_evaluate(const Args& a) {
     a.no_positional("evaluate");
     ModelFile m = interop::load_any_model(a.required("model"));
@@ -455,11 +546,26 @@ int cmd_evaluate(const Args& a) {
             styles.emplace_back(pen_style_name(style), static_cast<double>(right) / static_cast<double>(test.size()));
         }
     }
+    std::vector<NotADigitRow> not_digits;
+    if (a.has("not-a-digit")) {
+        if (net->input_shape().size() != 784) throw std::runtime_error("the model does not take 28x28 images");
+        not_digits = not_a_digit_table(*net, data.test);
+    }
     if (a.has("json")) {
         std::string extra;
         for (const auto& [name, acc] : styles)
             extra += std::string(extra.empty() ? ", \"pen_styles\": {" : ", ") + json_string(name) + ": " + num(acc, 5);
         if (!extra.empty()) extra += "}";
+        if (!not_digits.empty()) {
+            extra += ", \"not_a_digit\": [";
+            for (std::size_t i = 0; i < not_digits.size(); ++i) {
+                const NotADigitRow& r = not_digits[i];
+                extra += std::string(i ? ", " : "") + "{\"input\": " + json_string(r.name) + ", \"digits\": " + (r.digits ? "true" : "false") +
+                         ", \"images\": " + std::to_string(r.images) + ", \"flagged\": " + num(share(r.flagged, r.images), 5) +
+                         ", \"not_sure\": " + num(share(r.unsure, r.images), 5) + "}";
+            }
+            extra += "]";
+        }
         std::printf("{\"loss\": %s, \"accuracy\": %s, \"samples\": %zu%s}\n", num(r.loss, 9).c_str(), num(r.accuracy, 9).c_str(),
                     r.samples, extra.c_str());
     } else {
@@ -467,6 +573,14 @@ int cmd_evaluate(const Args& a) {
         if (!styles.empty()) {
             std::printf("Test set redrawn with other pens, through the drawing pipeline:\n");
             for (const auto& [name, acc] : styles) std::printf("  %-8s %.4f\n", name.c_str(), acc);
+        }
+        if (!not_digits.empty()) {
+            std::printf("Answered \"not a digit\" (P >= %.2f%s), and the older \"not sure\" rule for comparison:\n",
+                        static_cast<double>(kNotADigitThreshold), net->classes() > kNotADigitLabel ? "" : "; this model has no not-a-digit output");
+            std::printf("  %-34s %7s %12s %9s\n", "input", "images", "not a digit", "not sure");
+            for (const NotADigitRow& r : not_digits)
+                std::printf("  %-34s %7zu %11.1f%% %8.1f%%\n", r.name.c_str(), r.images, 100 * share(r.flagged, r.images),
+                            100 * share(r.unsure, r.images));
         }
     }
     return 0;
@@ -551,10 +665,12 @@ int cmd_predict(const Args& a) {
         if (a.has("json")) {
             std::string probs;
             for (std::size_t c = 0; c < p.probabilities.size(); ++c) probs += (c ? ", " : "") + num(p.probabilities[c], 6);
-            std::printf("{\"path\": %s, \"digit\": %d, \"probabilities\": [%s]%s}\n", json_string(path).c_str(),
-                        p.digit, probs.c_str(), pre.empty ? ", \"empty\": true" : "");
+            std::printf("{\"path\": %s, \"digit\": %d, \"probabilities\": [%s]%s, \"not_a_digit\": %s, \"confidence\": %s}\n",
+                        json_string(path).c_str(), p.digit, probs.c_str(), pre.empty ? ", \"empty\": true" : "",
+                        p.not_a_digit ? "true" : "false", num(p.confidence, 6).c_str());
         } else {
-            std::printf("%s: %d", path.c_str(), p.digit);
+            if (p.not_a_digit) std::printf("%s: not a digit (%.0f%%; closest digit %d)", path.c_str(), 100.0 * p.confidence, p.digit);
+            else std::printf("%s: %d (%.0f%%)", path.c_str(), p.digit, 100.0 * p.confidence);
             if (pre.empty) std::printf(" (no ink found)");
             std::printf("  [");
             for (std::size_t c = 0; c < p.probabilities.size(); ++c)
@@ -816,7 +932,7 @@ int main(int argc, char** argv) {
         if (cmd == "train")
             return cmd_train(parse(argc, argv, 2, {"checkpoint"},
                                    {"preset", "model", "epochs", "batch-size", "seed", "data", "out", "limit", "history"}));
-        if (cmd == "evaluate") return cmd_evaluate(parse(argc, argv, 2, {"json", "pen-styles"}, {"model", "data"}));
+        if (cmd == "evaluate") return cmd_evaluate(parse(argc, argv, 2, {"json", "pen-styles", "not-a-digit"}, {"model", "data"}));
         if (cmd == "predict") return cmd_predict(parse(argc, argv, 2, {"json"}, {"model"}));
         if (cmd == "bench")
             return cmd_bench(parse(argc, argv, 2, {"json"}, {"preset", "model", "epochs", "batch-size", "seed", "data", "peak-gflops"}));

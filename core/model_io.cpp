@@ -88,6 +88,7 @@ std::string header_text(const ModelFile& m) {
       << "augmentation.max_rotation = " << fmt(t.augmentation.max_rotation) << "\n"
       << "augmentation.max_scale = " << fmt(t.augmentation.max_scale) << "\n"
       << "augmentation.stroke_probability = " << fmt(t.augmentation.stroke_probability) << "\n"
+      << "not_a_digit_share = " << fmt(t.not_a_digit_share) << "\n"
       << "info.name = " << m.info.name << "\n"
       << "info.preprocessing = " << m.info.preprocessing << "\n"
       << "info.test_accuracy = " << fmt(m.info.test_accuracy) << "\n"
@@ -299,6 +300,7 @@ ModelFile parse_header(const std::string& path, const std::string& text, std::in
     t.augmentation.max_rotation = h.real32("augmentation.max_rotation", 0, 0, 360);
     t.augmentation.max_scale = h.real32("augmentation.max_scale", 0, 0, 0.99);
     t.augmentation.stroke_probability = h.real32("augmentation.stroke_probability", 0, 0, 1);
+    t.not_a_digit_share = h.real32("not_a_digit_share", 0, 0, 10);
     m.info.name = h.str("info.name", "");
     m.info.preprocessing = h.str("info.preprocessing", "mnist-20x20-com");
     m.info.test_accuracy = h.real("info.test_accuracy", -1, -1, 1);

@@ -125,14 +125,17 @@ std::vector<Preset> make_presets() {
         layers.push_back(LayerSpec::batch_normalization());
         layers.push_back(LayerSpec::activation_layer(A::Relu));
         layers.push_back(LayerSpec::dropout(0.4f));
-        layers.push_back(LayerSpec::dense(10, A::Softmax));
+        // 11 outputs: the digits and "not a digit", trained on generated letters, scribbles,
+        // shapes, blobs, noise and empty canvases (not_a_digit.h), a tenth of each epoch.
+        layers.push_back(LayerSpec::dense(11, A::Softmax));
         TrainConfig t = training(1, OptimizerKind::Adam, 128, 15, LossKind::SparseCategoricalCrossentropy);
+        t.not_a_digit_share = 0.1f;
         t.optimizer.decay = 2e-4f;
         t.augmentation.max_shift = 2.5f;
         t.augmentation.max_rotation = 12.0f;
         t.augmentation.max_scale = 0.12f;
         t.augmentation.stroke_probability = 0.4f;
-        p.push_back({"best", "Our CNN for drawn digits: 4 batch-normalised convs, augmentation (shift, rotation, scale, stroke)",
+        p.push_back({"best", "Our CNN for drawn digits: 4 batch-normalised convs, augmentation (shift, rotation, scale, stroke), a not-a-digit class",
                      cnn(std::move(layers)), t, 0.995});
     }
     return p;

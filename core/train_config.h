@@ -45,6 +45,10 @@ struct TrainConfig {
     std::uint64_t seed = 1;
     EarlyStoppingConfig early_stopping;
     AugmentationConfig augmentation;
+    // Generated "not a digit" images (not_a_digit.h, label 10) added to every epoch, as a share
+    // of its training images (0.1: 6,000 beside MNIST's 54,000-60,000), drawn afresh each epoch.
+    // Needs a network with 11 outputs; 0 = off (every tutorial preset).
+    float not_a_digit_share = 0.0f;
     bool operator==(const TrainConfig&) const = default;
 };
 

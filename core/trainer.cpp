@@ -2,6 +2,7 @@
 
 #include "augment.h"
 #include "errors.h"
+#include "not_a_digit.h"
 
 #include <omp.h>
 
@@ -268,15 +269,38 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, TrainingOb
         val_order = iota_order(0, val->size());
     }
 
-    const int batches = static_cast<int>((n_train + static_cast<std::size_t>(c.batch_size) - 1) / static_cast<std::size_t>(c.batch_size));
-    Run run{train, iota_order(0, n_train), Rng(c.seed), LossMonitor(batches), History{}, observer, cancel, batches, 0,
+    // Generated "not a digit" images (label 10) join the training part: it is copied with room
+    // for them behind it, and they are drawn afresh before every epoch, so the model sees new
+    // letters and scribbles each time rather than learning a fixed few thousand by heart.
+    Dataset mixed;
+    const Dataset* train_set = &train;
+    std::size_t n_negatives = 0;
+    if (c.not_a_digit_share > 0) {
+        if (train.rows != 28 || train.cols != 28)
+            throw ConfigError("not-a-digit images are 28x28; the training images are " + std::to_string(train.rows) + "x" +
+                              std::to_string(train.cols));
+        n_negatives = static_cast<std::size_t>(std::llround(static_cast<double>(n_train) * c.not_a_digit_share));
+        mixed = train.head(n_train);
+        mixed.labels.resize(n_train + n_negatives, static_cast<std::uint8_t>(kNotADigitLabel));
+        mixed.images.resize((n_train + n_negatives) * mixed.pixels_per_image());
+        train_set = &mixed;
+    }
+    const std::size_t n_samples = n_train + n_negatives;
+
+    const int batches = static_cast<int>((n_samples + static_cast<std::size_t>(c.batch_size) - 1) / static_cast<std::size_t>(c.batch_size));
+    Run run{*train_set, iota_order(0, n_samples), Rng(c.seed), LossMonitor(batches), History{}, observer, cancel, batches, 0,
             net_.scores_are_logits(), {}, {}, {}};
     History& history = run.history;
     EarlyStopping early(c.early_stopping);
 
     for (int epoch = 0; epoch < c.epochs; ++epoch) {
+        if (n_negatives > 0) {
+            const Dataset fresh = make_negatives(n_negatives, c.seed * 0x9e3779b97f4a7c15ULL + static_cast<std::uint64_t>(epoch) + 1);
+            std::copy(fresh.images.begin(), fresh.images.end(),
+                      mixed.images.begin() + static_cast<std::ptrdiff_t>(n_train * mixed.pixels_per_image()));
+        }
         if (c.shuffle)
-            for (std::size_t i = n_train; i > 1; --i) std::swap(run.order[i - 1], run.order[run.rng.below(static_cast<std::uint32_t>(i))]);
+            for (std::size_t i = n_samples; i > 1; --i) std::swap(run.order[i - 1], run.order[run.rng.below(static_cast<std::uint32_t>(i))]);
         const std::vector<Scalar> epoch_start = net_.parameters();
 
         EpochStats stats;

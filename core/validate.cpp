@@ -31,7 +31,7 @@ void add_model_problems(const ModelSpec& spec, const LossSpec& loss, std::vector
         }
         if (l.kind == LayerKind::Flatten) flat = true;
     }
-    // The output: a Dense layer of 10 units (trailing activation, dropout or batch-norm layers
+    // The output: a Dense layer of 10 units, or 11 with "not a digit" (trailing activation, dropout or batch-norm layers
     // aside) whose activation matches the loss.
     int last = static_cast<int>(spec.layers.size()) - 1;
     for (; last >= 0; --last) {
@@ -43,7 +43,7 @@ void add_model_problems(const ModelSpec& spec, const LossSpec& loss, std::vector
         return;
     }
     const LayerSpec& dense = spec.layers[static_cast<std::size_t>(last)];
-    if (dense.units != 10) out.push_back({ProblemCode::OutputUnits, last, double(dense.units)});
+    if (dense.units != 10 && dense.units != 11) out.push_back({ProblemCode::OutputUnits, last, double(dense.units)});
     const Activation output = output_activation(spec.layers);
     if (output == Activation::Softmax && loss.from_logits) out.push_back({ProblemCode::SoftmaxWithFromLogits});
     if (output == Activation::Linear && !loss.from_logits) out.push_back({ProblemCode::LinearWithoutFromLogits});
@@ -71,6 +71,15 @@ std::vector<Problem> validate(const ModelSpec& spec, const TrainConfig& c, const
     std::vector<Problem> out;
     add_model_problems(spec, c.loss, out);
     add_optimizer_problems(c.optimizer, out);
+    if (!(c.not_a_digit_share >= 0 && c.not_a_digit_share <= 10)) out.push_back({ProblemCode::NotADigitShare, -1, c.not_a_digit_share});
+    else if (c.not_a_digit_share > 0) {
+        // The output layer: the last Dense one (a spec without one has its own problem above).
+        for (auto it = spec.layers.rbegin(); it != spec.layers.rend(); ++it)
+            if (it->kind == LayerKind::Dense) {
+                if (it->units != 11) out.push_back({ProblemCode::NotADigitNeedsOutput, -1, double(it->units)});
+                break;
+            }
+    }
 
     if (c.batch_size < 1 || c.batch_size > kMaxBatchSize) out.push_back({ProblemCode::BatchSize, -1, double(c.batch_size)});
     if (c.epochs < 1 || c.epochs > kMaxEpochs) out.push_back({ProblemCode::Epochs, -1, double(c.epochs)});
@@ -122,7 +131,7 @@ std::string describe(const Problem& p, const ModelSpec* spec) {
         case ProblemCode::DenseAfterImageLayers: return layer + " comes after image layers: add a Flatten layer before it";
         case ProblemCode::NoDenseOutput: return "the network must end with a Dense layer of 10 units, one per digit";
         case ProblemCode::OutputUnits:
-            return "the last layer must have 10 outputs (one per digit), it has " + num(p.value);
+            return "the last layer must have 10 outputs (one per digit), or 11 (and \"not a digit\"), it has " + num(p.value);
         case ProblemCode::SoftmaxWithFromLogits: return "the last layer already applies softmax: from_logits must be off";
         case ProblemCode::LinearWithoutFromLogits:
             return "the last layer is linear (it outputs logits): set the loss's from_logits, or use a softmax activation";
@@ -146,6 +155,9 @@ std::string describe(const Problem& p, const ModelSpec* spec) {
         case ProblemCode::SplitLeavesNothing:
             return "a validation split of " + num(p.value) + " of " + std::to_string(p.count) +
                    " images leaves no training or no validation images";
+        case ProblemCode::NotADigitShare: return "the share of not-a-digit images must be from 0 to 10, got " + num(p.value);
+        case ProblemCode::NotADigitNeedsOutput:
+            return "not-a-digit images need a last layer of 11 outputs (10 digits and \"not a digit\"), it has " + num(p.value);
         case ProblemCode::Unbuildable: return p.name;
     }
     return "unknown problem";

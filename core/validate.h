@@ -18,7 +18,7 @@ enum class ProblemCode {
     ImageLayerOnFlatInput,     // layer: a Conv2D or MaxPooling2D whose input is flat
     DenseAfterImageLayers,     // layer: a Dense layer on an image (a Flatten is missing)
     NoDenseOutput,             // the last compute layer is not Dense
-    OutputUnits,               // value: the output layer's units, not 10
+    OutputUnits,               // value: the output layer's units, not 10 (digits) or 11 (digits and "not a digit")
     SoftmaxWithFromLogits,     // a softmax output and from_logits on
     LinearWithoutFromLogits,   // a linear output (logits) and from_logits off
     LearningRate,              // value: not a positive finite number
@@ -36,6 +36,8 @@ enum class ProblemCode {
     NoTrainingImages,          // the data set is empty
     ImageSize,                 // value: pixels per image, count: what the network takes
     SplitLeavesNothing,        // value: the split, count: the images it splits
+    NotADigitShare,            // value: the not-a-digit share, not in [0, 10]
+    NotADigitNeedsOutput,      // value: the output units: not-a-digit images need an 11th output
     Unbuildable,               // name: the core's reason (e.g. a kernel larger than its input)
 };
 

@@ -30,6 +30,8 @@
 #include <cmath>
 #include <exception>
 #include <functional>
+#include <utility>
+#include <vector>
 
 namespace digit::ui {
 
@@ -234,6 +236,9 @@ void DrawPage::predict(const GrayImage& gray, Polarity polarity) {
     preview_->setImage(empty_ ? QImage() : mnistToImage(input_));
     predicted_ = -1;
     unsure_ = false;
+    notADigit_ = false;
+    notADigitScore_ = 0.0f;
+    confidence_ = 0.0f;
     probabilities_.fill(0.0f);
 
     Network* net = session_->model();
@@ -242,9 +247,15 @@ void DrawPage::predict(const GrayImage& gray, Polarity polarity) {
             const Prediction p = predict_image(*net, input_);
             probabilities_ = p.probabilities;
             predicted_ = p.digit;
+            notADigit_ = p.not_a_digit;
+            notADigitScore_ = p.not_a_digit_score;
+            confidence_ = p.confidence;
+            // Unsure between digits: the top two digits' shares of all the model's answers
+            // (with "not a digit" taking its part), as the "% sure" shows them.
             std::array<float, 10> sorted = p.probabilities;
             std::partial_sort(sorted.begin(), sorted.begin() + 2, sorted.end(), std::greater<float>());
-            unsure_ = !(sorted[0] >= kSureProbability && sorted[0] - sorted[1] >= kSureMargin);
+            const float digitShare = 1.0f - p.not_a_digit_score;
+            unsure_ = !notADigit_ && !(sorted[0] * digitShare >= kSureProbability && (sorted[0] - sorted[1]) * digitShare >= kSureMargin);
         } catch (const std::exception& e) {
             showError(tr("The model could not predict this drawing: %1").arg(QString::fromUtf8(e.what())));
         }
@@ -273,7 +284,13 @@ void DrawPage::showPrediction() {
     std::sort(order.begin(), order.end(),
               [&](int a, int b) { return probabilities_[std::size_t(a)] > probabilities_[std::size_t(b)]; });
     const auto pct = [&](int d) { return QString::number(std::lround(probabilities_[std::size_t(d)] * 100)); };
-    if (unsure_) {
+    if (notADigit_) {
+        // The words in place of the digit, at a size that fits the panel.
+        digit_->setText(tr("Not a digit"));
+        digit_->setStyleSheet(QStringLiteral("color: %1; font-size: %2pt").arg(sure.name()).arg(font().pointSizeF() * 2.2));
+        verdict_->setText(tr("%1% sure this is not a digit; the closest digit is %2").arg(std::lround(notADigitScore_ * 100)).arg(order[0]));
+        bars_->setHighlightColor(grey);
+    } else if (unsure_) {
         digit_->setText(QStringLiteral("?"));
         digit_->setStyleSheet(QStringLiteral("color: %1").arg(grey.name()));
         verdict_->setText(tr("Not sure: maybe %1 (%2%) or %3 (%4%)").arg(order[0]).arg(pct(order[0])).arg(order[1]).arg(pct(order[1])));
@@ -281,10 +298,14 @@ void DrawPage::showPrediction() {
     } else {
         digit_->setText(QString::number(predicted_));
         digit_->setStyleSheet(QStringLiteral("color: %1").arg(sure.name()));
-        verdict_->setText(tr("%1% sure").arg(pct(predicted_)));
+        verdict_->setText(tr("%1% sure").arg(std::lround(confidence_ * 100)));
         bars_->setHighlightColor(QColor());
     }
-    bars_->setProbabilities(probabilities_);
+    // The bars: each digit's share of all the model's answers, so that with "not a digit" they
+    // stay low instead of one digit renormalised to 100%; they match the "% sure".
+    std::array<float, 10> shown = probabilities_;
+    for (float& v : shown) v *= 1.0f - notADigitScore_;
+    bars_->setProbabilities(shown);
 }
 
 void DrawPage::loadImage(const QImage& image) {
@@ -373,6 +394,21 @@ void DrawPage::prepareScreenshot() {
     }
     canvas_->setBrushSize(brush_->value() / 100.0);
     canvas_->addStroke(stroke);
+}
+
+void DrawPage::prepareLetterScreenshot() {
+    canvas_->clear();
+    // Three strokes, as a person draws an "A": up, down, and the bar.
+    const qreal side = std::min(canvas_->width(), canvas_->height()) * 0.7;
+    const QPointF origin((canvas_->width() - side) / 2, (canvas_->height() - side) / 2);
+    const std::vector<std::pair<QPointF, QPointF>> strokes = {
+        {{0.15, 0.92}, {0.50, 0.08}}, {{0.50, 0.08}, {0.86, 0.92}}, {{0.30, 0.60}, {0.72, 0.60}}};
+    canvas_->setBrushSize(brush_->value() / 100.0);
+    for (const auto& [a, b] : strokes) {
+        QPolygonF stroke;
+        for (int i = 0; i <= 20; ++i) stroke << origin + (a + (b - a) * (i / 20.0)) * side;
+        canvas_->addStroke(stroke);
+    }
 }
 
 void DrawPage::changeEvent(QEvent* event) {

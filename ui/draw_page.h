@@ -34,6 +34,8 @@ public:
 
     // Draws a handwritten-looking digit with mouse-like strokes and predicts it (for screenshots).
     void prepareScreenshot();
+    // A letter "A" on the pad instead: what the page says about something that is not a digit.
+    void prepareLetterScreenshot();
 
     // Predicts an image (any size, either polarity) and shows it on the pad, e.g. a test image
     // sent from the Errors page.
@@ -51,13 +53,17 @@ public:
     int predictedDigit() const { return predicted_; }
     // True when the prediction is shown as "not sure" (low top probability or small margin).
     bool isUnsure() const { return unsure_; }
+    // True when the answer is "Not a digit" (the model's not-a-digit probability, core/predict.h).
+    bool isNotADigit() const { return notADigit_; }
+    float notADigitScore() const { return notADigitScore_; }
     const std::array<float, 10>& probabilities() const { return probabilities_; }
     // The 28x28 input of the last prediction (0 = background, 1 = ink).
     const MnistImage& modelInput() const { return input_; }
     // The message shown for the last failed action (e.g. a file that is not an image), or empty.
     QString errorMessage() const;
 
-    // A prediction is unsure below this top probability or this margin over the runner-up.
+    // A digit is unsure below this top probability or this margin over the runner-up (as shares
+    // of all the model's answers: a model with a "not a digit" output gives that its part).
     static constexpr float kSureProbability = 0.5f;
     static constexpr float kSureMargin = 0.2f;
     // The pad is predicted from a copy at most this many pixels on a side (12x the model's 28).
@@ -100,6 +106,9 @@ private:
     std::array<float, 10> probabilities_{};
     int predicted_ = -1;
     bool unsure_ = false;
+    bool notADigit_ = false;
+    float notADigitScore_ = 0.0f;
+    float confidence_ = 0.0f;   // P(the digit shown), core/predict.h
     bool empty_ = true;
     Retranslator texts_;  // the texts that follow the language
 };

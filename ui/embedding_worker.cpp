@@ -62,7 +62,7 @@ void EmbeddingWorker::start(const ModelFile& model, std::shared_ptr<const MnistD
                 const Eigen::Index count = std::min(chunk, total - done);
                 to_batch(test, order, static_cast<std::size_t>(done), static_cast<std::size_t>(count), x, labels);
                 const Matrix& scores = net->forward_scores(x, false);
-                const std::vector<int> digits = argmax_rows(scores);
+                const std::vector<int> digits = argmax_digits(scores);  // one colour per digit
                 features.middleRows(done, count) = net->layer_output(layer);
                 for (Eigen::Index i = 0; i < count; ++i)
                     predicted[static_cast<std::size_t>(done + i)] = static_cast<std::uint8_t>(digits[static_cast<std::size_t>(i)]);

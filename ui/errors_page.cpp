@@ -28,7 +28,7 @@ namespace digit::ui {
 // The model's verdict on every test image. Immutable once made; shared with the grid's captions.
 struct ErrorsPage::Results {
     std::shared_ptr<const Dataset> test;  // shared with the session, read-only
-    Matrix probabilities;                 // (test->size(), 10)
+    Matrix probabilities;                 // (test->size(), 10 or 11: the model's outputs)
     std::vector<int> predicted;           // argmax per image
     std::vector<float> confidence;        // probability of the predicted digit
     ConfusionCounts counts{};             // [true][predicted]
@@ -319,8 +319,9 @@ void ErrorsPage::Results::tally() {
     counts = {};
     mistakes = 0;
     for (std::size_t i = 0; i < n; ++i) {
+        // The best digit (an 11-output model's "not a digit" column aside: this page sorts digits).
         Eigen::Index best = 0;
-        confidence[i] = float(probabilities.row(Eigen::Index(i)).maxCoeff(&best));
+        confidence[i] = float(probabilities.row(Eigen::Index(i)).head(std::min<Eigen::Index>(10, probabilities.cols())).maxCoeff(&best));
         predicted[i] = int(best);
         const int label = test->labels[i];
         ++counts[std::size_t(label)][std::size_t(best)];

@@ -2,6 +2,7 @@
 
 #include "embedding_worker.h"
 #include "inside_views.h"
+#include "not_a_digit.h"
 #include "session.h"
 
 #include <QButtonGroup>
@@ -285,7 +286,10 @@ void InsidePage::updateViews() {
     strip_->setSelectedLayer(selected_);
     Eigen::Index top = 0;
     const float p = outputs_.probabilities.row(0).maxCoeff(&top);
-    heading_->setText(tr("Inside the model for %1: it says %2 (%3%).").arg(source_).arg(top).arg(QString::number(p * 100, 'f', 1)));
+    if (top == kNotADigitLabel)  // the 11th output of a model that has one
+        heading_->setText(tr("Inside the model for %1: it says it is not a digit (%2%).").arg(source_).arg(QString::number(p * 100, 'f', 1)));
+    else
+        heading_->setText(tr("Inside the model for %1: it says %2 (%3%).").arg(source_).arg(top).arg(QString::number(p * 100, 'f', 1)));
     updateMap();
     updateCurrentPoint();
 }
@@ -295,18 +299,19 @@ void InsidePage::updateMap() {
     Eigen::Index predicted = 0;
     outputs_.probabilities.row(0).maxCoeff(&predicted);
     const int cls = explained_ >= 0 ? explained_ : static_cast<int>(predicted);
+    const QString name = cls == kNotADigitLabel ? tr("not a digit") : QString::number(cls);
     const Matrix x = Eigen::Map<const Eigen::Matrix<float, 1, 784>>(image_.data()).cast<Scalar>();
     Matrix map;
     QString caption;
     if (mapKind_ == MapKind::Occlusion) {
         map = occlusion_map(*net_, x, 28, 28, cls, 6, 2);
-        caption = tr("Occlusion: the drop in p(%1)").arg(cls);
+        caption = tr("Occlusion: the drop in p(%1)").arg(name);
     } else {
         Matrix g = input_gradient(*net_, x, cls, GradientTarget::Score);
         if (mapKind_ == MapKind::GradientTimesInput) g = g.cwiseProduct(x);
         map = Eigen::Map<const Matrix>(g.data(), 28, 28);
-        caption = mapKind_ == MapKind::Gradient ? tr("Gradient of the score of %1").arg(cls)
-                                                : tr("Gradient \u00d7 input for %1").arg(cls);
+        caption = mapKind_ == MapKind::Gradient ? tr("Gradient of the score of %1").arg(name)
+                                                : tr("Gradient \u00d7 input for %1").arg(name);
     }
     saliency_->setMap(Eigen::Map<const Matrix>(x.data(), 28, 28), map, caption);
 }

@@ -629,6 +629,9 @@ bool MainWindow::saveScreenshots(const QString& dir, const QSize& size, QStringL
     showPage(DrawPageIndex);
     draw_->prepareScreenshot();
     if (!shoot(DrawPageIndex)) return false;
+    draw_->prepareLetterScreenshot();
+    if (!shoot(DrawPageIndex, "-letter")) return false;
+    draw_->prepareScreenshot();
     showPage(ErrorsPageIndex);
     errors_->prepareScreenshot();
     if (!shoot(ErrorsPageIndex)) return false;

@@ -294,7 +294,7 @@ bool QuizPage::startRound(int size, std::uint64_t seed) {
             Matrix x;
             std::vector<int> unused;
             to_batch(test, all, 0, all.size(), x, unused);
-            modelAnswers_ = argmax_rows(net->predict(x));
+            modelAnswers_ = argmax_digits(net->predict(x));  // the quiz asks for a digit
         } catch (const std::exception& e) {
             startMessage_->setText(tr("The model could not answer: %1").arg(QString::fromUtf8(e.what())));
             modelName_.clear();

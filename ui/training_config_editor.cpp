@@ -142,9 +142,11 @@ TrainingConfigEditor::TrainingConfigEditor(QWidget* parent) : QWidget(parent) {
     limit_->setValue(6000);
     limit_->setEnabled(false);
     augment_ = new QCheckBox(this);
+    notADigit_ = new QCheckBox(this);
     auto* limitRow = new QHBoxLayout;
     limitRow->addWidget(limitOn_);
     limitRow->addWidget(limit_, 1);
+    limitRow->addWidget(notADigit_);
     fit->addRow(label(kLoss, loss_), loss_);
     fit->addRow(QString(), fromLogits_);
     fit->addRow(label(kBatch, batch_), batch_);
@@ -192,7 +194,7 @@ TrainingConfigEditor::TrainingConfigEditor(QWidget* parent) : QWidget(parent) {
                               beta2_, rho_, static_cast<QDoubleSpinBox*>(epsilon_), split_, minDelta_})
         connect(s, &QDoubleSpinBox::valueChanged, this, notify);
     for (QSpinBox* s : {batch_, epochs_, seed_, limit_, patience_}) connect(s, &QSpinBox::valueChanged, this, notify);
-    for (QCheckBox* c : {nesterov_, fromLogits_, limitOn_, augment_, restoreBest_}) connect(c, &QCheckBox::toggled, this, notify);
+    for (QCheckBox* c : {nesterov_, fromLogits_, limitOn_, augment_, notADigit_, restoreBest_}) connect(c, &QCheckBox::toggled, this, notify);
     for (QComboBox* c : {loss_, monitor_}) connect(c, &QComboBox::currentIndexChanged, this, notify);
     connect(early_, &QGroupBox::toggled, this, notify);
 
@@ -229,6 +231,9 @@ void TrainingConfigEditor::retranslate() {
     limitOn_->setToolTip(tr("For quick experiments: train on fewer images"));
     augment_->setText(tr("Augment the images"));
     augment_->setToolTip(tr("Shift, rotate, rescale and thicken or thin each training image at random, every epoch"));
+    notADigit_->setText(tr("Non-digits"));
+    notADigit_->setToolTip(tr("Add generated letters, scribbles, shapes, blobs, noise and empty pictures to every epoch as an "
+                              "11th class, \"not a digit\" (the last Dense layer needs 11 units)"));
 
     early_->setTitle(tr("Early stopping"));
     labels_[kMonitor]->setText(tr("Monitor:"));
@@ -279,6 +284,8 @@ void TrainingConfigEditor::setConfig(const TrainConfig& c) {
     seed_->setValue(static_cast<int>(std::min<std::uint64_t>(c.seed, std::numeric_limits<int>::max())));
     augmentation_ = c.augmentation.enabled() ? c.augmentation : defaultAugmentation();
     augment_->setChecked(c.augmentation.enabled());
+    notADigitShare_ = c.not_a_digit_share > 0 ? c.not_a_digit_share : kDefaultNotADigitShare;
+    notADigit_->setChecked(c.not_a_digit_share > 0);
     early_->setChecked(c.early_stopping.enabled);
     const int m = monitor_->findText(QString::fromStdString(c.early_stopping.monitor));
     monitor_->setCurrentIndex(m >= 0 ? m : 0);
@@ -308,6 +315,7 @@ TrainConfig TrainingConfigEditor::config() const {
     c.validation_split = static_cast<float>(split_->value());
     c.seed = static_cast<std::uint64_t>(seed_->value());
     if (augment_->isChecked()) c.augmentation = augmentation_;
+    if (notADigit_->isChecked()) c.not_a_digit_share = notADigitShare_;
     c.early_stopping.enabled = early_->isChecked();
     c.early_stopping.monitor = monitor_->currentText().toStdString();
     c.early_stopping.patience = patience_->value();

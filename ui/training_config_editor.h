@@ -53,6 +53,8 @@ private:
 
     bool updating_ = false;
     AugmentationConfig augmentation_;  // kept from the preset; toggled by augment_
+    static constexpr float kDefaultNotADigitShare = 0.1f;  // the best preset's
+    float notADigitShare_ = kDefaultNotADigitShare;        // kept from the preset; toggled by notADigit_
 
     QFormLayout* optForm_ = nullptr;
     QGroupBox* optGroup_ = nullptr;
@@ -76,6 +78,7 @@ private:
     QCheckBox* limitOn_ = nullptr;
     QSpinBox* limit_ = nullptr;
     QCheckBox* augment_ = nullptr;
+    QCheckBox* notADigit_ = nullptr;
 
     QGroupBox* early_ = nullptr;
     QComboBox* monitor_ = nullptr;

@@ -196,6 +196,9 @@ QString describeProblem(const Problem& p, const ModelSpec& spec) {
         case ProblemCode::DenseAfterImageLayers: return TrainingWorker::tr("%1 comes after image layers: add a Flatten layer before it.").arg(layer);
         case ProblemCode::NoDenseOutput: return TrainingWorker::tr("The network must end with a Dense layer of 10 units, one per digit.");
         case ProblemCode::OutputUnits: return TrainingWorker::tr("The last Dense layer has %1 units; it needs 10, one per digit.").arg(p.value);
+        case ProblemCode::NotADigitShare: return TrainingWorker::tr("The share of not-a-digit images must be from 0 to 10.");
+        case ProblemCode::NotADigitNeedsOutput:
+            return TrainingWorker::tr("Training with not-a-digit images needs a last Dense layer of 11 units (10 digits and \"not a digit\"); it has %1.").arg(p.value);
         case ProblemCode::SoftmaxWithFromLogits: return TrainingWorker::tr("The last layer already applies softmax: turn off from_logits.");
         case ProblemCode::LinearWithoutFromLogits:
             return TrainingWorker::tr("The last layer is linear (it outputs raw scores): turn on from_logits, or give it "

@@ -7,6 +7,14 @@
 // ("model_weights/dense/dense/kernel:0"). Every failure throws FileError naming `path` (the file
 // the user gave; "m.keras:model.weights.h5" for an entry) and the object; HDF5's own error
 // printing is off. Sizes are checked before anything is allocated.
+//
+// Reading is untrusted input and libhdf5 is not robust to it: a crafted variable-length string
+// attribute makes it loop forever, ask malloc for 64 GB or crash (tests/fuzz/README.md). So an
+// Hdf5Reader parses the file in a child process of its own (fork), with a CPU-time and an
+// address-space limit, and the caller waits for each answer with a time limit; a hang, a crash or
+// a memory blow-up inside libhdf5 becomes a FileError naming the file, and the calling program
+// keeps running. Requests and answers travel over a socket pair in a small binary format.
+// Writing (our own models) stays in the calling process.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -14,6 +22,15 @@
 namespace digit::interop {
 
 using Dims = std::vector<std::int64_t>;
+
+// The bounds of the process that reads an untrusted HDF5 file.
+struct Hdf5ReadLimits {
+    int answer_ms = 10000;                   // wall-clock time for one answer (open, one attribute, one dataset)
+    int cpu_seconds = 30;                    // CPU time of the whole reading process
+    std::int64_t memory_bytes = 1ll << 30;   // address space it may add, beyond twice the file's size
+};
+Hdf5ReadLimits hdf5_read_limits();
+void set_hdf5_read_limits(const Hdf5ReadLimits& limits);  // for tests; applies to readers opened later
 
 class Hdf5Reader {
 public:
@@ -37,8 +54,22 @@ public:
     void read_floats(const std::string& dataset, const Dims& dims, float* out) const;
 
 private:
+    struct Answer;
+    // Sends one request (an operation and its text fields) and waits for the answer's status;
+    // throws the child's FileError, or one that says why the child stopped answering.
+    void request(char op, const std::vector<std::string>& fields, const std::string& what) const;
+    void receive(void* dst, std::size_t n, const std::string& what) const;
+    std::string receive_text(const std::string& what) const;
+    [[noreturn]] void child_failed(const std::string& what, bool timed_out) const;
+    void stop_child() const;
+    std::vector<std::string> strings(const std::string& object, const std::string& name) const;
+
     std::string path_;
-    std::int64_t file_ = -1;  // hid_t
+    mutable int pid_ = -1;      // the reading process; -1 once it is reaped
+    mutable int socket_ = -1;   // our end of the socket pair; -1 once the child is gone
+    int answer_ms_ = 0;
+    int cpu_seconds_ = 0;
+    mutable std::string failure_;  // why the child is gone: every later request throws it again
 };
 
 class Hdf5Writer {

@@ -107,9 +107,15 @@ std::string keras_code(const ModelSpec& spec, const TrainConfig& t, const std::s
     const std::string shape = image ? "(-1, 28, 28, 1)" : "(-1, 784)";
     o << "x_train = x_train.reshape" << shape << ".astype(\"float32\") / 255\n";
     o << "x_test = x_test.reshape" << shape << ".astype(\"float32\") / 255\n";
+    int classes = 10;  // the last Dense layer's units (11 with "not a digit")
+    for (auto it = spec.layers.rbegin(); it != spec.layers.rend(); ++it)
+        if (it->kind == LayerKind::Dense) {
+            classes = it->units;
+            break;
+        }
     if (!sparse)
-        o << "y_train = keras.utils.to_categorical(y_train, 10)\n"
-             "y_test = keras.utils.to_categorical(y_test, 10)\n";
+        o << "y_train = keras.utils.to_categorical(y_train, " << classes << ")\n"
+          << "y_test = keras.utils.to_categorical(y_test, " << classes << ")\n";
     o << "\nmodel = keras.Sequential([\n";
     o << "    keras.Input(shape=" << (image ? "(28, 28, 1)" : "(784,)") << "),\n";
     for (const LayerSpec& s : spec.layers) o << "    " << layer_line(s) << ",\n";
@@ -125,6 +131,10 @@ std::string keras_code(const ModelSpec& spec, const TrainConfig& t, const std::s
           << py(t.augmentation.max_scale * 100) << "%, stroke thickened or thinned with probability "
           << py(t.augmentation.stroke_probability) << ").\n"
              "# Keras's RandomTranslation, RandomRotation and RandomZoom layers come closest; they are not added here.\n";
+    if (t.not_a_digit_share > 0)
+        o << "# Digit Studio also adds generated pictures that are not digits (letters, scribbles, shapes, blobs, noise,\n"
+             "# empty canvases; label 10, the last output), " << py(t.not_a_digit_share * 100)
+          << "% of each epoch's images. This script trains on MNIST alone.\n";
     std::string callbacks;
     if (t.early_stopping.enabled) {
         const auto& e = t.early_stopping;

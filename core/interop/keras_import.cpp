@@ -27,7 +27,7 @@ constexpr std::int64_t kMaxParameters = 50'000'000;
 const char* kSupported =
     "Digit Studio imports Sequential models of InputLayer, Dense, Conv2D, MaxPooling2D, Flatten, Dropout, "
     "BatchNormalization, Activation and Reshape to (28, 28, 1), for 28x28 grey images given as (None, 784), "
-    "(None, 28, 28) or (None, 28, 28, 1), channels last";
+    "(None, 28, 28) or (None, 28, 28, 1), channels last, and functional models whose layers form a single chain";
 
 // One Keras layer of the config and where its weights go.
 struct KerasLayer {
@@ -38,7 +38,9 @@ struct KerasLayer {
 
 struct Mapped {
     ModelSpec spec;
-    std::vector<KerasLayer> layers;  // every layer of the config except InputLayer
+    std::vector<KerasLayer> layers;  // every layer of the config except InputLayer (a functional model's in chain order)
+    bool functional = false;
+    std::string input_name;          // the InputLayer's name, "" if none
 };
 
 // Keras's to_snake_case of the classes we read (saving_lib names weight groups with it).
@@ -172,31 +174,145 @@ std::vector<int> input_dims(const json& batch_shape, const std::string& path) {
 
 bool is_keras3_config(const json& model_config) { return model_config.contains("module"); }
 
+// The layer names a functional model's tensor references point at: Keras 2 writes a call as
+// [[name, node, tensor, kwargs], ...], Keras 3 as {"args": [...], "kwargs": {...}} holding
+// {"class_name": "__keras_tensor__", "config": {"keras_history": [name, node, tensor]}}.
+void tensor_sources(const json& j, std::vector<std::string>& out) {
+    if (j.is_object()) {
+        if (j.value("class_name", json()) == "__keras_tensor__" && j.contains("config") && j["config"].is_object()) {
+            const json& h = j["config"].value("keras_history", json());
+            if (h.is_array() && !h.empty() && h[0].is_string()) out.push_back(h[0].get<std::string>());
+            return;
+        }
+        for (const auto& [key, v] : j.items()) tensor_sources(v, out);
+    } else if (j.is_array()) {
+        if (j.size() >= 3 && j[0].is_string() && j[1].is_number_integer() && j[2].is_number_integer()) {
+            out.push_back(j[0].get<std::string>());
+            return;
+        }
+        for (const auto& v : j) tensor_sources(v, out);
+    }
+}
+
+// input_layers / output_layers: [[name, 0, 0], ...], or a single [name, 0, 0].
+std::vector<std::string> endpoint_names(const json& j) {
+    std::vector<std::string> out;
+    tensor_sources(j, out);
+    return out;
+}
+
+// A functional model (keras.Model(inputs, outputs), saved as "Functional", or "Model" by older
+// tf.keras) whose layers form one chain from its input to its output is the Sequential model of
+// those layers: returns them in chain order, the InputLayer first. Anything else (several inputs
+// or outputs, a layer called twice, a layer that takes two tensors, a tensor that feeds two
+// layers, a layer off the chain) is refused, naming the layer.
+json functional_chain(const json& config, const std::string& path) {
+    const std::string only = "; Digit Studio imports functional models whose layers form a single chain from the input to the output";
+    if (!config.is_object() || !config.contains("layers") || !config["layers"].is_array() || config["layers"].empty())
+        throw FileError(path, -1, "the functional model has no layers in its config");
+    const json& layers = config["layers"];
+    if (layers.size() > 1000) throw FileError(path, -1, "the model has " + std::to_string(layers.size()) + " layers; at most 1000 are imported");
+    std::map<std::string, std::size_t> index;
+    std::vector<std::string> names, classes;
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        const json& e = layers[i];
+        const json& c = e.is_object() ? e.value("config", json()) : json();
+        std::string name = e.is_object() && e.contains("name") && e["name"].is_string() ? e["name"].get<std::string>() : "";
+        if (name.empty() && c.is_object() && c.contains("name") && c["name"].is_string()) name = c["name"].get<std::string>();
+        if (!e.is_object() || !e.contains("class_name") || !e["class_name"].is_string() || name.empty())
+            throw FileError(path, -1, "layer " + std::to_string(i + 1) + " of the config is not a Keras layer (no class_name/name)");
+        if (!index.emplace(name, i).second) throw FileError(path, -1, "two layers are named '" + name + "'");
+        names.push_back(name);
+        classes.push_back(e["class_name"].get<std::string>());
+    }
+    auto label = [&](std::size_t i) { return "layer '" + names[i] + "' (" + classes[i] + ")"; };
+    auto lookup = [&](const std::string& name, const std::string& who) {
+        auto it = index.find(name);
+        if (it == index.end()) throw FileError(path, -1, who + " refers to a layer '" + name + "' the config does not have");
+        return it->second;
+    };
+    const auto inputs = endpoint_names(config.value("input_layers", json()));
+    const auto outputs = endpoint_names(config.value("output_layers", json()));
+    if (inputs.size() != 1) throw FileError(path, -1, "the functional model has " + std::to_string(inputs.size()) + " inputs" + only);
+    if (outputs.size() != 1) throw FileError(path, -1, "the functional model has " + std::to_string(outputs.size()) + " outputs" + only);
+
+    // Each layer's one source, and who consumes each layer.
+    std::vector<std::ptrdiff_t> source(layers.size(), -1);
+    std::vector<std::vector<std::size_t>> consumers(layers.size());
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        const json& nodes = layers[i].value("inbound_nodes", json::array());
+        if (!nodes.is_array()) throw FileError(path, -1, label(i) + " has unreadable inbound_nodes");
+        if (classes[i] == "InputLayer") {
+            if (!nodes.empty()) throw FileError(path, -1, label(i) + " has inputs of its own");
+            continue;
+        }
+        if (nodes.size() != 1)
+            throw FileError(path, -1, label(i) + " is " + (nodes.empty() ? std::string("not connected") :
+                                      "called " + std::to_string(nodes.size()) + " times (a shared layer)") + only);
+        std::vector<std::string> from;
+        tensor_sources(nodes[0], from);
+        if (from.size() != 1) {
+            std::string list;
+            for (const auto& f : from) list += (list.empty() ? "'" : ", '") + f + "'";
+            throw FileError(path, -1, label(i) + " takes " + std::to_string(from.size()) + " input tensors" +
+                                          (list.empty() ? "" : " (" + list + ")") + only);
+        }
+        source[i] = static_cast<std::ptrdiff_t>(lookup(from[0], label(i)));
+        consumers[static_cast<std::size_t>(source[i])].push_back(i);
+    }
+    for (std::size_t i = 0; i < layers.size(); ++i)
+        if (consumers[i].size() > 1) {
+            std::string list;
+            for (auto c : consumers[i]) list += (list.empty() ? "'" : ", '") + names[c] + "'";
+            throw FileError(path, -1, "the output of " + label(i) + " feeds " + std::to_string(consumers[i].size()) +
+                                          " layers (" + list + "): a model with branches" + only);
+        }
+    std::size_t at = lookup(inputs[0], "input_layers");
+    const std::size_t last = lookup(outputs[0], "output_layers");
+    if (classes[at] != "InputLayer") throw FileError(path, -1, "the model's input " + label(at) + " is not an InputLayer");
+    json chain = json::array({layers[at]});
+    while (at != last) {
+        if (consumers[at].empty()) throw FileError(path, -1, label(at) + " leads nowhere: the chain does not reach the output " + label(last) + only);
+        at = consumers[at][0];
+        chain.push_back(layers[at]);
+    }
+    if (!consumers[last].empty() || chain.size() != layers.size()) {
+        for (std::size_t i = 0; i < layers.size(); ++i)
+            if (std::find(chain.begin(), chain.end(), layers[i]) == chain.end())
+                throw FileError(path, -1, label(i) + " is not on the chain from the input to the output" + only);
+        throw FileError(path, -1, "the output " + label(last) + " feeds further layers" + only);
+    }
+    return chain;
+}
+
+
 // Maps a Sequential model_config onto a ModelSpec, layer by layer, tracking Keras's shapes so
 // that each layer's weights can be checked before any is read.
 Mapped map_model_config(const json& root, const std::string& path) {
     if (!root.is_object() || !root.contains("class_name") || !root["class_name"].is_string())
         throw FileError(path, -1, "the model config is not a Keras model (no class_name)");
     const std::string cls = root["class_name"].get<std::string>();
-    if (cls == "Functional" || cls == "Model")
-        throw FileError(path, -1, "this is a functional Keras model; only Sequential models are imported (rebuild it as "
-                                  "keras.Sequential([...]) with the same layers). " + std::string(kSupported));
-    if (cls != "Sequential")
+    const bool functional = cls == "Functional" || cls == "Model";
+    if (!functional && cls != "Sequential")
         throw FileError(path, -1, "the model is a '" + cls + "' (a subclassed or custom model); " + kSupported);
     const bool keras3 = is_keras3_config(root);
     const json& config = root.contains("config") ? root["config"] : json();
+    const json chain = functional ? functional_chain(config, path) : json();
     // Keras 2.0-2.1 stored the layers list itself as the config.
-    const json& layers = config.is_array() ? config : (config.is_object() && config.contains("layers") ? config["layers"] : json());
+    const json& layers = functional ? chain : config.is_array() ? config
+                                            : (config.is_object() && config.contains("layers") ? config["layers"] : json());
     if (!layers.is_array() || layers.empty()) throw FileError(path, -1, "the Sequential model has no layers in its config");
     if (layers.size() > 1000) throw FileError(path, -1, "the model has " + std::to_string(layers.size()) + " layers; at most 1000 are imported");
 
     Mapped m;
+    m.functional = functional;
     std::vector<int> shape;  // Keras's shape without the batch dimension; empty until known
     // Where the input shape may be given: an InputLayer, the first layer's batch_input_shape,
     // the Sequential's build_input_shape (Keras 2) or build_config (Keras 3).
     if (config.is_object() && config.contains("build_input_shape") && !config["build_input_shape"].is_null())
         shape = input_dims(config["build_input_shape"], path);
-    else if (root.contains("build_config") && root["build_config"].is_object() && root["build_config"].contains("input_shape"))
+    else if (root.contains("build_config") && root["build_config"].is_object() && root["build_config"].contains("input_shape") &&
+             !root["build_config"]["input_shape"].is_null())  // a functional model's is null: its InputLayer says
         shape = input_dims(root["build_config"]["input_shape"], path);
     std::int64_t parameters = 0;
     bool input_fixed = false;  // a layer has consumed the input: a Reshape may no longer change it
@@ -219,6 +335,7 @@ Mapped map_model_config(const json& root, const std::string& path) {
 
         if (lcls == "InputLayer") {
             if (i != 0) r.refuse("an InputLayer must come first");
+            m.input_name = name;
             if (shape.empty()) r.refuse("it gives no input shape");
             continue;
         }
@@ -345,7 +462,33 @@ Mapped map_model_config(const json& root, const std::string& path) {
     return m;
 }
 
+// Keras's configs nest a few levels deep (a layer's initializer's config: about 8). Parsing,
+// comparing and printing JSON recurse, so a crafted config of a million '[' would overflow the
+// stack: the nesting is measured on the text before anything else reads it.
+constexpr int kMaxJsonDepth = 100;
+
+int json_depth(const std::string& text) {
+    int depth = 0, deepest = 0;
+    bool in_string = false, escaped = false;
+    for (const char ch : text) {
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (ch == '\\') escaped = true;
+            else if (ch == '"') in_string = false;
+        } else if (ch == '"') {
+            in_string = true;
+        } else if (ch == '[' || ch == '{') {
+            deepest = std::max(deepest, ++depth);
+        } else if (ch == ']' || ch == '}') {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
 json parse_json(const std::string& text, const std::string& what, const std::string& path) {
+    if (json_depth(text) > kMaxJsonDepth)
+        throw FileError(path, -1, what + " nests more than " + std::to_string(kMaxJsonDepth) + " levels deep; a Keras config does not");
     try {
         return json::parse(text);
     } catch (const json::parse_error& e) {
@@ -585,7 +728,19 @@ KerasImport import_h5(const std::string& bytes, const std::string& path) {
     out.format = is_keras3_config(config) || out.keras_version.rfind("3.", 0) == 0 ? KerasFormat::Keras3LegacyH5 : KerasFormat::Keras2H5;
     const Mapped m = map_model_config(config, path);
     if (!h5.exists("model_weights")) throw FileError(path, -1, "the file has no model_weights group (saved without weights?)");
-    const auto names = h5.string_list_attribute("model_weights", "layer_names");
+    auto names = h5.string_list_attribute("model_weights", "layer_names");
+    if (m.functional) {
+        // A functional model lists its InputLayer too, and its layers in its own order: the
+        // groups are the chain's layers by name.
+        std::erase(names, m.input_name);
+        std::vector<std::string> chain;
+        for (const auto& k : m.layers) {
+            if (std::find(names.begin(), names.end(), k.name) == names.end())
+                throw FileError(path, -1, "model_weights has no layer '" + k.name + "'");
+            chain.push_back(k.name);
+        }
+        if (names.size() == chain.size()) names = chain;
+    }
     if (names.size() != m.layers.size())
         throw FileError(path, -1, "model_weights lists " + std::to_string(names.size()) + " layers, the config has " +
                                       std::to_string(m.layers.size()));

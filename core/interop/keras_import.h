@@ -14,7 +14,9 @@
 //
 // Sequential models of InputLayer, Dense, Conv2D, MaxPooling2D, Flatten, Dropout,
 // BatchNormalization, Activation, and Reshape to (28, 28, 1) at the start, on inputs of shape
-// (784), (28, 28) or (28, 28, 1), channels last. Keras's layouts are ours (Dense kernel (in, out),
+// (784), (28, 28) or (28, 28, 1), channels last; and functional models (keras.Model(inputs,
+// outputs)) of those layers when they form a single chain from the input to the output.
+// Dense and Conv2D with use_bias=False get a zero bias. Keras's layouts are ours (Dense kernel (in, out),
 // Conv2D kernel (kh, kw, in, out), Flatten in (height, width, channel) order), so weights are
 // copied element for element. Anything else is refused with a FileError that names the layer or
 // setting and says what is supported; nothing is half-imported. Every size is checked against

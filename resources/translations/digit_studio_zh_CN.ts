@@ -247,6 +247,14 @@
         <translation>把握 %1%</translation>
     </message>
     <message>
+        <source>Not a digit</source>
+        <translation>不是数字</translation>
+    </message>
+    <message>
+        <source>%1% sure this is not a digit; the closest digit is %2</source>
+        <translation>有 %1% 的把握这不是数字；最接近的数字是 %2</translation>
+    </message>
+    <message>
         <source>There is no image to predict.</source>
         <translation>没有可识别的图像。</translation>
     </message>
@@ -550,6 +558,14 @@
     <message>
         <source>Inside the model for %1: it says %2 (%3%).</source>
         <translation>模型内部，输入为%1：它认为是 %2（%3%）。</translation>
+    </message>
+    <message>
+        <source>Inside the model for %1: it says it is not a digit (%2%).</source>
+        <translation>模型内部，输入为%1：它认为不是数字（%2%）。</translation>
+    </message>
+    <message>
+        <source>not a digit</source>
+        <translation>不是数字</translation>
     </message>
     <message>
         <source>Occlusion: the drop in p(%1)</source>
@@ -1956,6 +1972,14 @@ you %2, model %3</source>
         <source>Shift, rotate, rescale and thicken or thin each training image at random, every epoch</source>
         <translation>每轮对每张训练图像随机平移、旋转、缩放，并加粗或变细笔画</translation>
     </message>
+    <message>
+        <source>Non-digits</source>
+        <translation>非数字</translation>
+    </message>
+    <message>
+        <source>Add generated letters, scribbles, shapes, blobs, noise and empty pictures to every epoch as an 11th class, &quot;not a digit&quot; (the last Dense layer needs 11 units)</source>
+        <translation>每轮加入生成的字母、涂鸦、图形、斑点、噪声和空白图像，作为第 11 类“不是数字”（最后一个 Dense 层需要 11 个单元）</translation>
+    </message>
 </context>
 <context>
     <name>digit::ui::TrainingWorker</name>
@@ -1990,6 +2014,14 @@ you %2, model %3</source>
     <message>
         <source>The last Dense layer has %1 units; it needs 10, one per digit.</source>
         <translation>最后一个 Dense 层有 %1 个单元；它需要 10 个，每个数字一个。</translation>
+    </message>
+    <message>
+        <source>The share of not-a-digit images must be from 0 to 10.</source>
+        <translation>“不是数字”图像的比例必须在 0 到 10 之间。</translation>
+    </message>
+    <message>
+        <source>Training with not-a-digit images needs a last Dense layer of 11 units (10 digits and &quot;not a digit&quot;); it has %1.</source>
+        <translation>用“不是数字”图像训练需要最后一个 Dense 层有 11 个单元（10 个数字加“不是数字”）；它有 %1 个。</translation>
     </message>
     <message>
         <source>The last layer already applies softmax: turn off from_logits.</source>

@@ -273,6 +273,18 @@ private slots:
         write("mnist-missing/train-images-idx3-ubyte", idx_images(100));
         write("mnist-missing/train-labels-idx1-ubyte", idx_labels(100));
         write("mnist-missing/t10k-labels-idx1-ubyte", idx_labels(10));
+        // Keras files: the importer's own checks, and a file on which libhdf5 itself loops (the
+        // fuzzer's find; the importer's reading process is stopped after 10 s).
+        write("empty.h5", {});
+        write("text.h5", "not HDF5\n");
+        write("broken.keras", "PK\x03\x04 broken zip");
+        {
+            QFile hostile(QStringLiteral(DIGIT_HOSTILE_DIR "/fuzz_keras-hdf5-vlen-attribute-hang.h5"));
+            QVERIFY(hostile.open(QIODevice::ReadOnly));
+            const QByteArray bytes = hostile.readAll();
+            write("libhdf5 loops.h5", bytes);
+            write("truncated.h5", bytes.left(3000));
+        }
         write("not.npz", "PK\x03\x04 broken zip");
         write("empty.npz", {});
     }
@@ -299,6 +311,13 @@ private slots:
         row("model: missing", {"summary", "--model", "absent.dsm"}, 1, "absent.dsm: file not found");
         row("model: spaces and non-ASCII", {"summary", "--model", "model with spaces é ü 中文.dsm"}, 0, "");
         row("model: an image", {"summary", "--model", "good.png"}, 1, "not a Digit Studio model");
+        // Keras model files.
+        row("keras: empty .h5", {"summary", "--model", "empty.h5"}, 1, "empty.h5 (at byte 0): not an HDF5 file");
+        row("keras: not HDF5", {"summary", "--model", "text.h5"}, 1, "text.h5 (at byte 0): not an HDF5 file");
+        row("keras: truncated .h5", {"summary", "--model", "truncated.h5"}, 1, "truncated.h5: HDF5 cannot open it");
+        row("keras: broken .keras zip", {"summary", "--model", "broken.keras"}, 1, "broken.keras: damaged zip archive");
+        row("keras: libhdf5 loops on it", {"summary", "--model", "libhdf5 loops.h5"}, 1,
+            "libhdf5 loops.h5: the HDF5 library did not finish reading attribute 'model_config' of the root group within 10.0 s");
         // Images.
         row("image: valid", predict + QStringList{"good.png"}, 0, "");
         row("image: spaces and non-ASCII", predict + QStringList{"digit with spaces ä 中.png"}, 0, "");
@@ -386,6 +405,32 @@ private slots:
         QVERIFY2(lines[0].startsWith("digit-cli: ") && lines[0].contains(message), qPrintable(err));
         // One line of message; a usage error (exit 2) adds the usage text after a blank line.
         if (exit == 1) QVERIFY2(lines.size() == 1, qPrintable(err));
+    }
+
+    // predict --json gives each file "not_a_digit" and "confidence"; evaluate --not-a-digit its
+    // table. eleven.dsm has an 11th output that always wins (bias 5: P = e^5 / (e^5 + 10) = 0.937);
+    // good.dsm's 10 outputs are uniform and cannot say "not a digit".
+    void notADigitInJson() {
+        ModelFile m;
+        m.spec = ModelSpec{Shape{28, 28, 1}, {LayerSpec::flatten(), LayerSpec::dense(11, Activation::Softmax)}};
+        m.parameters.assign(784 * 11 + 11, 0.0f);
+        m.parameters.back() = 5.0f;
+        save_model(path("eleven.dsm").toStdString(), m);
+        Run r = run_cli({"predict", "--model", "eleven.dsm", "--json", "good.png"}, dir_.path());
+        QCOMPARE(r.exit_code, 0);
+        QVERIFY2(r.out.contains("\"digit\": 0, \"probabilities\": [0.1, 0.1") && r.out.contains("\"not_a_digit\": true, \"confidence\": 0.936"),
+                 r.out.constData());
+        r = run_cli({"predict", "--model", "good.dsm", "--json", "good.png"}, dir_.path());
+        QCOMPARE(r.exit_code, 0);
+        QVERIFY2(r.out.contains("\"not_a_digit\": false, \"confidence\": 0.1}"), r.out.constData());
+        r = run_cli({"predict", "--model", "eleven.dsm", "good.png"}, dir_.path());
+        QVERIFY2(r.out.startsWith("good.png: not a digit (94%; closest digit 0)"), r.out.constData());
+
+        r = run_cli({"evaluate", "--model", "eleven.dsm", "--data", "mnist-ok", "--not-a-digit", "--json"}, dir_.path());
+        QCOMPARE(r.exit_code, 0);
+        QVERIFY2(r.out.contains("\"input\": \"all non-digits\", \"digits\": false, \"images\": ") &&
+                     r.out.contains("\"input\": \"digits: MNIST test\", \"digits\": true, \"images\": 10, \"flagged\": 1,"),
+                 r.out.constData());
     }
 
     // An SVG: refused as not a readable image unless the Qt SVG plugin is installed.

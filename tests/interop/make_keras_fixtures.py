@@ -5,6 +5,9 @@ separate numpy forward pass computes for them: the evidence for the importer (ts
 Neither Keras nor TensorFlow installs on these machines, so this script reproduces their file
 layouts with h5py and numpy (Debian's python3-h5py, python3-numpy):
 
+  (A model in FUNCTIONAL is saved as keras.Model(inputs, outputs) saves it: class_name
+  "Functional", each layer with its name and inbound_nodes, input_layers/output_layers, and the
+  InputLayer among the model's layers, in Keras 2's and Keras 3's spellings.)
   NAME.keras2.h5   model.save("m.h5") in Keras 2.x (tf.keras hdf5_format.save_model_to_hdf5):
                    root attributes model_config (JSON, bytes), keras_version, backend,
                    training_config; model_weights/ with layer_names and, per layer group,
@@ -70,7 +73,19 @@ MODELS = {
         ("Activation", dict(activation="elu")),
         ("Dense", dict(units=10)),
     ]),
+    # A functional model (keras.Model(inputs, outputs)) that is a single chain, the way the
+    # functional-API tutorials write it, with a bias-free convolution and a bias-free Dense.
+    "func": ((28, 28, 1), [
+        ("Conv2D", dict(filters=8, kernel_size=3, activation="relu", use_bias=False)),
+        ("MaxPooling2D", dict(pool_size=2)),
+        ("Flatten", {}),
+        ("Dropout", dict(rate=0.3)),
+        ("Dense", dict(units=32, use_bias=False)),
+        ("Activation", dict(activation="relu")),
+        ("Dense", dict(units=10, activation="softmax")),
+    ]),
 }
+FUNCTIONAL = {"func"}
 
 SNAKE = {"Dense": "dense", "Conv2D": "conv2d", "MaxPooling2D": "max_pooling2d", "Dropout": "dropout",
          "Flatten": "flatten", "BatchNormalization": "batch_normalization", "Activation": "activation",
@@ -254,7 +269,48 @@ def layer_config(cls, s, name, k3):
     return c
 
 
-def model_config(input_shape, layers, names, k3):
+def input_name(k3):
+    return "input_layer" if k3 else "input_1"
+
+
+def functional_config(input_shape, layers, names, k3):
+    """keras.Model(inputs, outputs).get_config() of a chain of layers, Keras 2 or Keras 3."""
+    batch = [None] + list(input_shape)
+    inp = input_name(k3)
+    shape = list(batch)
+    if k3:
+        entries = [{"module": "keras.layers", "class_name": "InputLayer",
+                    "config": {"batch_shape": batch, "dtype": "float32", "sparse": False, "name": inp},
+                    "registered_name": None, "name": inp, "inbound_nodes": []}]
+    else:
+        entries = [{"class_name": "InputLayer",
+                    "config": {"batch_input_shape": batch, "dtype": "float32", "sparse": False, "ragged": False,
+                               "name": inp}, "name": inp, "inbound_nodes": []}]
+    prev = inp
+    for (cls, s), name in zip(layers, names):
+        if k3:
+            tensor = {"class_name": "__keras_tensor__",
+                      "config": {"shape": shape, "dtype": "float32", "keras_history": [prev, 0, 0]}}
+            entries.append({"module": "keras.layers", "class_name": cls, "config": layer_config(cls, s, name, True),
+                            "registered_name": None, "build_config": {"input_shape": shape}, "name": name,
+                            "inbound_nodes": [{"args": [tensor], "kwargs": {}}]})
+        else:
+            entries.append({"class_name": cls, "config": layer_config(cls, s, name, False), "name": name,
+                            "inbound_nodes": [[[prev, 0, 0, {}]]]})
+        prev = name
+    config = {"name": "functional" if k3 else "model", "trainable": True, "layers": entries,
+              "input_layers": [[inp, 0, 0]], "output_layers": [[prev, 0, 0]]}
+    if k3:
+        return {"module": "keras.src.models.functional", "class_name": "Functional", "config": config,
+                "registered_name": "Functional", "build_config": {"input_shape": None},
+                "compile_config": {"optimizer": "adam", "loss": "sparse_categorical_crossentropy",
+                                   "metrics": ["accuracy"]}}
+    return {"class_name": "Functional", "config": config}
+
+
+def model_config(input_shape, layers, names, k3, functional=False):
+    if functional:
+        return functional_config(input_shape, layers, names, k3)
     batch = [None] + list(input_shape)
     if k3:
         entries = [{"module": "keras.layers", "class_name": "InputLayer",
@@ -314,16 +370,20 @@ def weight_names(cls, s):
     return names
 
 
-def write_h5(path, input_shape, layers, weights, k3):
+def write_h5(path, input_shape, layers, weights, k3, functional=False):
     names = layer_names(layers)
     with h5py.File(path, "w") as f:
         f.attrs["backend"] = "tensorflow"
         f.attrs["keras_version"] = "3.3.3" if k3 else "2.13.1"
-        f.attrs["model_config"] = json.dumps(model_config(input_shape, layers, names, k3)).encode("utf8")
+        f.attrs["model_config"] = json.dumps(model_config(input_shape, layers, names, k3, functional)).encode("utf8")
         if not k3:
             f.attrs["training_config"] = json.dumps(training_config()).encode("utf8")
         g = f.create_group("model_weights")
-        save_attributes(g, "layer_names", [n.encode("utf8") for n in names])
+        # A functional model's layers include its InputLayer (a group without weights).
+        listed = ([input_name(k3)] if functional else []) + names
+        save_attributes(g, "layer_names", [n.encode("utf8") for n in listed])
+        if functional:
+            save_attributes(g.create_group(input_name(k3)), "weight_names", [])
         g.attrs["backend"] = b"tensorflow" if k3 else "tensorflow"
         g.attrs["keras_version"] = b"3.3.3" if k3 else "2.13.1"
         for (cls, s), name, w in sorted(zip(layers, names, weights), key=lambda t: t[1]):
@@ -335,11 +395,13 @@ def write_h5(path, input_shape, layers, weights, k3):
                 d[...] = a
 
 
-def weights_h5_bytes(layers, weights):
+def weights_h5_bytes(layers, weights, functional=False):
     """Keras 3 saving_lib's model.weights.h5: layers/<snake_case_class>[_N]/vars/<i>."""
     buf = io.BytesIO()
     with h5py.File(buf, "w") as f:
         used = {}
+        if functional:
+            f.create_group("layers/input_layer/vars")
         for (cls, s), w in zip(layers, weights):
             base = SNAKE[cls]
             if base in used:
@@ -355,12 +417,12 @@ def weights_h5_bytes(layers, weights):
     return buf.getvalue()
 
 
-def write_keras(path, input_shape, layers, weights):
+def write_keras(path, input_shape, layers, weights, functional=False):
     names = layer_names(layers)
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("metadata.json", json.dumps({"keras_version": "3.3.3", "date_saved": "2026-12-01@04:00:00"}))
-        z.writestr("config.json", json.dumps(model_config(input_shape, layers, names, True)))
-        z.writestr("model.weights.h5", weights_h5_bytes(layers, weights))
+        z.writestr("config.json", json.dumps(model_config(input_shape, layers, names, True, functional)))
+        z.writestr("model.weights.h5", weights_h5_bytes(layers, weights, functional))
 
 
 def write_bad(out, rng):
@@ -404,6 +466,11 @@ def write_bad(out, rng):
         f["model_weights/dense"].__delitem__("dense/bias:0"),
         f["model_weights/dense"].create_dataset("dense/bias:0", data=np.zeros((64,), np.int32))))
     h5_with("nan", "NaN", edit_file=lambda f: f["model_weights/dense/dense/bias:0"].__setitem__(0, np.nan))
+    # A config nested 200,000 levels deep (a crafted file: parsing and printing JSON recurse).
+    deep = '{"class_name": "Sequential", "config": {"layers": [{"class_name": "Reshape", "config": {"name": "r", ' \
+           '"batch_input_shape": [null, 784], "target_shape": ' + "[" * 200000 + "]" * 200000 + '}}]}}'
+    h5_with("deep_json", "nests more than 100 levels",
+            edit_file=lambda f: f.attrs.__setitem__("model_config", deep.encode("utf8")))
 
     # A convolution network with channels_first, a dilated kernel and a batch norm epsilon.
     ci, cl = MODELS["bn"]
@@ -423,6 +490,34 @@ def write_bad(out, rng):
     cnn_with("epsilon", "epsilon", lambda c: layer(c, 3)["config"].update(epsilon=1e-5))
     cnn_with("reshape", "Reshape", lambda c: layer(c, 1)["config"].update(target_shape=[14, 56, 1]))
 
+    # Functional models that are not a single chain: each refusal names the layer.
+    fi, fl = MODELS["func"]
+    fw = shapes_and_weights(fi, fl, rng)
+
+    def func_with(name, fragment, edit):
+        path = os.path.join(out, f"bad_{name}.h5")
+        write_h5(path, fi, fl, fw, k3=False, functional=True)
+        with h5py.File(path, "a") as f:
+            cfg = json.loads(f.attrs["model_config"])
+            edit(cfg["config"])
+            f.attrs["model_config"] = json.dumps(cfg).encode("utf8")
+        cases.append((os.path.basename(path), fragment))
+
+    def by_name(c, name):
+        return next(e for e in c["layers"] if e["name"] == name)
+
+    # A merge: the last Dense takes the Activation's output and the Flatten's.
+    func_with("merge", "layer 'dense_1' (Dense) takes 2 input tensors ('activation', 'flatten')",
+              lambda c: by_name(c, "dense_1")["inbound_nodes"][0].append(["flatten", 0, 0, {}]))
+    # A branch: a second head on the Flatten's output.
+    func_with("branch", "the output of layer 'flatten' (Flatten) feeds 2 layers ('dropout', 'side_head')",
+              lambda c: c["layers"].append({"class_name": "Dense", "name": "side_head",
+                                            "config": dict(by_name(c, "dense_1")["config"], name="side_head"),
+                                            "inbound_nodes": [[["flatten", 0, 0, {}]]]}))
+    func_with("two_outputs", "2 outputs", lambda c: c["output_layers"].append(["dense", 0, 0]))
+    func_with("shared", "layer 'dense' (Dense) is called 2 times",
+              lambda c: by_name(c, "dense")["inbound_nodes"].append([["dropout", 0, 0, {}]]))
+
     # .keras archives: no config.json; a damaged weights file inside.
     path = os.path.join(out, "bad_no_config.keras")
     with zipfile.ZipFile(path, "w") as z:
@@ -434,6 +529,11 @@ def write_bad(out, rng):
         z.writestr("config.json", json.dumps(model_config(input_shape, layers, names, True)))
         z.writestr("model.weights.h5", b"\x89HDF\r\n\x1a\n" + bytes(200))
     cases.append(("bad_weights_entry.keras", "model.weights.h5"))
+    path = os.path.join(out, "bad_deep_json.keras")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("config.json", deep)
+        z.writestr("model.weights.h5", weights_h5_bytes(layers, weights))
+    cases.append(("bad_deep_json.keras", "config.json nests more than 100 levels"))
     # Weights alone, given as a model.
     with open(os.path.join(out, "bad_weights_only.h5"), "wb") as f:
         f.write(weights_h5_bytes(layers, weights))
@@ -460,11 +560,12 @@ def main():
     write_bin(os.path.join(out, "inputs.bin"), x)
     for name, (input_shape, layers) in MODELS.items():
         weights = shapes_and_weights(input_shape, layers, rng)
-        write_h5(os.path.join(out, f"{name}.keras2.h5"), input_shape, layers, weights, k3=False)
-        write_h5(os.path.join(out, f"{name}.keras3.h5"), input_shape, layers, weights, k3=True)
-        write_keras(os.path.join(out, f"{name}.keras"), input_shape, layers, weights)
+        fn = name in FUNCTIONAL
+        write_h5(os.path.join(out, f"{name}.keras2.h5"), input_shape, layers, weights, k3=False, functional=fn)
+        write_h5(os.path.join(out, f"{name}.keras3.h5"), input_shape, layers, weights, k3=True, functional=fn)
+        write_keras(os.path.join(out, f"{name}.keras"), input_shape, layers, weights, functional=fn)
         with open(os.path.join(out, f"{name}.weights.h5"), "wb") as f:
-            f.write(weights_h5_bytes(layers, weights))
+            f.write(weights_h5_bytes(layers, weights, functional=fn))
         write_bin(os.path.join(out, f"{name}.expected"), forward(input_shape, layers, weights, x))
     write_bad(out, rng)
     print("wrote fixtures to", out)

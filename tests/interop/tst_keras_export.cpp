@@ -53,7 +53,10 @@ private slots:
         QTest::newRow("mlp-512x2-dropout") << "mlp-512x2-dropout" << "preset";
         QTest::newRow("mlp-128-32 (logits, sparse from_logits)") << "mlp-128-32" << "preset";
         QTest::newRow("cnn-32-64") << "cnn-32-64" << "preset";
-        QTest::newRow("best (trained)") << "best" << QStringLiteral(DIGIT_DEFAULT_MODEL);
+        QTest::newRow("best (trained, 11 outputs)") << "best" << QStringLiteral(DIGIT_DEFAULT_MODEL);
+        // A Keras functional model with use_bias=False layers, imported: it leaves as a
+        // Sequential model whose biases are zeros, the same function.
+        QTest::newRow("imported functional, bias-free layers") << "func" << "keras:func.keras2.h5";
     }
     void roundTrip() {
         QFETCH(QString, name);
@@ -65,6 +68,10 @@ private slots:
             ModelInfo info;
             info.name = name.toStdString();
             m = make_model_file(net, p->training, info);
+        } else if (source.startsWith("keras:")) {
+            const QString fixtures = qEnvironmentVariable("DIGIT_KERAS_FIXTURES");
+            if (fixtures.isEmpty()) QSKIP("DIGIT_KERAS_FIXTURES is not set (run through CTest)");
+            m = interop::import_keras_model((fixtures + "/" + source.mid(6)).toStdString()).model;
         } else {
             m = load_model(source.toStdString());
         }

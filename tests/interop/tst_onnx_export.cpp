@@ -40,7 +40,7 @@ private slots:
         QTest::newRow("mlp-512x2-dropout") << "mlp-512x2-dropout" << "preset";
         QTest::newRow("mlp-128-32 (logits)") << "mlp-128-32" << "preset";
         QTest::newRow("cnn-32-64") << "cnn-32-64" << "preset";
-        QTest::newRow("best (trained)") << "best" << QStringLiteral(DIGIT_DEFAULT_MODEL);
+        QTest::newRow("best (trained, 11 outputs)") << "best" << QStringLiteral(DIGIT_DEFAULT_MODEL);
         QTest::newRow("imported bn") << "bn" << qEnvironmentVariable("DIGIT_KERAS_FIXTURES") + "/bn.keras";
     }
     void openCvAgrees() {

@@ -108,8 +108,10 @@ private slots:
             QVERIFY(std::abs(std::accumulate(p.begin(), p.end(), 0.0f) - 1.0f) < 1e-3f);
             std::array<float, 10> sorted = p;
             std::sort(sorted.rbegin(), sorted.rend());
-            QCOMPARE(page.isUnsure(), !(sorted[0] >= DrawPage::kSureProbability &&
-                                        sorted[0] - sorted[1] >= DrawPage::kSureMargin));
+            // (as shares of all the model's answers: "not a digit" takes its part)
+            const float share = 1.0f - page.notADigitScore();
+            QCOMPARE(page.isUnsure(), !page.isNotADigit() && !(sorted[0] * share >= DrawPage::kSureProbability &&
+                                                               (sorted[0] - sorted[1]) * share >= DrawPage::kSureMargin));
             QCOMPARE(int(std::max_element(p.begin(), p.end()) - p.begin()), page.predictedDigit());
             if (page.predictedDigit() == test.labels[i]) ++right;
         }
@@ -286,6 +288,32 @@ private slots:
         page.prepareScreenshot();
         QCOMPARE(page.predictedDigit(), 3);
         QVERIFY(!page.isUnsure());
+    }
+
+    // With the app's default model (11 outputs): a letter drawn on the pad is answered "Not a
+    // digit", and the screenshot's 3 stays a 3.
+    void letterIsNotADigit() {
+#ifndef DIGIT_DEFAULT_MODEL
+        QSKIP("no default model in resources/models");
+#else
+        Session session;
+        QString error;
+        QVERIFY2(session.openModel(QStringLiteral(DIGIT_DEFAULT_MODEL), &error), qPrintable(error));
+        DrawPage page(&session);
+        page.resize(1280, 800);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        page.prepareLetterScreenshot();
+        QVERIFY(page.isNotADigit());
+        QVERIFY(page.notADigitScore() >= kNotADigitThreshold);
+        QVERIFY(!page.isUnsure());
+        page.prepareScreenshot();
+        QCOMPARE(page.predictedDigit(), 3);
+        QVERIFY(!page.isNotADigit());
+        page.canvas()->clear();
+        QTRY_COMPARE(page.predictedDigit(), -1);  // an empty pad asks for a drawing instead
+        QVERIFY(!page.isNotADigit());
+#endif
     }
 };
 

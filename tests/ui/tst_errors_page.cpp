@@ -195,14 +195,25 @@ private slots:
         QVERIFY2(seen.size() >= 3, qPrintable(QStringLiteral("%1 progress values").arg(seen.size())));
         QVERIFY(std::any_of(seen.begin(), seen.end(), [](int v) { return v > 0 && v < 10000; }));
         QVERIFY(!bar->isVisible());
-        QCOMPARE(page.misclassifiedCount(), 41);  // 99.59% of 10,000, as the README says
+        // The page sorts digits by their best digit; `evaluate` (99.55%, as the README says) also
+        // counts the test digits the model calls "not a digit" as wrong.
+        const Matrix p = predict_dataset(*session.model(), session.data()->test);
+        const std::vector<int> digits = argmax_digits(p), classes = argmax_rows(p);
+        int wrongDigit = 0, wrongClass = 0;
+        for (std::size_t i = 0; i < digits.size(); ++i) {
+            wrongDigit += digits[i] != session.data()->test.labels[i];
+            wrongClass += classes[i] != session.data()->test.labels[i];
+        }
+        QCOMPARE(wrongClass, 45);
+        QCOMPARE(page.misclassifiedCount(), wrongDigit);
+        QVERIFY(wrongDigit <= wrongClass);
 
         // Another model, then back: the first one's results come from the cache at once.
         session.setModel(*session_.modelFile());
         QTRY_VERIFY_WITH_TIMEOUT(page.isReady(), 60000);
         QVERIFY(session.library()->use(session.library()->indexOfPath(QStringLiteral(DIGIT_DEFAULT_MODEL))));
         QVERIFY(page.isReady());  // no second check
-        QCOMPARE(page.misclassifiedCount(), 41);
+        QCOMPARE(page.misclassifiedCount(), wrongDigit);
 #endif
     }
 

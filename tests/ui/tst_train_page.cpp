@@ -184,6 +184,7 @@ private slots:
         config.batch_size = 64;
         config.early_stopping.enabled = true;
         config.early_stopping.restore_best_weights = true;
+        config.not_a_digit_share = 0.25f;
         {
             auto page = makePage(spec, config, 1234);
         }
@@ -389,6 +390,13 @@ private slots:
         QCOMPARE(page->networkEditor()->spec().layers.size(), std::size_t(3));
         QCOMPARE(page->configEditor()->config().batch_size, 32);
         QCOMPARE(page->configEditor()->config().epochs, 10);
+        QCOMPARE(page->configEditor()->config().not_a_digit_share, 0.0f);
+        // best brings its 11th output and its non-digits.
+        QVERIFY(page->selectPreset(QStringLiteral("best")));
+        QVERIFY(page->configEditor()->config() == find_preset("best")->training);
+        QCOMPARE(page->configEditor()->config().not_a_digit_share, 0.1f);
+        QVERIFY(page->selectPreset(QStringLiteral("mlp-392x2")));
+        QCOMPARE(page->configEditor()->config().not_a_digit_share, 0.0f);
         // Editing the network makes it a custom one.
         page->networkEditor()->removeLayer(1);
         QCOMPARE(page->presetBox()->currentIndex(), page->presetBox()->count() - 1);
