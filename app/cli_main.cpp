@@ -15,6 +15,7 @@
 //   digit-cli import KERAS_FILE [--preset NAME | --model FILE] --out FILE
 //   digit-cli keras-code --preset NAME | --model FILE [--out FILE.py]
 //   digit-cli export --model FILE [--onnx FILE.onnx] [--keras FILE.keras|FILE.h5]
+//   digit-cli report --model FILE --out FILE.pdf [--history H.csv] [--data DIR]
 //   (--model FILE of summary, evaluate and predict may also be a Keras .h5 or .keras file)
 #include "font_letters.h"
 #include "image_file.h"
@@ -32,11 +33,13 @@
 #include "model_io.h"
 #include "network.h"
 #include "predict.h"
+#include "run_report.h"
 #include "preprocess.h"
 #include "presets.h"
 #include "summary.h"
 #include "trainer.h"
 
+#include <QFile>
 #include <QGuiApplication>
 #include <QtGlobal>
 #include <QString>
@@ -99,6 +102,8 @@ constexpr const char* kUsage =
     "                                            (N, 1, 28, 28), pixels 0-1; output \"output\" (N, 10),\n"
     "                                            or (N, 11) with \"not a digit\")\n"
     "        [--keras FILE.keras | FILE.h5]      ... and/or as a Keras 3 .keras or Keras 2 .h5 file\n"
+    "  report --model FILE --out FILE.pdf       a run report for teachers: network, settings, curves,\n"
+    "        [--history H.csv] [--data DIR]      test accuracy, confusion matrix, most confident mistakes\n"
     "  (--model of summary, evaluate and predict also takes a Keras .h5 or .keras file)\n"
     "\n"
     "Numbers are plain decimal digits. \"--\" ends the options: what follows is a file name.\n"
@@ -914,6 +919,30 @@ int cmd_export(const Args& a) {
     return 0;
 }
 
+// The run report (report/run_report.h): a PDF through QPdfWriter, which needs a QGuiApplication
+// for its fonts (ensure_gui_application: offscreen unless the caller chose a platform).
+int cmd_report(const Args& a) {
+    a.no_positional("report");
+    const std::string out = a.required("out");
+    const std::string model_path = a.required("model");
+    check_writable_target(out);
+    report::RunReportInput in;
+    in.model = interop::load_any_model(model_path);
+    if (a.has("history")) in.history = load_history_csv(a.get("history"));
+    const MnistData data = load_data(a);
+    in.test = &data.test;
+    ensure_gui_application();
+    report::RunReportResult r;
+    QString error;
+    if (!report::writeRunReport(QFile::decodeName(out.c_str()), in, &r, &error)) throw std::runtime_error(error.toStdString());
+    std::string notes;
+    if (r.notADigit > 0) notes += "; " + std::to_string(r.notADigit) + " test digits called not a digit";
+    if (!in.history) notes += "; no --history: no curves";
+    std::printf("Wrote %s: %d pages; test accuracy %.4f; %d mistakes among the ten digits (the %d most confident shown)%s\n",
+                out.c_str(), r.pages, r.accuracy, r.mistakes, r.mistakesShown, notes.c_str());
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -938,6 +967,7 @@ int main(int argc, char** argv) {
             return cmd_bench(parse(argc, argv, 2, {"json"}, {"preset", "model", "epochs", "batch-size", "seed", "data", "peak-gflops"}));
         if (cmd == "keras-code") return cmd_keras_code(parse(argc, argv, 2, {}, {"preset", "model", "out"}));
         if (cmd == "export") return cmd_export(parse(argc, argv, 2, {}, {"model", "onnx", "keras"}));
+        if (cmd == "report") return cmd_report(parse(argc, argv, 2, {}, {"model", "out", "history", "data"}));
         if (cmd == "import") return cmd_import(parse(argc, argv, 2, {}, {"out", "preset", "model"}));
         throw UsageError("unknown command \"" + cmd + "\"");
     } catch (const UsageError& e) {

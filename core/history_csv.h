@@ -26,4 +26,11 @@ std::string history_csv(const History& history);
 // failed write leaves no half-written file. Throws FileError naming the path and the cause.
 void save_history_csv(const std::string& path, const History& history);
 
+// Reads such a CSV back (digit-cli report --history): the epoch and batch rows with their numbers
+// (epoch and batch 0-based again, batches_per_epoch counted). Stop reason and timings are not in
+// the file: they come back as Completed and 0. Throws FileError naming `path` and the byte offset
+// of the first line it cannot read (wrong header, unknown kind, a number that is not one).
+History parse_history_csv(const std::string& text, const std::string& path);
+History load_history_csv(const std::string& path);
+
 }  // namespace digit

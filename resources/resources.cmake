@@ -11,12 +11,12 @@ function(digit_add_studio_resources target)
   set(ts_en ${DIGIT_RESOURCES_DIR}/translations/digit_studio_en.ts)
   file(GLOB i18n_sources CONFIGURE_DEPENDS
     ${PROJECT_SOURCE_DIR}/ui/*.cpp ${PROJECT_SOURCE_DIR}/ui/*.h
-    ${PROJECT_SOURCE_DIR}/app/*.cpp ${PROJECT_SOURCE_DIR}/app/*.h)
+    ${PROJECT_SOURCE_DIR}/app/*.cpp ${PROJECT_SOURCE_DIR}/app/*.h ${PROJECT_SOURCE_DIR}/report/*.cpp)
   qt_add_lupdate(${target} TS_FILES ${ts_zh} SOURCES ${i18n_sources} OPTIONS -no-obsolete -locations none)
   # (Qt 6.4's qt_add_lupdate allows one TS set per target, so the plurals file has its own.)
   add_custom_target(${target}_lupdate_plurals
     COMMAND Qt6::lupdate -no-obsolete -locations none -pluralonly -target-language en
-            ${PROJECT_SOURCE_DIR}/ui ${PROJECT_SOURCE_DIR}/app -ts ${ts_en}
+            ${PROJECT_SOURCE_DIR}/ui ${PROJECT_SOURCE_DIR}/app ${PROJECT_SOURCE_DIR}/report -ts ${ts_en}
     VERBATIM)
   add_dependencies(update_translations ${target}_lupdate_plurals)
   qt_add_lrelease(${target} TS_FILES ${ts_zh} ${ts_en} QM_FILES_OUTPUT_VARIABLE qm_files)

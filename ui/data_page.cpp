@@ -94,6 +94,7 @@ void DataPage::showDetail(int index) {
     if (!detail_) {
         detail_ = new DigitDetailDialog(session_, this);
         connect(detail_, &DigitDetailDialog::sendToCanvas, this, &DataPage::sendToCanvas);
+        connect(detail_, &DigitDetailDialog::lookInside, this, &DataPage::lookInside);
     }
     const QString title = training ? tr("Training image #%1").arg(QLocale().toString(index))
                                    : tr("Test image #%1").arg(QLocale().toString(index));

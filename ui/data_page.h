@@ -47,6 +47,8 @@ public:
 signals:
     // An image (28x28, white ink on black) for the Draw page.
     void sendToCanvas(const QImage& image);
+    // "Look Inside" in the detail window: the image (as above) and what it is, for the Inside page.
+    void lookInside(const QImage& image, const QString& title);
 
 protected:
     void changeEvent(QEvent* event) override;

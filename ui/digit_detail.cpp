@@ -27,9 +27,11 @@ DigitDetailDialog::DigitDetailDialog(Session* session, QWidget* parent) : QDialo
     bars_ = new ProbabilityBars(this);
     bars_->setMinimumHeight(120);
     send_ = new QPushButton(this);
+    lookInside_ = new QPushButton(this);
     close_ = new QPushButton(this);
     actions_ = new QHBoxLayout;
     actions_->addWidget(send_);
+    actions_->addWidget(lookInside_);
     actions_->addStretch(1);
     actions_->addWidget(close_);
 
@@ -44,6 +46,9 @@ DigitDetailDialog::DigitDetailDialog(Session* session, QWidget* parent) : QDialo
     connect(send_, &QPushButton::clicked, this, [this] {
         if (!image_.isNull()) emit sendToCanvas(image_);
     });
+    connect(lookInside_, &QPushButton::clicked, this, [this] {
+        if (!image_.isNull()) emit lookInside(image_, title_);
+    });
     connect(close_, &QPushButton::clicked, this, &QDialog::close);
     connect(session_, &Session::modelChanged, this, [this] {
         if (isVisible()) predict();
@@ -55,6 +60,8 @@ void DigitDetailDialog::retranslate() {
     setWindowTitle(tr("Image"));
     send_->setText(tr("Send to Canvas"));
     send_->setToolTip(tr("Open this image on the Draw page"));
+    lookInside_->setText(tr("Look Inside"));
+    lookInside_->setToolTip(tr("See this image's way through the network on the Inside page"));
     close_->setText(tr("Close"));
     if (label_ >= 0) predict();
 }

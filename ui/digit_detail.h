@@ -30,12 +30,15 @@ public:
     QImage image() const { return image_; }
     QString text() const;
     QPushButton* sendButton() const { return send_; }
+    QPushButton* lookInsideButton() const { return lookInside_; }
     // Puts another action button in the row beside "Send to Canvas".
     void addAction(QPushButton* button);
     const std::array<float, 10>& probabilities() const { return probabilities_; }
 
 signals:
     void sendToCanvas(const QImage& image);
+    // "Look Inside": the image for the Inside page, with what it is (the window's title).
+    void lookInside(const QImage& image, const QString& title);
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -50,6 +53,7 @@ private:
     ProbabilityBars* bars_ = nullptr;
     QHBoxLayout* actions_ = nullptr;
     QPushButton* send_ = nullptr;
+    QPushButton* lookInside_ = nullptr;
     QPushButton* close_ = nullptr;
     QImage image_;
     std::array<float, 784> input_{};

@@ -352,6 +352,12 @@ void ErrorsPage::applyResults(std::shared_ptr<const Results> results) {
     failure_.clear();
     matrix_->setCounts(results_->counts);
     rebuildGrid();
+    if (pendingSelection_ >= 0) showTestImage(pendingSelection_);
+}
+
+void ErrorsPage::showTestImage(int testIndex) {
+    pendingSelection_ = results_ ? -1 : testIndex;
+    if (results_) selectTestImage(testIndex);
 }
 
 int ErrorsPage::misclassifiedCount() const { return results_ ? results_->mistakes : 0; }

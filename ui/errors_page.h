@@ -76,6 +76,9 @@ public:
     void setSort(Sort sort);
     // Shows one test image's probabilities (-1 clears).
     void selectTestImage(int testIndex);
+    // Shows test image `testIndex` in the detail view, now or as soon as the results are in
+    // (the Inside page's embedding opens its points here).
+    void showTestImage(int testIndex);
     int selectedTestIndex() const { return selected_; }
 
 signals:
@@ -117,6 +120,7 @@ private:
     std::vector<int> filtered_;
     bool showCorrect_ = false;
     int selected_ = -1;
+    int pendingSelection_ = -1;  // showTestImage before the results were in
     bool dirty_ = true;         // the sources changed while the page was hidden
     int generation_ = 0;        // results of older runs are dropped
     QString failure_;           // why the last run failed, for the status line

@@ -1,5 +1,6 @@
 #include "inside_page.h"
 
+#include "digit_grid.h"
 #include "embedding_worker.h"
 #include "inside_views.h"
 #include "not_a_digit.h"
@@ -13,6 +14,7 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QProgressBar>
 #include <QRadioButton>
 #include <QScrollArea>
@@ -33,16 +35,6 @@ QLabel* sectionTitle() {
     return l;
 }
 
-// Where spec layer i's parameters start in the flat buffer.
-std::size_t parameterOffset(const Network& net, std::size_t layer) {
-    std::size_t offset = 0;
-    for (std::size_t i = 0; i < layer; ++i) offset += net.layer_parameter_counts()[i];
-    return offset;
-}
-
-const Shape& inputShapeOf(const Network& net, std::size_t layer) {
-    return layer == 0 ? net.input_shape() : net.layer_output_shapes()[layer - 1];
-}
 }  // namespace
 
 InsidePage::InsidePage(Session* session, QWidget* parent) : QWidget(parent), session_(session) {
@@ -147,12 +139,24 @@ InsidePage::InsidePage(Session* session, QWidget* parent) : QWidget(parent), ses
         progress_->setValue(done);
         progress_->setVisible(done < total);
     });
+    connect(worker_, &EmbeddingWorker::tsneProgress, this, [this](int iteration, int iterations) {
+        progress_->setMaximum(iterations);
+        progress_->setValue(iteration);
+        progress_->setVisible(iteration < iterations);
+    });
     connect(worker_, &EmbeddingWorker::picture, this, &InsidePage::onPicture);
     connect(worker_, &EmbeddingWorker::failed, this, [this](const QString& message) {
         progress_->hide();
         embedding_->setStatus(tr("The embedding could not be computed: %1").arg(message));
     });
-    connect(embedding_, &EmbeddingView::imageActivated, this, &InsidePage::setTestImage);
+    // Clicking a point opens that test image in the Errors page's detail view (whose "Look
+    // Inside" comes back here with it); hovering shows its thumbnail.
+    connect(embedding_, &EmbeddingView::imageActivated, this, &InsidePage::openTestImage);
+    embedding_->setThumbnails([this](int index) {
+        const MnistData* data = session_->data();
+        if (!data || index < 0 || static_cast<std::size_t>(index) >= data->test.size()) return QImage();
+        return mnistToImage(data->test.image(static_cast<std::size_t>(index)));
+    });
 
     retranslate();
     onModelChanged();
@@ -325,51 +329,27 @@ void InsidePage::updateLayerViews() {
     const auto& spec = net_->spec().layers;
     const auto& params = net_->parameters();
     auto kernelOf = [&](std::size_t i) -> std::vector<Scalar> {
-        const std::size_t offset = parameterOffset(*net_, i);
-        std::size_t n = net_->layer_parameter_counts()[i];
-        if (spec[i].kind == LayerKind::Dense || spec[i].kind == LayerKind::Conv2D)
-            n -= static_cast<std::size_t>(spec[i].units);  // the biases follow the kernel
-        return {params.begin() + static_cast<std::ptrdiff_t>(offset), params.begin() + static_cast<std::ptrdiff_t>(offset + n)};
-    };
-    auto denseOverImage = [&](std::size_t i) {
-        return spec[i].kind == LayerKind::Dense && inputShapeOf(*net_, i).size() == 784;
+        const auto offset = static_cast<std::ptrdiff_t>(parameterOffset(*net_, i));
+        return {params.begin() + offset, params.begin() + offset + static_cast<std::ptrdiff_t>(kernelSize(*net_, i))};
     };
     // Which layer the tiles show: the selected one if it can be drawn as tiles, otherwise the
     // first Dense layer over the 28x28 input or the first Conv2D.
     int tileLayer = -1;
-    if (selected_ >= 0 && (spec[static_cast<std::size_t>(selected_)].kind == LayerKind::Conv2D || denseOverImage(static_cast<std::size_t>(selected_))))
-        tileLayer = selected_;
-    for (std::size_t i = 0; i < spec.size() && tileLayer < 0; ++i)
-        if (spec[i].kind == LayerKind::Conv2D || denseOverImage(i)) tileLayer = static_cast<int>(i);
     std::vector<Matrix> tiles;
+    if (selected_ >= 0) tiles = kernelTiles(*net_, static_cast<std::size_t>(selected_));
+    if (!tiles.empty()) tileLayer = selected_;
+    else if ((tileLayer = firstTileLayer(*net_)) >= 0) tiles = kernelTiles(*net_, static_cast<std::size_t>(tileLayer));
     QStringList captions;
+    for (std::size_t t = 0; t < tiles.size(); ++t) captions << QString::number(t);
     QString title;
     if (tileLayer >= 0) {
         const auto i = static_cast<std::size_t>(tileLayer);
-        const std::vector<Scalar> w = kernelOf(i);
         const int units = spec[i].units;
-        const int shown = std::min(units, 64);
+        const int shown = static_cast<int>(tiles.size());
         if (spec[i].kind == LayerKind::Dense) {
-            // Kernel (784, units), row-major: unit u's weights are column u.
-            for (int u = 0; u < shown; ++u) {
-                Matrix t(28, 28);
-                for (int p = 0; p < 784; ++p) t(p / 28, p % 28) = w[static_cast<std::size_t>(p * units + u)];
-                tiles.push_back(t);
-                captions << QString::number(u);
-            }
             title = tr("Layer %1 (Dense): each unit's weights over the 28x28 input").arg(tileLayer + 1);
         } else {
-            // Kernel (k * k * cin, filters), rows in (ky, kx, c) order as Keras keeps it.
-            const int k = spec[i].kernel, cin = inputShapeOf(*net_, i).dims.back();
-            for (int f = 0; f < shown; ++f) {
-                Matrix t = Matrix::Zero(k, k);
-                for (int ky = 0; ky < k; ++ky)
-                    for (int kx = 0; kx < k; ++kx)
-                        for (int c = 0; c < cin; ++c)
-                            t(ky, kx) += w[static_cast<std::size_t>(((ky * k + kx) * cin + c) * units + f)] / static_cast<Scalar>(cin);
-                tiles.push_back(t);
-                captions << QString::number(f);
-            }
+            const int cin = (i == 0 ? net_->input_shape() : net_->layer_output_shapes()[i - 1]).dims.back();
             title = cin == 1 ? tr("Layer %1 (Conv2D): its %2 kernels").arg(tileLayer + 1).arg(units)
                              : tr("Layer %1 (Conv2D): its %2 kernels, mean over %3 input channels").arg(tileLayer + 1).arg(units).arg(cin);
         }
@@ -410,14 +390,28 @@ bool InsidePage::embeddingFinal() const { return picture_ && picture_->final; }
 
 void InsidePage::onPicture(std::shared_ptr<const EmbeddingPicture> picture) {
     picture_ = std::move(picture);
-    embedding_->setPoints(picture_->pca.projected, picture_->labels, picture_->predicted);
+    embedding_->setPoints(picture_->points, picture_->labels, picture_->predicted, picture_->indices);
     int mistakes = 0;
     for (std::size_t i = 0; i < picture_->labels.size(); ++i) mistakes += picture_->labels[i] != picture_->predicted[i];
-    const QString what = tr("Layer %1, PCA to 2-D: %2 of %3 test images, %4 mistakes")
-                             .arg(picture_->layer + 1)
-                             .arg(picture_->done)
-                             .arg(picture_->total)
-                             .arg(mistakes);
+    QString what;
+    if (picture_->method == EmbeddingPicture::Method::Pca)
+        what = tr("Layer %1, PCA to 2-D: %2 of %3 test images, %4 mistakes")
+                   .arg(picture_->layer + 1)
+                   .arg(picture_->done)
+                   .arg(picture_->total)
+                   .arg(mistakes);
+    else if (!picture_->final)
+        what = tr("Layer %1, t-SNE of %2 test images: iteration %3 of %4")
+                   .arg(picture_->layer + 1)
+                   .arg(QLocale().toString(qlonglong(picture_->points.rows())))
+                   .arg(picture_->iteration)
+                   .arg(picture_->iterations);
+    else
+        what = tr("Layer %1, t-SNE of %2 test images (the other %3 placed by their nearest neighbours), %4 mistakes")
+                   .arg(picture_->layer + 1)
+                   .arg(QLocale().toString(qlonglong(picture_->sample ? picture_->sample->rows() : 0)))
+                   .arg(QLocale().toString(qlonglong(picture_->total - (picture_->sample ? picture_->sample->rows() : 0))))
+                   .arg(mistakes);
     embedding_->setStatus(picture_->final ? what : what + QStringLiteral(" ..."));
     updateCurrentPoint();
 }
@@ -428,7 +422,13 @@ void InsidePage::updateCurrentPoint() {
         return;
     }
     const RowVector v = outputs_.layers[picture_->layer].row(0);
-    if (v.size() != picture_->pca.mean.size()) return;
+    if (picture_->method == EmbeddingPicture::Method::Tsne) {
+        if (!picture_->sample || v.size() != picture_->sample->cols()) return embedding_->setCurrent(false);
+        const Matrix p = tsne_place(*picture_->sample, picture_->sampleMap, Matrix(v), 5);
+        embedding_->setCurrent(true, QPointF(p(0, 0), p(0, 1)));
+        return;
+    }
+    if (v.size() != picture_->pca.mean.size()) return embedding_->setCurrent(false);
     const RowVector p = (v - picture_->pca.mean) * picture_->pca.components.transpose();
     embedding_->setCurrent(true, QPointF(p(0), p.size() > 1 ? p(1) : 0.0));
 }

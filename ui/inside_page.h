@@ -63,6 +63,11 @@ public:
     EmbeddingView* embeddingView() const { return embedding_; }
     EmbeddingWorker* embeddingWorker() const { return worker_; }
     bool embeddingFinal() const;
+    const EmbeddingPicture* embeddingPicture() const { return picture_.get(); }
+
+signals:
+    // A point of the embedding was clicked: test image `testIndex`, for the Errors detail view.
+    void openTestImage(int testIndex);
 
 protected:
     void showEvent(QShowEvent* event) override;

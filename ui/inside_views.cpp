@@ -1,5 +1,7 @@
 #include "inside_views.h"
 
+#include "not_a_digit.h"
+
 #include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
@@ -8,6 +10,63 @@
 #include <cmath>
 
 namespace digit::ui {
+
+namespace {
+const Shape& layerInput(const Network& net, std::size_t layer) {
+    return layer == 0 ? net.input_shape() : net.layer_output_shapes()[layer - 1];
+}
+bool drawableAsTiles(const Network& net, std::size_t layer) {
+    const LayerSpec& l = net.spec().layers[layer];
+    return l.kind == LayerKind::Conv2D || (l.kind == LayerKind::Dense && layerInput(net, layer).size() == 784);
+}
+}  // namespace
+
+std::size_t parameterOffset(const Network& net, std::size_t layer) {
+    std::size_t offset = 0;
+    for (std::size_t i = 0; i < layer; ++i) offset += net.layer_parameter_counts()[i];
+    return offset;
+}
+
+std::size_t kernelSize(const Network& net, std::size_t layer) {
+    const LayerSpec& l = net.spec().layers[layer];
+    std::size_t n = net.layer_parameter_counts()[layer];
+    if (l.kind == LayerKind::Dense || l.kind == LayerKind::Conv2D) n -= static_cast<std::size_t>(l.units);
+    return n;
+}
+
+int firstTileLayer(const Network& net) {
+    for (std::size_t i = 0; i < net.spec().layers.size(); ++i)
+        if (drawableAsTiles(net, i)) return static_cast<int>(i);
+    return -1;
+}
+
+std::vector<Matrix> kernelTiles(const Network& net, std::size_t layer, int maxTiles) {
+    if (layer >= net.spec().layers.size() || !drawableAsTiles(net, layer)) return {};
+    const LayerSpec& l = net.spec().layers[layer];
+    const Scalar* w = net.parameters().data() + parameterOffset(net, layer);
+    const int units = l.units, shown = std::min(units, maxTiles);
+    std::vector<Matrix> tiles;
+    if (l.kind == LayerKind::Dense) {
+        // Kernel (784, units), row-major: unit u's weights are column u.
+        for (int u = 0; u < shown; ++u) {
+            Matrix t(28, 28);
+            for (int p = 0; p < 784; ++p) t(p / 28, p % 28) = w[static_cast<std::size_t>(p * units + u)];
+            tiles.push_back(std::move(t));
+        }
+    } else {
+        // Kernel (k * k * cin, filters), rows in (ky, kx, c) order as Keras keeps it.
+        const int k = l.kernel, cin = layerInput(net, layer).dims.back();
+        for (int f = 0; f < shown; ++f) {
+            Matrix t = Matrix::Zero(k, k);
+            for (int ky = 0; ky < k; ++ky)
+                for (int kx = 0; kx < k; ++kx)
+                    for (int c = 0; c < cin; ++c)
+                        t(ky, kx) += w[static_cast<std::size_t>(((ky * k + kx) * cin + c) * units + f)] / static_cast<Scalar>(cin);
+            tiles.push_back(std::move(t));
+        }
+    }
+    return tiles;
+}
 
 namespace {
 constexpr int kTitleHeight = 20;
@@ -231,6 +290,7 @@ WeightTiles::WeightTiles(QWidget* parent) : QWidget(parent) { setMinimumHeight(1
 
 void WeightTiles::setTiles(const QString& title, const std::vector<Matrix>& tiles, const QStringList& captions) {
     title_ = title;
+    setToolTip(title);
     captions_ = captions;
     tiles_.clear();
     scale_ = 0;
@@ -250,8 +310,13 @@ void WeightTiles::paintEvent(QPaintEvent*) {
     p.fillRect(rect(), palette().color(QPalette::Base));
     p.setPen(palette().color(QPalette::Text));
     const QRect titleRect(kMargin, 2, width() - 2 * kMargin, kTitleHeight);
-    p.drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter,
-               tiles_.empty() ? title_ : title_ + tr("   (scale: \u00b1%1)").arg(number(scale_)));
+    // The scale stays whole at the right; a title too long for a narrow pane is elided (the
+    // whole of it is the tooltip).
+    const QString scale = tiles_.empty() ? QString() : tr("   (scale: \u00b1%1)").arg(number(scale_)).trimmed();
+    const int scaleWidth = scale.isEmpty() ? 0 : p.fontMetrics().horizontalAdvance(scale) + 12;
+    p.drawText(titleRect.adjusted(0, 0, -scaleWidth, 0), Qt::AlignLeft | Qt::AlignVCenter,
+               p.fontMetrics().elidedText(title_, Qt::ElideRight, titleRect.width() - scaleWidth));
+    if (!scale.isEmpty()) p.drawText(titleRect, Qt::AlignRight | Qt::AlignVCenter, scale);
     if (tiles_.empty()) return;
     // The largest square tiles that fit every tile in the area.
     const QRect area(kMargin, kTitleHeight + 4, width() - 2 * kMargin, height() - kTitleHeight - 8);
@@ -387,8 +452,11 @@ EmbeddingView::EmbeddingView(QWidget* parent) : QWidget(parent) {
     setMinimumSize(240, 200);
 }
 
-void EmbeddingView::setPoints(const Matrix& points, std::vector<std::uint8_t> labels, std::vector<std::uint8_t> predicted) {
+void EmbeddingView::setPoints(const Matrix& points, std::vector<std::uint8_t> labels, std::vector<std::uint8_t> predicted,
+                              std::vector<int> indices) {
     points_ = points;
+    indices_ = std::move(indices);
+    hover_ = -1;
     labels_ = std::move(labels);
     predicted_ = std::move(predicted);
     if (points_.rows() > 0) {
@@ -461,9 +529,35 @@ void EmbeddingView::paintEvent(QPaintEvent*) {
         p.setBrush(QColor(0xff, 0xd7, 0x00));
         p.drawPolygon(star);
     }
+    if (hover_ >= 0 && hover_ < points_.rows()) {
+        // The hovered image: a ring on its point and its thumbnail (84x84) beside it, with what
+        // it is, kept inside the widget.
+        const auto k = static_cast<std::size_t>(hover_);
+        const QPointF q = toWidget(points_(hover_, 0), points_(hover_, 1));
+        p.setBrush(Qt::NoBrush);
+        p.setPen(QPen(palette().color(QPalette::Text), 1.5));
+        p.drawEllipse(q, 5, 5);
+        const QString caption = predicted_[k] == kNotADigitLabel
+                                    ? tr("#%1: a %2, said: not a digit").arg(indexOf(hover_)).arg(labels_[k])
+                                    : tr("#%1: a %2, said %3").arg(indexOf(hover_)).arg(labels_[k]).arg(predicted_[k]);
+        const int side = 84, w = std::max(side, p.fontMetrics().horizontalAdvance(caption)) + 8, h = side + 8 + p.fontMetrics().height();
+        QRect box(int(q.x()) + 10, int(q.y()) - h - 6, w, h);
+        if (box.right() > width() - 2) box.moveRight(int(q.x()) - 10);
+        if (box.top() < 2) box.moveTop(int(q.y()) + 10);
+        p.setPen(palette().color(QPalette::Mid));
+        p.setBrush(palette().color(QPalette::ToolTipBase));
+        p.drawRect(box);
+        const QRect image(box.left() + (w - side) / 2, box.top() + 4, side, side);
+        if (!hoverImage_.isNull()) {
+            p.setRenderHint(QPainter::SmoothPixmapTransform, false);
+            p.drawImage(image, hoverImage_);
+        }
+        p.setPen(labels_[k] == predicted_[k] ? palette().color(QPalette::ToolTipText) : QColor(0xb0, 0x00, 0x20));
+        p.drawText(QRect(box.left(), image.bottom() + 2, w, p.fontMetrics().height()), Qt::AlignCenter, caption);
+    }
 }
 
-int EmbeddingView::pointAt(const QPoint& pos) const {
+int EmbeddingView::nearestPoint(const QPoint& pos) const {
     int best = -1;
     double bestD = 36;  // within 6 pixels
     for (Eigen::Index i = 0; i < points_.rows(); ++i) {
@@ -477,15 +571,24 @@ int EmbeddingView::pointAt(const QPoint& pos) const {
     return best;
 }
 
+int EmbeddingView::pointAt(const QPoint& pos) const {
+    const int row = nearestPoint(pos);
+    return row >= 0 ? indexOf(row) : -1;
+}
+
 void EmbeddingView::mouseMoveEvent(QMouseEvent* event) {
-    const int i = pointAt(event->position().toPoint());
-    if (i < 0) {
-        QToolTip::hideText();
-        return;
-    }
-    const auto k = static_cast<std::size_t>(i);
-    QToolTip::showText(event->globalPosition().toPoint(),
-                       tr("Test image %1: a %2, predicted %3").arg(i).arg(labels_[k]).arg(predicted_[k]), this);
+    const int row = nearestPoint(event->position().toPoint());
+    if (row == hover_) return;
+    hover_ = row;
+    hoverImage_ = row >= 0 && thumbnail_ ? thumbnail_(indexOf(row)) : QImage();
+    update();
+}
+
+void EmbeddingView::leaveEvent(QEvent* event) {
+    hover_ = -1;
+    hoverImage_ = QImage();
+    update();
+    QWidget::leaveEvent(event);
 }
 
 void EmbeddingView::mousePressEvent(QMouseEvent* event) {

@@ -9,6 +9,7 @@
 //  - WeightHistogram: the distribution of a layer's weights.
 //  - SaliencyView: a 28x28 image with a signed map over it.
 //  - EmbeddingView: many points in 2-D coloured by digit, mistakes marked, one point highlighted.
+#include "network.h"
 #include "tensor.h"
 
 #include <QImage>
@@ -18,12 +19,24 @@
 #include <QWidget>
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace digit::ui {
 
 // -1..1 -> blue .. white .. red (ColorBrewer RdBu), for weights and saliency.
 QColor divergingColor(double v);
+
+// Spec layer `layer`'s kernel as tiles for WeightTiles: a Dense layer over a 784-pixel input as
+// one 28x28 tile per unit (its weights over the image), a Conv2D as one k x k tile per filter (the
+// mean over its input channels); the first maxTiles. Empty for other layers.
+std::vector<Matrix> kernelTiles(const Network& net, std::size_t layer, int maxTiles = 64);
+// The first layer kernelTiles can draw, or -1: what the Train page shows live.
+int firstTileLayer(const Network& net);
+// Where spec layer `layer`'s parameters start in the flat buffer, and how many of them are its
+// kernel (the biases follow it).
+std::size_t parameterOffset(const Network& net, std::size_t layer);
+std::size_t kernelSize(const Network& net, std::size_t layer);
 
 class LayerStrip : public QWidget {
     Q_OBJECT
@@ -136,15 +149,22 @@ class EmbeddingView : public QWidget {
     Q_OBJECT
 public:
     explicit EmbeddingView(QWidget* parent = nullptr);
-    // points: (n, 2); labels, predicted: n each. Replaces the picture.
-    void setPoints(const Matrix& points, std::vector<std::uint8_t> labels, std::vector<std::uint8_t> predicted);
+    // points: (n, 2); labels, predicted: n each; indices: n test-image indices (empty: 0..n-1).
+    // Replaces the picture.
+    void setPoints(const Matrix& points, std::vector<std::uint8_t> labels, std::vector<std::uint8_t> predicted,
+                   std::vector<int> indices = {});
+    // Where hovering finds the thumbnail of test image i (28x28, MNIST polarity); none: no thumbnail.
+    void setThumbnails(std::function<QImage(int)> thumbnail) { thumbnail_ = std::move(thumbnail); }
     void setCurrent(bool valid, QPointF point = {});
     void setStatus(const QString& text);  // e.g. "PCA of 2,000 of 10,000 test images..."
     Eigen::Index pointCount() const { return points_.rows(); }
     bool hasCurrent() const { return currentValid_; }
     QPointF current() const { return current_; }
-    // The test image nearest pos within a few pixels, or -1; for hovering, clicks and tests.
+    // The test image (its index in the test set) nearest pos within a few pixels, or -1; for
+    // hovering, clicks and tests.
     int pointAt(const QPoint& pos) const;
+    // The test image whose thumbnail hovering shows, or -1.
+    int hoveredImage() const { return hover_ >= 0 ? indexOf(hover_) : -1; }
     QSize sizeHint() const override { return {360, 320}; }
 
 signals:
@@ -154,11 +174,18 @@ protected:
     void paintEvent(QPaintEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
+    void leaveEvent(QEvent* event) override;
 
 private:
     QRectF plotRect() const;
     QPointF toWidget(double x, double y) const;
+    int nearestPoint(const QPoint& pos) const;  // row of points_, or -1
+    int indexOf(int row) const { return indices_.empty() ? row : indices_[static_cast<std::size_t>(row)]; }
     Matrix points_;
+    std::vector<int> indices_;
+    std::function<QImage(int)> thumbnail_;
+    int hover_ = -1;  // row of points_
+    QImage hoverImage_;
     std::vector<std::uint8_t> labels_, predicted_;
     double minX_ = 0, maxX_ = 1, minY_ = 0, maxY_ = 1;
     bool currentValid_ = false;

@@ -11,8 +11,11 @@
 #include "model_library.h"
 #include "model_picker.h"
 #include "quiz_page.h"
+#include "run_report.h"
 #include "session.h"
 #include "train_page.h"
+#include "training_worker.h"
+#include "view_export.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -30,6 +33,8 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPixmap>
+#include <QPointer>
+#include <QRegularExpression>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QScreen>
@@ -38,6 +43,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QTimer>
 #include <QToolButton>
 
@@ -149,12 +155,27 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         showPage(InsidePageIndex);
         inside_->setTestImage(testIndex);
     });
+    connect(inside_, &InsidePage::openTestImage, this, [this](int testIndex) {
+        showPage(ErrorsPageIndex);
+        errors_->showTestImage(testIndex);
+    });
     auto send = [this](const QImage& image) {
         showPage(DrawPageIndex);
         draw_->loadImage(image);
     };
     connect(errors_, &ErrorsPage::sendToCanvas, this, send);
     connect(data_, &DataPage::sendToCanvas, this, send);
+    connect(quiz_, &QuizPage::sendToCanvas, this, send);
+    auto lookInside = [this](const QImage& image, const QString& title) {
+        const QImage grey = image.convertToFormat(QImage::Format_Grayscale8).scaled(28, 28);
+        MnistImage input{};
+        for (int y = 0; y < 28; ++y)
+            for (int x = 0; x < 28; ++x) input[static_cast<std::size_t>(y * 28 + x)] = grey.constScanLine(y)[x] / 255.0f;
+        showPage(InsidePageIndex);
+        inside_->setImage(input, title);
+    };
+    connect(data_, &DataPage::lookInside, this, lookInside);
+    connect(quiz_, &QuizPage::lookInside, this, lookInside);
 
     retranslate();
     syncTrainActions();
@@ -164,7 +185,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     restoreSettings();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+    if (reportThread_) reportThread_->wait();  // a report being written finishes its file
+}
 
 void MainWindow::createActions() {
     openModel_ = new QAction(this);
@@ -198,6 +221,32 @@ void MainWindow::createActions() {
     connect(keras_, &KerasInterop::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
     fileMenu_->addAction(openImage_);
     fileMenu_->addAction(chooseData_);
+    fileMenu_->addSeparator();
+    exportViewMenu_ = fileMenu_->addMenu(QString());
+    connect(exportViewMenu_, &QMenu::aboutToShow, this, [this] {
+        // The charts and grids of the page in view, found afresh each time.
+        exportViewMenu_->clear();
+        const auto views = exportableViews(stack_->currentWidget());
+        if (views.empty()) exportViewMenu_->addAction(tr("(nothing to export on this page)"))->setEnabled(false);
+        for (const ExportableView& v : views) {
+            QPointer<QWidget> widget = v.widget;
+            connect(exportViewMenu_->addAction(v.name + QStringLiteral("...")), &QAction::triggered, this, [this, widget, v] {
+                if (!widget) return;
+                QSettings s;
+                const QString dir = s.value(QStringLiteral("paths/exports"), QStandardPaths::writableLocation(QStandardPaths::PicturesLocation)).toString();
+                QString selected;
+                const QString path = QFileDialog::getSaveFileName(this, tr("Export %1").arg(v.name), QDir(dir).filePath(v.fileName + QStringLiteral(".png")),
+                                                                  tr("PNG picture (*.png);;SVG drawing (*.svg)"), &selected);
+                if (path.isEmpty()) return;
+                s.setValue(QStringLiteral("paths/exports"), QFileInfo(path).absolutePath());
+                QString error;
+                if (!exportView(widget, path, v.name, &error)) showError(tr("Export View"), error);
+                else showStatus(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
+            });
+        }
+    });
+    exportReport_ = fileMenu_->addAction(QString());
+    connect(exportReport_, &QAction::triggered, this, &MainWindow::exportReportWithDialog);
     fileMenu_->addSeparator();
     fileMenu_->addAction(quit_);
 
@@ -271,6 +320,8 @@ void MainWindow::retranslate() {
     saveModelAs_->setText(tr("Save Model &As..."));
     openImage_->setText(tr("Open &Image..."));
     chooseData_->setText(tr("Choose &MNIST Data..."));
+    exportViewMenu_->setTitle(tr("&Export View as PNG or SVG"));
+    exportReport_->setText(tr("Export &Report..."));
     quit_->setText(tr("&Quit"));
     viewMenu_->setTitle(tr("&View"));
     languageMenu_->setTitle(tr("&Language"));
@@ -527,6 +578,85 @@ void MainWindow::chooseDataFolder() {
     dataError_.clear();
     updateDataStatus();
     session_->loadDataAsync(dir);
+}
+
+report::RunReportInput MainWindow::reportInput() const {
+    report::RunReportInput in;
+    in.model = *session_->modelFile();
+    in.modelName = session_->modelName();
+    // The curves: when the model is a run of this session, its history.
+    const ModelLibrary* library = session_->library();
+    if (const ModelLibrary::Entry* current = library->current())
+        for (const TrainPage::Run& run : train_->runs())
+            if (run.libraryId == current->id) in.history = run.result.history;
+    // The quiz rounds played against this model.
+    for (const QVariantMap& r : quiz_->history()) {
+        if (r.value(QStringLiteral("modelName")).toString() != in.modelName) continue;
+        in.quiz.push_back({r.value(QStringLiteral("when")).toDateTime(), r.value(QStringLiteral("images")).toInt(),
+                           r.value(QStringLiteral("person")).toInt(), r.value(QStringLiteral("model")).toInt(),
+                           r.value(QStringLiteral("ambiguous")).toInt()});
+    }
+    return in;
+}
+
+bool MainWindow::exportReport(const QString& path, QString* error, int* pages) {
+    if (!session_->modelFile()) {
+        if (error) *error = tr("There is no model to report on yet: train one on the Train page or open one.");
+        return false;
+    }
+    report::RunReportInput in = reportInput();
+    if (const MnistData* data = session_->data()) in.test = &data->test;
+    report::RunReportResult result;
+    const bool ok = report::writeRunReport(path, in, &result, error);
+    if (ok && pages) *pages = result.pages;
+    return ok;
+}
+
+void MainWindow::exportReportWithDialog() {
+    if (!session_->modelFile()) {
+        showError(tr("Export Report"), tr("There is no model to report on yet: train one on the Train page or open one."));
+        return;
+    }
+    QSettings s;
+    const QString dir = s.value(QStringLiteral("paths/exports"), QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation)).toString();
+    QString name = session_->modelName();
+    name.replace(QRegularExpression(QStringLiteral("[^\\w.-]+")), QStringLiteral("-"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Report"), QDir(dir).filePath(name + QStringLiteral("-report.pdf")),
+                                                      tr("PDF documents (*.pdf)"));
+    if (path.isEmpty()) return;
+    s.setValue(QStringLiteral("paths/exports"), QFileInfo(path).absolutePath());
+    exportReportInBackground(path);
+}
+
+void MainWindow::exportReportInBackground(const QString& path) {
+    if (!session_->modelFile() || reportThread_) return;
+    // The model is evaluated on the test set (seconds for a CNN): on a thread of its own, with
+    // copies of everything and the session's read-only data kept alive by its shared_ptr.
+    report::RunReportInput in = reportInput();
+    const std::shared_ptr<const MnistData> data = session_->sharedData();
+    in.test = data ? &data->test : nullptr;
+    exportReport_->setEnabled(false);
+    showStatus(data ? tr("Writing the report to %1 (the model runs over the test set)...").arg(QDir::toNativeSeparators(path))
+                    : tr("MNIST is not loaded: the report has no test figures."),
+               0);
+    QPointer<MainWindow> self(this);
+    reportThread_ = QThread::create([self, in, data, path] {
+        report::RunReportResult result;
+        QString error;
+        const bool ok = report::writeRunReport(path, in, &result, &error);
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, ok, error, path, pages = result.pages] {
+                if (!self) return;
+                self->exportReport_->setEnabled(true);
+                if (!ok) self->showError(tr("Export Report"), error);
+                else self->showStatus(tr("Saved %1 (%n page(s))", nullptr, pages).arg(QDir::toNativeSeparators(path)), 8000);
+                emit self->reportWritten(ok, ok ? path : error, pages);
+            },
+            Qt::QueuedConnection);
+    });
+    connect(reportThread_, &QThread::finished, reportThread_, &QObject::deleteLater);
+    reportThread_->start(QThread::LowPriority);
 }
 
 void MainWindow::about() {

@@ -7,6 +7,8 @@
 // language live in QSettings (the application's organisation and name choose where); the library
 // remembers its files there too. Quitting with trained runs not yet saved asks first.
 #include <QMainWindow>
+#include <QPointer>
+#include <QThread>
 #include <QSize>
 #include <QStringList>
 
@@ -18,6 +20,9 @@ class QStackedWidget;
 
 namespace digit {
 struct ModelFile;
+}
+namespace digit::report {
+struct RunReportInput;
 }
 
 namespace digit::ui {
@@ -71,6 +76,20 @@ public:
 
     void saveSettings() const;
 
+    // File > Export Report...: the run report PDF (report/run_report.h) of the model that predicts,
+    // with its training curves when it is a run of this session and the quiz rounds played against
+    // it. Without the dialog; false + *error on failure.
+    bool exportReport(const QString& path, QString* error, int* pages = nullptr);
+    // The same on a thread of its own (what the menu does after its dialog): reportWritten tells
+    // the end. Ignored while one is being written.
+    void exportReportInBackground(const QString& path);
+
+signals:
+    // ok: pathOrError is the file written; otherwise the message shown.
+    void reportWritten(bool ok, const QString& pathOrError, int pages);
+
+public:
+
     // Renders every page, filled with real content, to DIR/<page>.png (<page>@2x.png at device
     // pixel ratio 2). MNIST must be findable. Returns false and sets *error on failure.
     bool saveScreenshots(const QString& dir, const QSize& size, QStringList* written, QString* error);
@@ -87,6 +106,7 @@ public slots:
     bool saveModelAs();
     void openImage();
     void chooseDataFolder();
+    void exportReportWithDialog();
     void about();
 
 protected:
@@ -102,6 +122,7 @@ private:
     void setLanguage(const QString& code);
     void restoreSettings();
     void keepOnScreen();
+    report::RunReportInput reportInput() const;  // without the test set
 
     Session* session_ = nullptr;
     QListWidget* pageList_ = nullptr;
@@ -131,6 +152,9 @@ private:
     QAction* saveModel_ = nullptr;
     QAction* saveModelAs_ = nullptr;
     QAction* openImage_ = nullptr;
+    QMenu* exportViewMenu_ = nullptr;  // File > Export View: the current page's charts and grids
+    QAction* exportReport_ = nullptr;
+    QPointer<QThread> reportThread_;  // File > Export Report's writer, while it runs
     QAction* chooseData_ = nullptr;
     QAction* quit_ = nullptr;
     QAction* pageActions_[PageCount] = {};

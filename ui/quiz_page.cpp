@@ -1,5 +1,6 @@
 #include "quiz_page.h"
 
+#include "digit_detail.h"
 #include "digit_grid.h"
 #include "mnist.h"
 #include "network.h"
@@ -200,6 +201,20 @@ QuizPage::QuizPage(Session* session, QWidget* parent) : QWidget(parent), session
     summary_->setTextFormat(Qt::RichText);
     disagreementGrid_ = new DigitGrid(results);
     disagreementGrid_->setThumbnailScale(3);
+    // A click shows the image up close, with Send to Canvas and Look Inside.
+    connect(disagreementGrid_, &DigitGrid::itemClicked, this, [this](int testIndex) {
+        const MnistData* data = session_->data();
+        if (!data || testIndex < 0 || testIndex >= int(data->test.size())) return;
+        if (!detail_) {
+            detail_ = new DigitDetailDialog(session_, this);
+            connect(detail_, &DigitDetailDialog::sendToCanvas, this, &QuizPage::sendToCanvas);
+            connect(detail_, &DigitDetailDialog::lookInside, this, &QuizPage::lookInside);
+        }
+        detail_->showDigit(data->test.image(std::size_t(testIndex)), data->test.labels[std::size_t(testIndex)],
+                           tr("Test image #%1").arg(QLocale().toString(testIndex)));
+        detail_->show();
+        detail_->raise();
+    });
     texts_.add([=, this] { disagreementGrid_->setEmptyText(tr("You and the model agreed on every image.")); });
     auto* again = new QPushButton(results);
     texts_.add([=, this] { again->setText(tr("New Round")); });

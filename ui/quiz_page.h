@@ -24,6 +24,7 @@ class QTableWidget;
 
 namespace digit::ui {
 
+class DigitDetailDialog;
 class DigitGrid;
 class PixelImageView;
 class Session;
@@ -74,8 +75,15 @@ public:
     QString summaryText() const;
     QString headlineToolTip() const;
 
+    // The detail window a click on a disagreement opens (null until then), for tests.
+    DigitDetailDialog* detailDialog() const { return detail_; }
+
 signals:
     void roundFinished();
+    // From the detail window of a disagreement: the image (28x28, white ink on black) for the
+    // Draw page, or with what it is for the Inside page.
+    void sendToCanvas(const QImage& image);
+    void lookInside(const QImage& image, const QString& title);
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -94,6 +102,7 @@ private:
     void updateModelLine();
 
     Session* session_;
+    DigitDetailDialog* detail_ = nullptr;
     QStackedWidget* stack_ = nullptr;
     // Start
     QSpinBox* size_ = nullptr;

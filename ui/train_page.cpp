@@ -1,5 +1,7 @@
 #include "train_page.h"
 
+#include "inside_views.h"
+
 #include "history_csv.h"
 #include "model_library.h"
 #include "model_picker.h"
@@ -235,8 +237,15 @@ TrainPage::TrainPage(Session* session, QWidget* parent) : QWidget(parent), sessi
     runsLayout->addWidget(runsView_, 1);
     runsLayout->addLayout(runButtons);
 
+    // The summary shares its pane with the first layer's weights, which a run updates live (a few
+    // times a second) so a learner watches the first layer form; a run shows them at its start.
+    firstLayer_ = new WeightTiles;
+    bottomTabs_ = new QTabWidget;
+    bottomTabs_->setDocumentMode(true);
+    bottomTabs_->addTab(summaryBox, QString());
+    bottomTabs_->addTab(firstLayer_, QString());
     auto* bottom = new QSplitter(Qt::Horizontal);
-    bottom->addWidget(summaryBox);
+    bottom->addWidget(bottomTabs_);
     bottom->addWidget(runsBox);
     bottom->setStretchFactor(0, 1);
     bottom->setStretchFactor(1, 1);
@@ -352,6 +361,11 @@ TrainPage::~TrainPage() {
 void TrainPage::connectWorker(TrainingWorker* worker, Qt::ConnectionType type) {
     connect(worker, &TrainingWorker::started, this, &TrainPage::onStarted, type);
     connect(worker, &TrainingWorker::batchProgress, this, &TrainPage::onBatch, type);
+    connect(worker, &TrainingWorker::weightsChanged, this, [this](const WeightsSnapshot& s) {
+        if (state_ == State::Idle) return;
+        ++weightUpdates_;
+        showWeights(s);
+    }, type);
     connect(worker, &TrainingWorker::epochFinished, this, &TrainPage::onEpoch, type);
     connect(worker, &TrainingWorker::pausedChanged, this, &TrainPage::onPausedChanged, type);
     connect(worker, &TrainingWorker::testing, this, &TrainPage::onTesting, type);
@@ -385,6 +399,11 @@ void TrainPage::retranslate() {
     stop_->setToolTip(tr("Stop after the current batch and keep the model trained so far"));
     overlay_->setText(tr("Show earlier runs of this session (grey)"));
     summaryLabel_->setText(tr("Model summary"));
+    bottomTabs_->setTabText(0, tr("Summary"));
+    bottomTabs_->setTabText(1, tr("First layer, live"));
+    bottomTabs_->setTabToolTip(1, tr("The first layer's weights, updated a few times a second while a run trains: for a Dense "
+                                     "layer each unit's weights over the 28x28 image, for a Conv2D its kernels (red > 0 > blue)"));
+    showWeights(lastWeights_);
     runsLabel_->setText(tr("Runs of this session"));
     runsView_->setHeaderLabels({tr("Run"), tr("Validation"), tr("Test")});
     currentModel_->setText(tr("Current model"));
@@ -553,6 +572,8 @@ bool TrainPage::start() {
 
 void TrainPage::beginRun(const TrainingJob& job) {
     ++runCounter_;
+    bottomTabs_->setCurrentWidget(firstLayer_);
+    weightUpdates_ = 0;
     runName_ = QString::fromStdString(job.name);
     epochsPlanned_ = job.config.epochs;
     lastLearningRate_ = job.config.optimizer.learning_rate;
@@ -608,6 +629,24 @@ void TrainPage::setState(State s) {
 void TrainPage::onStarted(qint64 trainSamples, int epochs) {
     emit statusMessage(tr("Training %1 on %2 images for %n epoch(s)", nullptr, epochs)
                            .arg(runName_, QLocale().toString(trainSamples)));
+}
+
+void TrainPage::showWeights(const WeightsSnapshot& s) {
+    lastWeights_ = s;
+    if (s.layer < 0 || s.tiles.empty()) {
+        firstLayer_->setTiles(tr("Start a run to watch the first layer's weights form."), {}, {});
+        return;
+    }
+    QStringList captions;
+    for (std::size_t i = 0; i < s.tiles.size(); ++i) captions << QString::number(i);
+    // Short: the pane is narrow. What the tiles are is in the tab's tooltip and on the Inside page.
+    QString title = tr("Layer %1 (%2), epoch %3, batch %4")
+                        .arg(s.layer + 1)
+                        .arg(s.kind == LayerKind::Dense ? QStringLiteral("Dense") : QStringLiteral("Conv2D"))
+                        .arg(s.epoch + 1)
+                        .arg(s.batch + 1);
+    if (static_cast<int>(s.tiles.size()) < s.units) title += tr(": %1 of %2 units").arg(s.tiles.size()).arg(s.units);
+    firstLayer_->setTiles(title, s.tiles, captions);
 }
 
 void TrainPage::onBatch(const BatchPoint& p) {

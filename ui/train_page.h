@@ -36,6 +36,7 @@ namespace digit::ui {
 class NetworkEditor;
 class Session;
 class TrainingChart;
+class WeightTiles;
 class TrainingConfigEditor;
 
 class TrainPage : public QWidget {
@@ -69,6 +70,10 @@ public:
     const std::vector<Run>& runs() const { return runs_; }
     // Writes run `index`'s history as CSV (core/history_csv.h); false + *error on failure.
     bool exportHistory(int index, const QString& path, QString* error);
+    // The first layer's weights as the last run left them (live while it trains); for tests.
+    WeightTiles* firstLayerView() const { return firstLayer_; }
+    const WeightsSnapshot& lastWeights() const { return lastWeights_; }
+    int weightUpdates() const { return weightUpdates_; }  // snapshots shown by the last run
 
     // For tests and the main window.
     NetworkEditor* networkEditor() const { return network_; }
@@ -120,6 +125,7 @@ private:
 
     void onStarted(qint64 trainSamples, int epochs);
     void onBatch(const BatchPoint& p);
+    void showWeights(const WeightsSnapshot& s);
     void onEpoch(const EpochPoint& p);
     void onPausedChanged(bool paused);
     void onTesting();
@@ -167,6 +173,10 @@ private:
     QPushButton* currentModel_ = nullptr;  // "Current model": loadCurrentModel()
     QCheckBox* fromModel_ = nullptr;       // start from the current model's weights
     QLabel* summaryLabel_ = nullptr;
+    QTabWidget* bottomTabs_ = nullptr;  // the summary and the first layer's weights
+    WeightTiles* firstLayer_ = nullptr;
+    WeightsSnapshot lastWeights_;
+    int weightUpdates_ = 0;
     QPlainTextEdit* summary_ = nullptr;
     QTimer* summaryTimer_ = nullptr;
     QLabel* runsLabel_ = nullptr;

@@ -1,6 +1,7 @@
 #include "training_worker.h"
 
 #include "errors.h"
+#include "inside_views.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -20,6 +21,7 @@ const int kRegistered = [] {
     qRegisterMetaType<TrainingJob>();
     qRegisterMetaType<BatchPoint>();
     qRegisterMetaType<EpochPoint>();
+    qRegisterMetaType<WeightsSnapshot>();
     qRegisterMetaType<TrainingResult>();
     return 0;
 }();
@@ -30,11 +32,29 @@ const int kRegistered = [] {
 // worker thread while paused. Runs on the worker thread, inside Trainer::fit.
 class TrainingWorker::Observer : public TrainingObserver {
 public:
-    Observer(TrainingWorker* worker, const TrainingJob& job) : worker_(worker), job_(job) { clock_.start(); }
+    Observer(TrainingWorker* worker, const TrainingJob& job, const Network& net)
+        : worker_(worker), job_(job), net_(net), layer_(firstTileLayer(net)) {
+        clock_.start();
+    }
+
+    // Between batches nothing changes the weights: a snapshot here is consistent.
+    void snapshot(int epoch, int batch) {
+        if (layer_ < 0) return;
+        WeightsSnapshot s;
+        s.layer = layer_;
+        s.kind = net_.spec().layers[static_cast<std::size_t>(layer_)].kind;
+        s.units = net_.spec().layers[static_cast<std::size_t>(layer_)].units;
+        s.tiles = kernelTiles(net_, static_cast<std::size_t>(layer_));
+        s.epoch = epoch;
+        s.batch = batch;
+        last_weights_ = clock_.elapsed();
+        emit worker_->weightsChanged(s);
+    }
 
     bool on_batch(const BatchStats& b) override {
         const bool last_of_epoch = b.batch + 1 == b.batches_per_epoch;
         const qint64 now = clock_.elapsed();
+        if (now - last_weights_ >= TrainingWorker::kWeightsIntervalMs || last_of_epoch) snapshot(b.epoch, b.batch);
         if (now - last_emit_ >= job_.batch_interval_ms || last_of_epoch) {
             BatchPoint p;
             p.stats = b;
@@ -75,6 +95,9 @@ public:
 private:
     TrainingWorker* worker_;
     const TrainingJob& job_;
+    const Network& net_;
+    const int layer_;
+    qint64 last_weights_ = -TrainingWorker::kWeightsIntervalMs;  // the first batch gives one
     QElapsedTimer clock_;
     qint64 last_emit_ = 0;
     qint64 paused_ms_ = 0;
@@ -148,7 +171,7 @@ void TrainingWorker::train(const TrainingJob& job) {
         Trainer trainer(net, job.config);
         emit started(static_cast<qint64>(train->size()), job.config.epochs);
 
-        Observer observer(this, job);
+        Observer observer(this, job, net);
         TrainingResult result;
         result.history = trainer.fit(*train, nullptr, &observer, &cancel_);
         if (abandon_) return;

@@ -49,6 +49,17 @@ struct BatchPoint {
     double samples_per_second = 0;  // over the last few seconds
 };
 
+// The first layer's weights as tiles (inside_views.h: kernelTiles), for the Train page to show
+// the first layer forming: taken between batches on the worker thread, at most
+// TrainingWorker::kWeightsIntervalMs apart, and at the end of every epoch.
+struct WeightsSnapshot {
+    int layer = -1;           // spec layer
+    LayerKind kind = LayerKind::Dense;
+    int units = 0;            // all of the layer's units (tiles holds at most 64)
+    std::vector<Matrix> tiles;
+    int epoch = 0, batch = 0;  // 0-based: taken after this batch
+};
+
 struct EpochPoint {
     EpochStats stats;
     int epochs_planned = 0;
@@ -82,6 +93,9 @@ public:
     // words them. Without requireData, missing data is not a problem (it may still be loading).
     static QStringList check(const TrainingJob& job, bool requireData = true);
 
+    // At most four weight snapshots a second: enough to watch, cheap to copy (64 tiles).
+    static constexpr int kWeightsIntervalMs = 250;
+
 public slots:
     // Runs a whole training job; emits the signals below on this object's thread.
     void train(const digit::ui::TrainingJob& job);
@@ -89,6 +103,7 @@ public slots:
 signals:
     void started(qint64 trainSamples, int epochs);
     void batchProgress(const digit::ui::BatchPoint& point);
+    void weightsChanged(const digit::ui::WeightsSnapshot& snapshot);
     void epochFinished(const digit::ui::EpochPoint& point);
     void pausedChanged(bool paused);
     void testing();  // training is over, the test set is being evaluated
@@ -120,4 +135,5 @@ QString describeDivergence(const Divergence& divergence);
 Q_DECLARE_METATYPE(digit::ui::TrainingJob)
 Q_DECLARE_METATYPE(digit::ui::BatchPoint)
 Q_DECLARE_METATYPE(digit::ui::EpochPoint)
+Q_DECLARE_METATYPE(digit::ui::WeightsSnapshot)
 Q_DECLARE_METATYPE(digit::ui::TrainingResult)

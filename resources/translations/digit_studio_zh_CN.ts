@@ -2,6 +2,300 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>RunReport</name>
+    <message>
+        <source>learning rate %1</source>
+        <translation>学习率 %1</translation>
+    </message>
+    <message>
+        <source>momentum %1</source>
+        <translation>动量 %1</translation>
+    </message>
+    <message>
+        <source>decay %1</source>
+        <translation>衰减 %1</translation>
+    </message>
+    <message>
+        <source>Optimiser</source>
+        <translation>优化器</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>Loss（损失）</translation>
+    </message>
+    <message>
+        <source> (from logits)</source>
+        <translation>（基于 logits）</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>批次大小</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <source>%1 asked, %2 trained</source>
+        <translation>设定 %1 轮，已训练 %2 轮</translation>
+    </message>
+    <message>
+        <source>Validation</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <source>the last %1 of the training set</source>
+        <translation>训练集的最后 %1</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Shuffle, seed</source>
+        <translation>打乱、随机种子</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>Early stopping</source>
+        <translation>提前停止</translation>
+    </message>
+    <message>
+        <source>on %1, patience %2%3</source>
+        <translation>监控 %1，耐心 %2%3</translation>
+    </message>
+    <message>
+        <source>, best weights restored</source>
+        <translation>，恢复最佳权重</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Augmentation</source>
+        <translation>数据增强</translation>
+    </message>
+    <message>
+        <source>shift up to %1 px, rotation up to %2°, scale ±%3, stroke changes %4</source>
+        <translation>平移最多 %1 像素，旋转最多 %2°，缩放 ±%3，笔画变化 %4</translation>
+    </message>
+    <message>
+        <source>Preprocessing</source>
+        <translation>预处理</translation>
+    </message>
+    <message>
+        <source>The network</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <source>Training settings</source>
+        <translation>训练设置</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation>轮次</translation>
+    </message>
+    <message>
+        <source>Training curves</source>
+        <translation>训练曲线</translation>
+    </message>
+    <message>
+        <source>No training history is at hand for this model: a model file keeps the weights and settings, not the curves. In the app, export the report right after training (or from the Train page&apos;s run); on the command line, give the history the training wrote: digit-cli report --model M.dsm --history H.csv.</source>
+        <translation>这个模型没有可用的训练历史：模型文件只保存权重和设置，不保存曲线。在应用中，请在训练结束后（或对“训练”页中的那次训练）导出报告；在命令行中，请给出训练时写下的历史：digit-cli report --model M.dsm --history H.csv。</translation>
+    </message>
+    <message>
+        <source>training, per batch (smoothed)</source>
+        <translation>训练，每批次（平滑）</translation>
+    </message>
+    <message>
+        <source>training, epoch mean</source>
+        <translation>训练，每轮平均</translation>
+    </message>
+    <message>
+        <source>validation</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>Epoch %1: training loss %2, accuracy %3; validation loss %4, accuracy %5.</source>
+        <translation>第 %1 轮：训练 loss %2，准确率 %3；验证 loss %4，准确率 %5。</translation>
+    </message>
+    <message>
+        <source>Epoch %1: training loss %2, accuracy %3.</source>
+        <translation>第 %1 轮：训练 loss %2，准确率 %3。</translation>
+    </message>
+    <message>
+        <source>predicted digit</source>
+        <translation>预测的数字</translation>
+    </message>
+    <message>
+        <source>true digit</source>
+        <translation>真实数字</translation>
+    </message>
+    <message>
+        <source>a %1, said %2</source>
+        <translation>是 %1，认成 %2</translation>
+    </message>
+    <message>
+        <source>#%1, %2 sure</source>
+        <translation>#%1，把握 %2</translation>
+    </message>
+    <message>
+        <source>Quiz rounds against this model</source>
+        <translation>与这个模型的测验</translation>
+    </message>
+    <message>
+        <source>The person and the model answered the same test images. An image the person called ambiguous is left out of both scores.</source>
+        <translation>人和模型回答的是同一批测试图像。被人判为“无法判断”的图像不计入双方的得分。</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图像数</translation>
+    </message>
+    <message>
+        <source>Ambiguous</source>
+        <translation>无法判断</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>人</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Could not write the report %1: %2</source>
+        <translation>无法写入报告 %1：%2</translation>
+    </message>
+    <message>
+        <source>Digit Studio run report: %1</source>
+        <translation>Digit Studio 训练报告：%1</translation>
+    </message>
+    <message>
+        <source>the PDF could not be started</source>
+        <translation>无法开始写 PDF</translation>
+    </message>
+    <message>
+        <source>Digit Studio run report</source>
+        <translation>Digit Studio 训练报告</translation>
+    </message>
+    <message>
+        <source>Model made %1; report written %2.</source>
+        <translation>模型创建于 %1；报告写于 %2。</translation>
+    </message>
+    <message>
+        <source>(unknown)</source>
+        <translation>（未知）</translation>
+    </message>
+    <message>
+        <source>Test accuracy: %1</source>
+        <translation>测试准确率：%1</translation>
+    </message>
+    <message>
+        <source>on the %1 MNIST test images: %2 mistakes, test loss %3</source>
+        <translation>在 %1 张 MNIST 测试图像上：%2 个错误，测试 loss %3</translation>
+    </message>
+    <message>
+        <source>Test accuracy: not measured (the MNIST test set was not at hand)</source>
+        <translation>测试准确率：未测量（没有 MNIST 测试集）</translation>
+    </message>
+    <message>
+        <source>Confusion matrix on the test set</source>
+        <translation>测试集上的混淆矩阵</translation>
+    </message>
+    <message>
+        <source>The %1 most confident mistakes</source>
+        <translation>最有把握的 %1 个错误</translation>
+    </message>
+    <message>
+        <source>Not measured: the MNIST test set was not at hand.</source>
+        <translation>未测量：没有 MNIST 测试集。</translation>
+    </message>
+    <message>
+        <source>the PDF could not be finished</source>
+        <translation>无法完成 PDF</translation>
+    </message>
+    <message>
+        <source>The model has an 11th output, &quot;not a digit&quot;: it gave %1 test digits to it (counted as mistakes above). The confusion matrix and the mistakes on page 3 rank the ten digits only, as the Errors page does.</source>
+        <translation>这个模型有第 11 个输出“不是数字”：它把 %1 张测试数字归入了这一类（上面算作错误）。第 3 页的混淆矩阵和错误只在十个数字之间排名，与“错误”页相同。</translation>
+    </message>
+</context>
+<context>
+    <name>ViewExport</name>
+    <message>
+        <source>Training curves</source>
+        <translation>训练曲线</translation>
+    </message>
+    <message>
+        <source>Confusion matrix</source>
+        <translation>混淆矩阵</translation>
+    </message>
+    <message>
+        <source>Image grid</source>
+        <translation>图像网格</translation>
+    </message>
+    <message>
+        <source>Probabilities</source>
+        <translation>概率</translation>
+    </message>
+    <message>
+        <source>Layer outputs</source>
+        <translation>各层输出</translation>
+    </message>
+    <message>
+        <source>Weights as tiles</source>
+        <translation>权重图块</translation>
+    </message>
+    <message>
+        <source>Weight histogram</source>
+        <translation>权重直方图</translation>
+    </message>
+    <message>
+        <source>Saliency map</source>
+        <translation>显著图</translation>
+    </message>
+    <message>
+        <source>Embedding of the test set</source>
+        <translation>测试集的嵌入</translation>
+    </message>
+    <message>
+        <source>Could not export %1: %2</source>
+        <translation>无法导出 %1：%2</translation>
+    </message>
+    <message>
+        <source>the view is not shown</source>
+        <translation>该视图没有显示</translation>
+    </message>
+    <message>
+        <source>Exported from Digit Studio</source>
+        <translation>由 Digit Studio 导出</translation>
+    </message>
+    <message>
+        <source>the SVG could not be started</source>
+        <translation>无法开始写 SVG</translation>
+    </message>
+    <message>
+        <source>the PNG could not be encoded</source>
+        <translation>无法编码 PNG</translation>
+    </message>
+</context>
+<context>
     <name>digit::ui::ConfusionMatrix</name>
     <message>
         <source>Predicted</source>
@@ -139,6 +433,14 @@
     <message>
         <source>The model could not predict this image: %1</source>
         <translation>模型无法预测这张图像：%1</translation>
+    </message>
+    <message>
+        <source>Look Inside</source>
+        <translation>查看内部</translation>
+    </message>
+    <message>
+        <source>See this image&apos;s way through the network on the Inside page</source>
+        <translation>在“内部”页查看这张图像在网络中的传递过程</translation>
     </message>
 </context>
 <context>
@@ -330,8 +632,12 @@
         <translation>x = 识别错误   ★ = 当前图像</translation>
     </message>
     <message>
-        <source>Test image %1: a %2, predicted %3</source>
-        <translation>测试图像 %1：数字 %2，预测为 %3</translation>
+        <source>#%1: a %2, said %3</source>
+        <translation>#%1：是 %2，认成 %3</translation>
+    </message>
+    <message>
+        <source>#%1: a %2, said: not a digit</source>
+        <translation>#%1：是 %2，认成“不是数字”</translation>
     </message>
 </context>
 <context>
@@ -631,24 +937,13 @@
         <source>Probabilities (the softmax of the scores above)</source>
         <translation>概率（上面各分数的 softmax）</translation>
     </message>
-</context>
-<context>
-    <name>digit::ui::LayerStrip</name>
     <message>
-        <source>Draw a digit or choose a test image to look inside the network.</source>
-        <translation>写一个数字或选一张测试图像，即可查看网络内部。</translation>
+        <source>Layer %1, t-SNE of %2 test images: iteration %3 of %4</source>
+        <translation>第 %1 层，%2 张测试图像的 t-SNE：第 %3 / %4 次迭代</translation>
     </message>
     <message>
-        <source>digit %1: probability %2</source>
-        <translation>数字 %1：概率 %2</translation>
-    </message>
-    <message>
-        <source>channel %1 at (%2, %3): %4</source>
-        <translation>通道 %1，位置 (%2, %3)：%4</translation>
-    </message>
-    <message>
-        <source>unit %1: %2</source>
-        <translation>单元 %1：%2</translation>
+        <source>Layer %1, t-SNE of %2 test images (the other %3 placed by their nearest neighbours), %4 mistakes</source>
+        <translation>第 %1 层，%2 张测试图像的 t-SNE（其余 %3 张按最近邻放置），%4 个错误</translation>
     </message>
 </context>
 <context>
@@ -765,6 +1060,25 @@ The current model is still in use.</source>
     <message>
         <source>Keras 3 (*.keras);;Keras 2 HDF5 (*.h5)</source>
         <translation>Keras 3 (*.keras);;Keras 2 HDF5 (*.h5)</translation>
+    </message>
+</context>
+<context>
+    <name>digit::ui::LayerStrip</name>
+    <message>
+        <source>Draw a digit or choose a test image to look inside the network.</source>
+        <translation>写一个数字或选一张测试图像，即可查看网络内部。</translation>
+    </message>
+    <message>
+        <source>digit %1: probability %2</source>
+        <translation>数字 %1：概率 %2</translation>
+    </message>
+    <message>
+        <source>channel %1 at (%2, %3): %4</source>
+        <translation>通道 %1，位置 (%2, %3)：%4</translation>
+    </message>
+    <message>
+        <source>unit %1: %2</source>
+        <translation>单元 %1：%2</translation>
     </message>
 </context>
 <context>
@@ -1003,6 +1317,68 @@ The current model is still in use.</source>
             <numerusform>&lt;p&gt;本次会话训练的 %n 个模型尚未保存：&lt;/p&gt;&lt;ul&gt;%1&lt;/ul&gt;&lt;p&gt;退出前保存吗？&lt;/p&gt;</numerusform>
         </translation>
     </message>
+    <message>
+        <source>(nothing to export on this page)</source>
+        <translation>（本页没有可导出的内容）</translation>
+    </message>
+    <message>
+        <source>Export %1</source>
+        <translation>导出%1</translation>
+    </message>
+    <message>
+        <source>PNG picture (*.png);;SVG drawing (*.svg)</source>
+        <translation>PNG 图片 (*.png);;SVG 矢量图 (*.svg)</translation>
+    </message>
+    <message>
+        <source>Export View</source>
+        <translation>导出视图</translation>
+    </message>
+    <message>
+        <source>Inside</source>
+        <translation>内部</translation>
+    </message>
+    <message>
+        <source>Look inside the network: layers, weights, saliency, embedding</source>
+        <translation>查看网络内部：各层输出、权重、显著图、嵌入</translation>
+    </message>
+    <message>
+        <source>&amp;Export View as PNG or SVG</source>
+        <translation>将视图导出为 PNG 或 SVG(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Export &amp;Report...</source>
+        <translation>导出报告(&amp;R)……</translation>
+    </message>
+    <message>
+        <source>your drawing</source>
+        <translation>你写的数字</translation>
+    </message>
+    <message>
+        <source>There is no model to report on yet: train one on the Train page or open one.</source>
+        <translation>还没有可以报告的模型：请在“训练”页训练一个，或打开一个。</translation>
+    </message>
+    <message>
+        <source>Export Report</source>
+        <translation>导出报告</translation>
+    </message>
+    <message>
+        <source>PDF documents (*.pdf)</source>
+        <translation>PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>MNIST is not loaded: the report has no test figures.</source>
+        <translation>MNIST 没有加载：报告中没有测试结果。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved %1 (%n page(s))</source>
+        <translation>
+            <numerusform>已保存 %1（%n 页）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Writing the report to %1 (the model runs over the test set)...</source>
+        <translation>正在把报告写入 %1（模型正在测试集上运行）……</translation>
+    </message>
 </context>
 <context>
     <name>digit::ui::ModelLibrary</name>
@@ -1145,18 +1521,6 @@ The current model is still in use.</source>
     <message>
         <source>Digit Studio models (*.dsm);;All files (*)</source>
         <translation>Digit Studio 模型 (*.dsm);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <source>Inside</source>
-        <translation>内部</translation>
-    </message>
-    <message>
-        <source>Look inside the network: layers, weights, saliency, embedding</source>
-        <translation>查看网络内部：各层输出、权重、显著图、嵌入</translation>
-    </message>
-    <message>
-        <source>your drawing</source>
-        <translation>你写的数字</translation>
     </message>
 </context>
 <context>
@@ -1462,6 +1826,10 @@ you %2, model %3</source>
     <message>
         <source>Model in this round: %1</source>
         <translation>本轮模型：%1</translation>
+    </message>
+    <message>
+        <source>Test image #%1</source>
+        <translation>测试图像 #%1</translation>
     </message>
 </context>
 <context>
@@ -1825,6 +2193,34 @@ you %2, model %3</source>
     <message>
         <source>Start from the current model&apos;s weights</source>
         <translation>从当前模型的权重开始</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>概要</translation>
+    </message>
+    <message>
+        <source>First layer, live</source>
+        <translation>第一层（实时）</translation>
+    </message>
+    <message>
+        <source>The first layer&apos;s weights, updated a few times a second while a run trains: for a Dense layer each unit&apos;s weights over the 28x28 image, for a Conv2D its kernels (red &gt; 0 &gt; blue)</source>
+        <translation>第一层的权重，训练时每秒更新几次：Dense 层显示每个单元在 28x28 图像上的权重，Conv2D 层显示它的卷积核（红 &gt; 0 &gt; 蓝）</translation>
+    </message>
+    <message>
+        <source>Start a run to watch the first layer&apos;s weights form.</source>
+        <translation>开始一次训练，观看第一层的权重如何形成。</translation>
+    </message>
+    <message>
+        <source>Layer %1 (%2), epoch %3, batch %4</source>
+        <translation>第 %1 层（%2），第 %3 轮，第 %4 批</translation>
+    </message>
+    <message>
+        <source>: %1 of %2 units</source>
+        <translation>：%2 个单元中的 %1 个</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
     </message>
 </context>
 <context>

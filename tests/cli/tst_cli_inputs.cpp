@@ -286,6 +286,7 @@ private slots:
             write("truncated.h5", bytes.left(3000));
         }
         write("not.npz", "PK\x03\x04 broken zip");
+        write("bad-history.csv", "epoch,loss\n1,0.5\n");
         write("empty.npz", {});
     }
 
@@ -380,6 +381,13 @@ private slots:
         row("out: a folder", {"train", "--preset", "mlp-128-32", "--out", "folder.dsm"}, 1, "is a folder, not a regular file");
         row("out: /dev/full", {"train", "--preset", "mlp-128-32", "--out", "/dev/full"}, 1, "/dev/full: is a character device");
         row("out: a FIFO", {"train", "--preset", "mlp-128-32", "--out", "fifo.dsm"}, 1, "is a named pipe (FIFO), not a regular file");
+        // The run report.
+        row("report: out in a missing folder", {"report", "--model", "good.dsm", "--data", "mnist-ok", "--out", "nowhere/r.pdf"}, 1,
+            "the folder nowhere does not exist");
+        row("report: broken history", {"report", "--model", "good.dsm", "--data", "mnist-ok", "--history", "bad-history.csv", "--out", "r.pdf"},
+            1, "bad-history.csv (at byte 0): expected the history header");
+        row("report: bad model", {"report", "--model", "flipped.dsm", "--data", "mnist-ok", "--out", "r.pdf"}, 1, "checksum mismatch");
+        row("report: no --out", {"report", "--model", "good.dsm"}, 2, "--out");
         row("batch larger than the data", {"train", "--preset", "mlp-128-32", "--data", "mnist-ok", "--epochs", "1", "--batch-size", "1000",
                                            "--out", "capped.dsm"},
             0, "");
@@ -405,6 +413,20 @@ private slots:
         QVERIFY2(lines[0].startsWith("digit-cli: ") && lines[0].contains(message), qPrintable(err));
         // One line of message; a usage error (exit 2) adds the usage text after a blank line.
         if (exit == 1) QVERIFY2(lines.size() == 1, qPrintable(err));
+    }
+
+    // digit-cli report writes a PDF (on the offscreen platform: no display needed), nothing on
+    // stderr, and names the pages on stdout.
+    void reportWritesAPdf() {
+        const Run r = run_cli({"report", "--model", "good.dsm", "--data", "mnist-ok", "--out", "report.pdf"}, dir_.path());
+        QVERIFY2(r.exit_code == 0, r.err.constData());
+        QVERIFY2(r.err.isEmpty(), r.err.constData());
+        QVERIFY2(r.out.startsWith("Wrote report.pdf: 3 pages"), r.out.constData());
+        QFile f(path("report.pdf"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray pdf = f.readAll();
+        QVERIFY(pdf.startsWith("%PDF-1."));
+        QCOMPARE(int(pdf.count("/Type /Page\n")), 3);
     }
 
     // predict --json gives each file "not_a_digit" and "confidence"; evaluate --not-a-digit its

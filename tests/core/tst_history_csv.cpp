@@ -76,6 +76,54 @@ private slots:
         QCOMPARE(epochs, 3);
         QCOMPARE(batches, 3 * 4);
         QCOMPARE(static_cast<std::size_t>(batches), h.batches.size());
+
+        // ... and the reader (digit-cli report --history) gives the run's numbers back exactly.
+        const History back = load_history_csv(path.toStdString());
+        QCOMPARE(back.epochs.size(), h.epochs.size());
+        QCOMPARE(back.batches.size(), h.batches.size());
+        for (std::size_t i = 0; i < h.epochs.size(); ++i) {
+            QCOMPARE(back.epochs[i].epoch, h.epochs[i].epoch);
+            QCOMPARE(back.epochs[i].loss, h.epochs[i].loss);
+            QCOMPARE(back.epochs[i].accuracy, h.epochs[i].accuracy);
+            QCOMPARE(back.epochs[i].has_validation, true);
+            QCOMPARE(back.epochs[i].val_loss, h.epochs[i].val_loss);
+            QCOMPARE(back.epochs[i].val_accuracy, h.epochs[i].val_accuracy);
+        }
+        for (std::size_t i = 0; i < h.batches.size(); ++i) {
+            QCOMPARE(back.batches[i].epoch, h.batches[i].epoch);
+            QCOMPARE(back.batches[i].batch, h.batches[i].batch);
+            QCOMPARE(back.batches[i].batches_per_epoch, h.batches[i].batches_per_epoch);
+            QCOMPARE(back.batches[i].loss, h.batches[i].loss);
+            QCOMPARE(back.batches[i].smoothed_accuracy, h.batches[i].smoothed_accuracy);
+        }
+    }
+
+    void brokenCsvNamesTheLine_data() {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<qint64>("offset");
+        QTest::addColumn<QString>("cause");
+        const QByteArray head = QByteArray(kHistoryCsvHeader) + "\n";
+        QTest::newRow("empty") << QByteArray() << qint64(0) << "header";
+        QTest::newRow("other header") << QByteArray("a,b,c\n") << qint64(0) << "header";
+        QTest::newRow("bad kind") << head + "row,1,1,0.5,0.5,,,0.5,0.5\n" << qint64(head.size()) << "row kind";
+        QTest::newRow("short row") << head + "batch,1,1,0.5\n" << qint64(head.size()) << "9 fields";
+        QTest::newRow("not a number") << head + "batch,1,1,0.5x,0.5,,,0.5,0.5\n" << qint64(head.size()) << "not a number";
+        QTest::newRow("epoch 0") << head + "epoch,0,,0.5,0.5,,,,\n" << qint64(head.size()) << "count";
+        const QByteArray first = "epoch,1,,0.5,0.5,,,,\n";
+        QTest::newRow("second row") << head + first + "batch,1,,0.5,0.5,,,0.5,0.5\n" << qint64(head.size() + first.size()) << "field 3";
+    }
+    void brokenCsvNamesTheLine() {
+        QFETCH(QByteArray, text);
+        QFETCH(qint64, offset);
+        QFETCH(QString, cause);
+        try {
+            parse_history_csv(text.toStdString(), "h.csv");
+            QFAIL("no error");
+        } catch (const FileError& e) {
+            QCOMPARE(QString::fromStdString(e.path()), QString("h.csv"));
+            QCOMPARE(qint64(e.offset()), offset);
+            QVERIFY2(QString::fromStdString(e.detail()).contains(cause), e.what());
+        }
     }
 
     void unwritablePathThrowsAndLeavesNothing() {

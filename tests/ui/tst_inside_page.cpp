@@ -3,15 +3,23 @@
 // selects it for the weight views, the map switch and digit choice change the map, and the
 // embedding of the 10,000 test images arrives (off the GUI thread) with the drawing as a point.
 // With DIGIT_TEST_MODEL=resources/models/default.dsm it also prints how long an update takes.
+#include "data_page.h"
+#include "digit_detail.h"
+#include "digit_grid.h"
 #include "draw_page.h"
+#include "quiz_page.h"
 #include "embedding_worker.h"
 #include "errors_page.h"
 #include "inside_page.h"
 #include "inside_views.h"
 #include "main_window.h"
 #include "page_test_support.h"
+#include "view_export.h"
 
 #include <QElapsedTimer>
+#include <QPushButton>
+#include <QSettings>
+#include <QTemporaryDir>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -127,9 +135,18 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(page->embeddingView()->pointCount() > 0, 60000);
         const qint64 first = t.elapsed();
         QTRY_VERIFY_WITH_TIMEOUT(page->embeddingFinal(), 120000);
-        qInfo("after a model change: first embedding picture %lld ms, all 10,000 images %lld ms", first, t.elapsed());
+        qInfo("after a model change: first embedding picture %lld ms, final (t-SNE) picture %lld ms", first, t.elapsed());
+        // The final picture is the t-SNE map of all 10,000 images: the sample's points as t-SNE
+        // left them, the others placed among them.
+        const EmbeddingPicture* pic = page->embeddingPicture();
+        QVERIFY(pic);
+        QCOMPARE(pic->method, EmbeddingPicture::Method::Tsne);
+        QCOMPARE(pic->points.rows(), Eigen::Index(10000));
+        QCOMPARE(pic->iteration, EmbeddingWorker::kTsneIterations);
+        QVERIFY(pic->points.allFinite());
         QVERIFY(page->embeddingView()->hasCurrent());
-        // Clicking a point looks inside that test image.
+        // Hovering a point shows that test image's thumbnail; clicking it opens it in the Errors
+        // page's detail view.
         EmbeddingView* view = page->embeddingView();
         int found = -1;
         QPoint where;
@@ -137,9 +154,28 @@ private slots:
             for (int x = 0; x < view->width() && found < 0; x += 4)
                 if ((found = view->pointAt(QPoint(x, y))) >= 0) where = QPoint(x, y);
         QVERIFY(found >= 0);
-        const Matrix before = page->outputs().probabilities;
+        QTest::mouseMove(view, where);
+        QTRY_COMPARE(view->hoveredImage(), found);
         QTest::mouseClick(view, Qt::LeftButton, {}, where);
-        QVERIFY(!page->outputs().probabilities.isApprox(before));
+        QCOMPARE(window_->currentPage(), int(MainWindow::ErrorsPageIndex));
+        auto* errors = qobject_cast<ErrorsPage*>(window_->page(MainWindow::ErrorsPageIndex));
+        QTRY_COMPARE_WITH_TIMEOUT(errors->selectedTestIndex(), found, 60000);
+        window_->showPage(MainWindow::InsidePageIndex);
+    }
+
+    void embeddingIsCancelledByANewModel() {
+        // A model change during t-SNE cancels it: no picture of the old run arrives afterwards.
+        InsidePage* page = window_->insidePage();
+        const ModelFile model = *window_->session()->modelFile();
+        window_->session()->setModel(model);
+        QSignalSpy tsne(page->embeddingWorker(), &EmbeddingWorker::tsneProgress);
+        QTRY_VERIFY_WITH_TIMEOUT(tsne.count() > 0, 60000);
+        window_->session()->setModel(model);  // cancels and starts again
+        QCOMPARE(page->embeddingView()->pointCount(), Eigen::Index(0));
+        QVERIFY(!page->embeddingFinal());
+        QTRY_VERIFY_WITH_TIMEOUT(page->embeddingView()->pointCount() > 0, 60000);
+        QCOMPARE(page->embeddingPicture()->method, EmbeddingPicture::Method::Pca);  // the new run's PCA first
+        QTRY_VERIFY_WITH_TIMEOUT(page->embeddingFinal(), 120000);
     }
 
     void lookInsideFromErrors() {
@@ -155,6 +191,117 @@ private slots:
         auto net = network_from_file(*window_->session()->modelFile());
         QVERIFY((window_->insidePage()->outputs().probabilities - net->predict(x)).cwiseAbs().maxCoeff() < 1e-6);
         QVERIFY((window_->insidePage()->layerStrip()->layers().front().values - forward_layers(*net, x).layers.front()).cwiseAbs().maxCoeff() < 1e-6);
+        // Every view has data for the test image too: the map is over this image, the embedding
+        // shows it as the star.
+        InsidePage* page = window_->insidePage();
+        QCOMPARE(page->layerStrip()->layers().size(), net->spec().layers.size() + (net->ends_with_softmax() ? 0 : 1));
+        QVERIFY(page->weightTiles()->tileCount() > 0);
+        QVERIFY(!page->histogram()->counts().empty());
+        QCOMPARE(page->saliencyView()->map().rows(), Eigen::Index(28));
+        QVERIFY(page->saliencyView()->map().cwiseAbs().maxCoeff() > 0);
+        Eigen::Index predicted = 0;
+        net->predict(x).row(0).maxCoeff(&predicted);
+        Matrix g = input_gradient(*net, x, static_cast<int>(predicted)).cwiseProduct(x);
+        QVERIFY((page->saliencyView()->map() - Eigen::Map<const Matrix>(g.data(), 28, 28)).cwiseAbs().maxCoeff() < 1e-6);
+        QTRY_VERIFY_WITH_TIMEOUT(page->embeddingFinal(), 120000);
+        QVERIFY(page->embeddingView()->hasCurrent());
+    }
+
+    void lookInsideFromDataAndQuiz() {
+        // "Look Inside" in the detail window of the Data page and of the Quiz page's
+        // disagreements opens the Inside page on that test image.
+        const Dataset& test = window_->session()->data()->test;
+        auto net = network_from_file(*window_->session()->modelFile());
+        auto expectInsideOn = [&](int index) {
+            QCOMPARE(window_->currentPage(), int(MainWindow::InsidePageIndex));
+            Matrix x(1, 784);
+            for (int i = 0; i < 784; ++i) x(0, i) = test.image(static_cast<std::size_t>(index))[i] / 255.0f;
+            QVERIFY((window_->insidePage()->outputs().probabilities - net->predict(x)).cwiseAbs().maxCoeff() < 1e-6);
+        };
+        auto* data = qobject_cast<DataPage*>(window_->page(MainWindow::DataPageIndex));
+        window_->showPage(MainWindow::DataPageIndex);
+        data->setSet(DataPage::Set::Test);
+        data->showDetail(42);
+        QVERIFY(data->detailDialog()->lookInsideButton()->isVisible());
+        data->detailDialog()->lookInsideButton()->click();
+        expectInsideOn(42);
+        data->detailDialog()->close();
+
+        auto* quiz = qobject_cast<QuizPage*>(window_->page(MainWindow::QuizPageIndex));
+        window_->showPage(MainWindow::QuizPageIndex);
+        QSettings().remove(QuizPage::historySettingsKey());  // one round only, for the report below
+        QVERIFY(quiz->startRound(5, 7));
+        for (int q = 0; q < 5; ++q) quiz->answer((std::max(quiz->modelAnswer(q), 0) + 1) % 10);  // always disagree
+        QVERIFY(quiz->isFinished());
+        const std::vector<int> disagreed = quiz->disagreements();
+        QCOMPARE(disagreed.size(), std::size_t(5));
+        DigitGrid* grid = quiz->findChild<DigitGrid*>();
+        QVERIFY(grid);
+        emit grid->itemClicked(disagreed[1]);
+        QVERIFY(quiz->detailDialog());
+        quiz->detailDialog()->lookInsideButton()->click();
+        expectInsideOn(disagreed[1]);
+        quiz->detailDialog()->close();
+    }
+
+    void exportViewsAndReport() {
+        // File > Export View: each chart and image grid of a page as PNG (twice the widget's size)
+        // and SVG; File > Export Report: the PDF of the model that predicts.
+        QTemporaryDir dir;
+        const struct {
+            int page;
+            QStringList expected;
+        } shown[] = {{MainWindow::InsidePageIndex, {"layers", "weights", "weight-histogram", "saliency", "embedding"}},
+                     {MainWindow::ErrorsPageIndex, {"image-grid", "confusion-matrix", "probabilities"}},
+                     {MainWindow::TrainPageIndex, {"training-curves"}}};
+        for (const auto& [index, expected] : shown) {
+            window_->showPage(index);
+            QCoreApplication::processEvents();
+            const auto views = exportableViews(window_->page(index));
+            QStringList names;
+            for (const ExportableView& v : views) names << v.fileName;
+            for (const QString& e : expected) QVERIFY2(names.contains(e), qPrintable(names.join(',')));
+            for (const ExportableView& v : views) {
+                QString error;
+                const QString png = dir.filePath(v.fileName + ".png"), svg = dir.filePath(v.fileName + ".svg");
+                QVERIFY2(exportView(v.widget, png, v.name, &error), qPrintable(error));
+                QVERIFY2(exportView(v.widget, svg, v.name, &error), qPrintable(error));
+                const QImage image(png);
+                QCOMPARE(image.size(), v.widget->size() * 2);
+                QFile f(svg);
+                QVERIFY(f.open(QIODevice::ReadOnly));
+                const QByteArray text = f.readAll();
+                QVERIFY(text.startsWith("<?xml"));
+                QVERIFY(text.contains("<svg"));
+                QVERIFY2(text.size() > 1000, qPrintable(v.fileName));  // something was drawn
+            }
+        }
+        // Not a PNG or SVG where a folder stands: refused, naming the path.
+        QVERIFY(QDir(dir.path()).mkdir("taken.png"));
+        QString error;
+        QVERIFY(!exportView(window_->insidePage()->embeddingView(), dir.filePath("taken.png"), "x", &error));
+        QVERIFY2(error.contains("taken.png"), qPrintable(error));
+
+        const QString pdf = dir.filePath("report.pdf");
+        int pages = 0;
+        QVERIFY2(window_->exportReport(pdf, &error, &pages), qPrintable(error));
+        QCOMPARE(pages, 4);  // the quiz round played above was against this model
+        
+        QFile f(pdf);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray bytes = f.readAll();
+        QVERIFY(bytes.startsWith("%PDF-"));
+        QCOMPARE(int(bytes.count("/Type /Page\n")), 4);
+        // ... and as the menu writes it, on a thread of its own while the window carries on.
+        QSignalSpy written(window_, &MainWindow::reportWritten);
+        const QString background = dir.filePath("background.pdf");
+        window_->exportReportInBackground(background);
+        QTRY_COMPARE_WITH_TIMEOUT(written.count(), 1, 120000);
+        QCOMPARE(written.at(0).at(0).toBool(), true);
+        QCOMPARE(written.at(0).at(1).toString(), background);
+        QCOMPARE(written.at(0).at(2).toInt(), 4);
+        QVERIFY(window_->statusText().contains("background.pdf"));
+        window_->showPage(MainWindow::InsidePageIndex);
     }
 
     void updateTime() {

@@ -6,7 +6,9 @@
 #include "model_io.h"
 #include "model_library.h"
 #include "network_editor.h"
+#include "presets.h"
 #include "session.h"
+#include "inside_views.h"
 #include "train_page.h"
 #include "training_chart.h"
 #include "training_config_editor.h"
@@ -100,6 +102,20 @@ private slots:
 
         QCOMPARE(page->runs().size(), std::size_t(1));
         const TrainingResult& r = page->runs().front().result;
+
+        // The first layer's weights followed the run (spy: a few a second at most) and its last
+        // snapshot, after the last batch, is the trained model's first layer.
+        QVERIFY(page->weightUpdates() >= 2);  // at least one per epoch
+        const qint64 runMs = static_cast<qint64>(r.seconds * 1000);
+        QVERIFY2(page->weightUpdates() <= 2 + 2 * (runMs / TrainingWorker::kWeightsIntervalMs + 1),
+                 qPrintable(QStringLiteral("%1 snapshots in %2 ms").arg(page->weightUpdates()).arg(runMs)));
+        const WeightsSnapshot& last = page->lastWeights();
+        QCOMPARE(last.layer, 0);
+        QCOMPARE(last.epoch, 1);
+        QCOMPARE(last.tiles.size(), std::size_t(32));
+        QCOMPARE(page->firstLayerView()->tileCount(), 32);
+        const std::vector<Matrix> trained = kernelTiles(*network_from_file(r.model), 0);
+        for (std::size_t t = 0; t < trained.size(); ++t) QVERIFY(last.tiles[t] == trained[t]);
         QCOMPARE(r.history.stop_reason, StopReason::Completed);
         QVERIFY(r.tested);
         QCOMPARE(r.test.samples, std::size_t(10000));
