@@ -13,6 +13,7 @@
 //   digit-cli predict --model FILE [--json] [--steps DIR] [--timing] IMAGE...
 //   digit-cli synth --out DIR [--photos N] [--numbers N] [--drawings N] [--width W] [--height H] [--data DIR]
 //   digit-cli bench --preset NAME [--epochs N] [--data DIR] [--json] [--peak-gflops N]
+//   digit-cli bench --model FILE [--data DIR] [--json]                 (inference only)
 //   digit-cli import KERAS_FILE [--preset NAME | --model FILE] --out FILE
 //   digit-cli keras-code --preset NAME | --model FILE [--out FILE.py]
 //   digit-cli export --model FILE [--onnx FILE.onnx] [--keras FILE.keras|FILE.h5]
@@ -30,6 +31,7 @@
 #include "pen_styles.h"
 #include "errors.h"
 #include "file_io.h"
+#include "gemm.h"
 #include "history_csv.h"
 #include "mnist.h"
 #include "not_a_digit.h"
@@ -106,6 +108,7 @@ constexpr const char* kUsage =
     "                                            write generated photos of test digits and numbers\n"
     "  bench --preset NAME [--epochs N] [--data DIR] [--json] [--peak-gflops N]\n"
     "                                            seconds per epoch, samples/s, latency, peak memory\n"
+    "  bench --model FILE [--data DIR] [--json]  a model's 1-image latency and test-set inference time\n"
     "  import KERAS_FILE --out FILE              a Keras model (.h5, .keras) as a Digit Studio model\n"
     "        [--preset NAME | --model FILE]      for weights alone (.weights.h5): their network\n"
     "  keras-code --preset NAME | --model FILE  the Keras script that builds and trains the same model\n"
@@ -980,10 +983,95 @@ int cmd_synth(const Args& a) {
     return 0;
 }
 
+// What the compiler was told it may use: the plain build is "x86-64" (its Dense and Conv2D kernels
+// still choose AVX2 or AVX-512 at run time), the set-up's -march=native build names its widest set.
+const char* compiled_for() {
+#if defined(__AVX512F__)
+    return "avx512";
+#elif defined(__AVX2__)
+    return "avx2";
+#elif defined(__x86_64__)
+    return "x86-64";
+#else
+    return "generic";
+#endif
+}
+
+// Median microseconds of one 28x28 test image through predict().
+double single_image_latency_us(Network& net, const MnistData& data) {
+    Matrix x(1, 784), prob;
+    for (int i = 0; i < 784; ++i) x(0, i) = static_cast<Scalar>(data.test.image(0)[i]) / Scalar(255);
+    for (int i = 0; i < 50; ++i) net.predict(x, prob);
+    std::vector<double> lat;
+    for (int i = 0; i < 500; ++i) {
+        auto t0 = std::chrono::steady_clock::now();
+        net.predict(x, prob);
+        lat.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::sort(lat.begin(), lat.end());
+    return lat[lat.size() / 2];
+}
+
+// Median seconds of the whole test set through predict_dataset (all cores, as the Errors page
+// runs it), over three runs after a warm-up.
+double test_set_inference_seconds(Network& net, const MnistData& data) {
+    predict_dataset(net, data.test);
+    std::vector<double> runs;
+    for (int i = 0; i < 3; ++i) {
+        auto t0 = std::chrono::steady_clock::now();
+        predict_dataset(net, data.test);
+        runs.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::sort(runs.begin(), runs.end());
+    return runs[1];
+}
+
+// digit-cli bench --model FILE: a trained model's inference only (e.g. the bundled `best`).
+int bench_model(const Args& a) {
+    const ModelFile m = interop::load_any_model(a.get("model"));
+    auto net = network_from_file(m);
+    if (net->input_shape().size() != 784) throw std::runtime_error("the model does not take 28x28 images");
+    MnistData data = load_data(a);
+    const double latency = single_image_latency_us(*net, data);
+    const double inference = test_set_inference_seconds(*net, data);
+    const std::string name = m.info.name.empty() ? a.get("model") : m.info.name;
+    if (a.has("json")) {
+        std::printf("{\"model\": %s, \"latency_us\": %s, \"test_set_inference_seconds\": %s, \"test_images\": %zu, "
+                    "\"threads\": %d, \"compiled_for\": %s, \"dense_kernels\": %s}\n",
+                    json_string(name).c_str(), num(latency, 4).c_str(), num(inference, 4).c_str(), data.test.size(),
+                    omp_get_max_threads(), json_string(compiled_for()).c_str(), json_string(gemm::isa_name(gemm::best_isa())).c_str());
+    } else {
+        std::printf("%s: 1-image latency %.1f us, test set (%zu images, %d threads) in %.3f s (%.0f images/s)\n", name.c_str(),
+                    latency, data.test.size(), omp_get_max_threads(), inference, static_cast<double>(data.test.size()) / inference);
+        std::printf("  built for %s, Dense kernels %s\n", compiled_for(), gemm::isa_name(gemm::best_isa()));
+        // Where a forward pass goes: one profiled pass over the test set in batches of 100.
+        net->set_profiling(true);
+        evaluate(*net, data.test, m.training.loss, 100);
+        std::vector<std::pair<std::string, std::pair<double, double>>> kinds;
+        for (const auto& lp : net->profile()) {
+            auto it = std::find_if(kinds.begin(), kinds.end(), [&](const auto& k) { return k.first == lp.kind; });
+            if (it == kinds.end()) it = kinds.insert(kinds.end(), {lp.kind, {0.0, 0.0}});
+            it->second.first += lp.forward_seconds;
+            it->second.second += lp.flops;
+        }
+        std::printf("  one profiled forward pass over the test set, by layer kind:\n");
+        for (const auto& [kind, tf] : kinds) {
+            std::printf("    %-20s %7.3f s", kind.c_str(), tf.first);
+            if (tf.second > 0) std::printf("  %6.1f GFLOP/s", tf.second / tf.first * 1e-9);
+            std::printf("\n");
+        }
+    }
+    return 0;
+}
+
 // Trains a preset for a few epochs and measures what the benchmark reports; the PyTorch peer is
 // run beside it by scripts/bench.sh.
 int cmd_bench(const Args& a) {
     a.no_positional("bench");
+    if (a.has("model")) {
+        if (a.has("preset")) throw UsageError("bench takes --preset (training) or --model (inference), not both");
+        return bench_model(a);
+    }
     const Preset& p = preset_arg(a);
     TrainConfig t = training_from_args(p.training, a);
     const double peak = a.real("peak-gflops", 1e-3, 1e9).value_or(0);  // checked before 15 s of training, not after
@@ -1002,33 +1090,25 @@ int cmd_bench(const Args& a) {
         double seconds = 0, flops = 0;
     };
     std::vector<KindTime> kinds;
-    double total_layer_seconds = 0;
     for (const auto& lp : net.profile()) {
         auto it = std::find_if(kinds.begin(), kinds.end(), [&](const KindTime& k) { return k.kind == lp.kind; });
         if (it == kinds.end()) it = kinds.insert(kinds.end(), KindTime{lp.kind});
         it->seconds += lp.forward_seconds + lp.backward_seconds;
         it->flops += lp.flops;
-        total_layer_seconds += lp.forward_seconds + lp.backward_seconds;
     }
     net.set_profiling(false);
     std::vector<double> secs;
     for (const auto& e : h.epochs) secs.push_back(e.seconds);
     std::sort(secs.begin(), secs.end());
     const double median = secs[secs.size() / 2];
+    const double epochs = static_cast<double>(h.epochs.size());
+    const double optimizer_seconds = trainer.optimizer_seconds() / epochs;
     EvalResult r = evaluate(net, data.test, t.loss);
 
-    // Single-image latency: one 28x28 test image through predict(), median of many runs.
-    Matrix x(1, 784), prob;
-    for (int i = 0; i < 784; ++i) x(0, i) = static_cast<Scalar>(data.test.image(0)[i]) / Scalar(255);
-    for (int i = 0; i < 50; ++i) net.predict(x, prob);
-    std::vector<double> lat;
-    for (int i = 0; i < 500; ++i) {
-        auto t0 = std::chrono::steady_clock::now();
-        net.predict(x, prob);
-        lat.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
-    }
-    std::sort(lat.begin(), lat.end());
-    const double latency = lat[lat.size() / 2];
+    // Single-image latency: one 28x28 test image through predict(), median of many runs; and the
+    // whole test set through predict_dataset.
+    const double latency = single_image_latency_us(net, data);
+    const double inference = test_set_inference_seconds(net, data);
     const double sps = static_cast<double>(data.train.size()) / median;
     if (a.has("json")) {
         std::string layers;
@@ -1037,20 +1117,30 @@ int cmd_bench(const Args& a) {
                       num(k.seconds / static_cast<double>(h.epochs.size()), 4);
             if (k.flops > 0) layers += ", \"gflops\": " + num(k.flops / k.seconds * 1e-9, 4);
             if (k.flops > 0 && peak > 0) layers += ", \"fraction_of_peak\": " + num(k.flops / k.seconds * 1e-9 / peak, 3);
+            layers += ", \"share_of_epoch\": " + num(k.seconds / epochs / median, 3);
             layers += "}";
         }
         std::printf("{\"preset\": %s, \"epochs\": %zu, \"seconds_per_epoch\": %s, \"samples_per_second\": %s, "
-                    "\"latency_us\": %s, \"peak_rss_mib\": %s, \"test_accuracy\": %s, \"layers\": {%s}}\n",
+                    "\"latency_us\": %s, \"test_set_inference_seconds\": %s, \"peak_rss_mib\": %s, \"test_accuracy\": %s, \"layers\": {%s}, "
+                    "\"optimizer\": {\"name\": %s, \"seconds_per_epoch\": %s, \"share_of_epoch\": %s}, "
+                    "\"compiled_for\": %s, \"dense_kernels\": %s}\n",
                     json_string(p.name).c_str(), h.epochs.size(), num(median, 4).c_str(), num(sps, 6).c_str(),
-                    num(latency, 4).c_str(), num(peak_rss_mib(), 4).c_str(), num(r.accuracy, 5).c_str(), layers.c_str());
+                    num(latency, 4).c_str(), num(inference, 4).c_str(), num(peak_rss_mib(), 4).c_str(), num(r.accuracy, 5).c_str(),
+                    layers.c_str(),
+                    json_string(optimizer_name(t.optimizer.kind)).c_str(), num(optimizer_seconds, 4).c_str(),
+                    num(optimizer_seconds / median, 3).c_str(), json_string(compiled_for()).c_str(),
+                    json_string(gemm::isa_name(gemm::best_isa())).c_str());
     } else {
         std::printf("%s: %.3f s/epoch (median of %zu), %.0f samples/s, 1-image latency %.1f us, peak RSS %.0f MiB, "
                     "test accuracy %.4f\n",
                     p.name.c_str(), median, h.epochs.size(), sps, latency, peak_rss_mib(), r.accuracy);
-        std::printf("  time in layers (forward + backward, per epoch):\n");
+        std::printf("  test set (%zu images, %d threads) in %.3f s\n", data.test.size(), omp_get_max_threads(), inference);
+        std::printf("  built for %s, Dense kernels %s\n", compiled_for(), gemm::isa_name(gemm::best_isa()));
+        std::printf("  time per epoch (layers forward + backward; %% of the epoch):\n");
+        std::printf("    %-20s %7.3f s  %5.1f%%\n", ("optimizer " + optimizer_name(t.optimizer.kind)).c_str(), optimizer_seconds,
+                    100.0 * optimizer_seconds / median);
         for (const auto& k : kinds) {
-            std::printf("    %-20s %7.3f s  %5.1f%%", k.kind.c_str(), k.seconds / static_cast<double>(h.epochs.size()),
-                        100.0 * k.seconds / total_layer_seconds);
+            std::printf("    %-20s %7.3f s  %5.1f%%", k.kind.c_str(), k.seconds / epochs, 100.0 * k.seconds / epochs / median);
             if (k.flops > 0) std::printf("  %6.1f GFLOP/s", k.flops / k.seconds * 1e-9);
             if (k.flops > 0 && peak > 0) std::printf(" (%.0f%% of %.0f)", 100.0 * k.flops / k.seconds * 1e-9 / peak, peak);
             std::printf("\n");
@@ -1172,7 +1262,7 @@ int main(int argc, char** argv) {
         if (cmd == "predict") return cmd_predict(parse(argc, argv, 2, {"json", "timing"}, {"model", "steps"}));
         if (cmd == "synth") return cmd_synth(parse(argc, argv, 2, {}, {"out", "photos", "numbers", "drawings", "width", "height", "data"}));
         if (cmd == "bench")
-            return cmd_bench(parse(argc, argv, 2, {"json"}, {"preset", "epochs", "batch-size", "seed", "data", "peak-gflops"}));
+            return cmd_bench(parse(argc, argv, 2, {"json"}, {"preset", "model", "epochs", "batch-size", "seed", "data", "peak-gflops"}));
         if (cmd == "keras-code") return cmd_keras_code(parse(argc, argv, 2, {}, {"preset", "model", "out"}));
         if (cmd == "export") return cmd_export(parse(argc, argv, 2, {}, {"model", "onnx", "keras"}));
         if (cmd == "report") return cmd_report(parse(argc, argv, 2, {}, {"model", "out", "history", "data"}));

@@ -67,10 +67,16 @@ void elementwise_forward(Activation a, ConstFlat X, Flat Y) {
 }
 
 // dx = dy * f'(x), written in terms of y = f(x); every activation but softmax.
+// ReLU's gradient as a plain loop: Eigen's select() has no SSE2 packet, so the plain build ran it
+// one branch per element. The same values either way.
+DIGIT_CLONES void relu_backward(const Scalar* y, const Scalar* d, Scalar* dx, Eigen::Index n) {
+    for (Eigen::Index i = 0; i < n; ++i) dx[i] = y[i] > 0 ? d[i] : Scalar(0);
+}
+
 void elementwise_backward(Activation a, ConstFlat Y, ConstFlat D, Flat DX) {
     switch (a) {
         case Activation::Linear: DX = D; break;
-        case Activation::Relu: DX = (Y > 0).select(D, Scalar(0)); break;
+        case Activation::Relu: relu_backward(Y.data(), D.data(), DX.data(), DX.size()); break;
         case Activation::Tanh: DX = D * (Scalar(1) - Y.square()); break;
         case Activation::Sigmoid: DX = D * Y * (Scalar(1) - Y); break;
         case Activation::LeakyRelu: DX = (Y > 0).select(D, kLeakySlope * D); break;

@@ -2,6 +2,7 @@
 
 #include "conv2d_kernels.h"
 #include "errors.h"
+#include "parallel.h"
 
 #include <algorithm>
 #include <cmath>
@@ -32,6 +33,20 @@ Index group_samples(Index n) { return std::max<Index>(8, (n + 63) / 64); }
 
 // Samples per block when images are read in place (no cols buffer to keep in cache).
 constexpr Index kInPlaceBlock = 8;
+
+// The element-wise loops around the products, with AVX2/AVX-512 copies in the plain build
+// (DIGIT_CLONES, parallel.h). The same values whichever copy runs.
+DIGIT_CLONES void relu_in_place(Scalar* p, Index n) {
+    for (Index i = 0; i < n; ++i) p[i] = p[i] > 0 ? p[i] : Scalar(0);
+}
+DIGIT_CLONES void relu_mask(const Scalar* y, const Scalar* dy, Scalar* __restrict out, Index n) {
+    for (Index i = 0; i < n; ++i) out[i] = y[i] > 0 ? dy[i] : Scalar(0);
+}
+// sum[f] += rows[r][f] for r = 0, 1, ... in order.
+DIGIT_CLONES void add_rows(const Scalar* rows, Index count, Index width, Scalar* __restrict sum) {
+    for (Index r = 0; r < count; ++r)
+        for (Index f = 0; f < width; ++f) sum[f] += rows[r * width + f];
+}
 
 }  // namespace
 
@@ -268,8 +283,7 @@ void Conv2D::forward(const Matrix& x, Matrix& y, bool, Rng&) {
         // y viewed as (n * Ho * Wo, Cout): this block's rows.
         Scalar* out = y.data() + first * y.cols();
         gemm_nn(in_place_, count * pixels, filters_, a, kernel_, filters_, bias, out, filters_);
-        if (relu_)
-            for (Index i = 0, len = count * y.cols(); i < len; ++i) out[i] = out[i] > 0 ? out[i] : Scalar(0);
+        if (relu_) relu_in_place(out, count * y.cols());
     }
 }
 
@@ -310,13 +324,11 @@ void Conv2D::backward(const Matrix& x, const Matrix& y, const Matrix& dy, Matrix
             if (relu_) {
                 Scalar* masked = dst + dst_size;
                 const Scalar* y_rows = y.data() + first * y.cols();
-                for (Index i = 0, len = rows * filters_; i < len; ++i) masked[i] = y_rows[i] > 0 ? dy_rows[i] : Scalar(0);
+                relu_mask(y_rows, dy_rows, masked, rows * filters_);
                 dy_rows = masked;
             }
             gemm_tn_acc(in_place_, filters_, rows, a, dy_rows, filters_, part, filters_);
-            const Index nf = filters_;
-            for (Index r = 0; r < rows; ++r)
-                for (Index f = 0; f < nf; ++f) dbias[f] += dy_rows[r * nf + f];
+            add_rows(dy_rows, rows, filters_, dbias);
             if (!dx) continue;
             // dx = dy K^T summed back onto the pixels each row of cols was gathered from.
             Rows d;

@@ -1,6 +1,7 @@
 #include "max_pool2d.h"
 
 #include "errors.h"
+#include "parallel.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -94,6 +95,50 @@ inline void window_max8(const Scalar* img, int W, int C, int c, int y0, int y1, 
 }
 #endif
 
+// One sample's forward pass (DIGIT_CLONES: the plain build gets AVX2 and AVX-512 copies of it,
+// window_max8 inlined into each; its 8-lane blends on SSE2 alone made pooling the slowest layer
+// of the plain build).
+DIGIT_CLONES void pool_forward_sample(const Scalar* img, Scalar* out, std::int32_t* arg, int C, int W, int H, int HO, int WO,
+                                      int pool, int stride, int top, int left) {
+    for (int oy = 0; oy < HO; ++oy) {
+        // The window clipped to the image ('same' padding never picks a padded zero).
+        const int y0 = std::max(oy * stride - top, 0), y1 = std::min(oy * stride - top + pool, H);
+        for (int ox = 0; ox < WO; ++ox) {
+            const int x0 = std::max(ox * stride - left, 0), x1 = std::min(ox * stride - left + pool, W);
+            Scalar* o = out + (static_cast<Index>(oy) * WO + ox) * C;
+            std::int32_t* a = arg + (static_cast<Index>(oy) * WO + ox) * C;
+            int c = 0;
+#ifdef __GNUC__
+#ifndef DIGIT_DOUBLE
+            for (; c + kLanes <= C; c += kLanes) window_max8(img, W, C, c, y0, y1, x0, x1, o, a);
+#endif
+#endif
+            for (; c < C; ++c) window_max(img, W, C, c, y0, y1, x0, x1, o, a);
+        }
+    }
+}
+
+// One sample's backward pass for windows that tile the image (see MaxPooling2D::backward).
+DIGIT_CLONES void pool_backward_tiled_sample(Scalar* d, const Scalar* g, const std::int32_t* a, int C, int W, int H, int HO,
+                                             int WO, int pool) {
+    const int covered_h = HO * pool, covered_w = WO * pool;
+    for (int oy = 0; oy < HO; ++oy)
+        for (int ox = 0; ox < WO; ++ox) {
+            const Index o = (static_cast<Index>(oy) * WO + ox) * C;
+            for (int iy = oy * pool; iy < (oy + 1) * pool; ++iy)
+                for (int ix = ox * pool; ix < (ox + 1) * pool; ++ix) {
+                    const int base = (iy * W + ix) * C;
+                    Scalar* __restrict di = d + base;
+                    for (int c = 0; c < C; ++c) di[c] = a[o + c] == base + c ? g[o + c] : Scalar(0);
+                }
+        }
+    // The right and bottom edges that no window reaches.
+    for (int iy = 0; iy < H; ++iy) {
+        const int from = iy < covered_h ? covered_w : 0;
+        std::fill(d + (static_cast<Index>(iy) * W + from) * C, d + (static_cast<Index>(iy) + 1) * W * C, Scalar(0));
+    }
+}
+
 }  // namespace
 
 void MaxPooling2D::forward(const Matrix& x, Matrix& y, bool, Rng&) {
@@ -105,27 +150,9 @@ void MaxPooling2D::forward(const Matrix& x, Matrix& y, bool, Rng&) {
     // loops would not vectorise.
     const int C = c_, W = w_, H = h_, HO = ho_, WO = wo_, pool = pool_, stride = stride_, top = pad_top_, left = pad_left_;
 #pragma omp parallel for schedule(static) if (n > 1)
-    for (Index s = 0; s < n; ++s) {
-        const Scalar* img = x.data() + s * x.cols();
-        Scalar* out = y.data() + s * out_size;
-        std::int32_t* arg = argmax_.data() + s * out_size;
-        for (int oy = 0; oy < HO; ++oy) {
-            // The window clipped to the image ('same' padding never picks a padded zero).
-            const int y0 = std::max(oy * stride - top, 0), y1 = std::min(oy * stride - top + pool, H);
-            for (int ox = 0; ox < WO; ++ox) {
-                const int x0 = std::max(ox * stride - left, 0), x1 = std::min(ox * stride - left + pool, W);
-                Scalar* o = out + (static_cast<Index>(oy) * WO + ox) * C;
-                std::int32_t* a = arg + (static_cast<Index>(oy) * WO + ox) * C;
-                int c = 0;
-#ifdef __GNUC__
-#ifndef DIGIT_DOUBLE
-                for (; c + kLanes <= C; c += kLanes) window_max8(img, W, C, c, y0, y1, x0, x1, o, a);
-#endif
-#endif
-                for (; c < C; ++c) window_max(img, W, C, c, y0, y1, x0, x1, o, a);
-            }
-        }
-    }
+    for (Index s = 0; s < n; ++s)
+        pool_forward_sample(x.data() + s * x.cols(), y.data() + s * out_size, argmax_.data() + s * out_size, C, W, H, HO, WO,
+                            pool, stride, top, left);
 }
 
 void MaxPooling2D::backward(const Matrix& x, const Matrix&, const Matrix& dy, Matrix* dx) {
@@ -149,22 +176,7 @@ void MaxPooling2D::backward(const Matrix& x, const Matrix&, const Matrix& dy, Ma
             for (Index i = 0; i < out_size; ++i) d[a[i]] += g[i];
             continue;
         }
-        const int covered_h = HO * pool, covered_w = WO * pool;
-        for (int oy = 0; oy < HO; ++oy)
-            for (int ox = 0; ox < WO; ++ox) {
-                const Index o = (static_cast<Index>(oy) * WO + ox) * C;
-                for (int iy = oy * pool; iy < (oy + 1) * pool; ++iy)
-                    for (int ix = ox * pool; ix < (ox + 1) * pool; ++ix) {
-                        const int base = (iy * W + ix) * C;
-                        Scalar* __restrict di = d + base;
-                        for (int c = 0; c < C; ++c) di[c] = a[o + c] == base + c ? g[o + c] : Scalar(0);
-                    }
-            }
-        // The right and bottom edges that no window reaches.
-        for (int iy = 0; iy < H; ++iy) {
-            const int from = iy < covered_h ? covered_w : 0;
-            std::fill(d + (static_cast<Index>(iy) * W + from) * C, d + (static_cast<Index>(iy) + 1) * W * C, Scalar(0));
-        }
+        pool_backward_tiled_sample(d, g, a, C, W, H, HO, WO, pool);
     }
 }
 

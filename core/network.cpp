@@ -103,9 +103,11 @@ Network::Network(ModelSpec spec, std::uint64_t seed) : spec_(std::move(spec)), r
     params_.assign(total, Scalar(0));
     grads_.assign(total, Scalar(0));
     std::size_t offset = 0;
+    offsets_.assign(1, 0);
     for (std::size_t i = 0; i < layers_.size(); ++i) {
         layers_[i]->bind(params_.data() + offset, grads_.data() + offset);
         offset += counts[i];
+        offsets_.push_back(offset);
     }
     // A layer's non-trainable entries (batch-norm statistics) sit in the same flat buffer with
     // gradients that stay zero, and every optimiser turns a zero gradient into a zero update, so
@@ -158,7 +160,7 @@ const Matrix& Network::layer_output(std::size_t spec_layer) const {
     return acts_[spec_end_[spec_layer]];
 }
 
-void Network::backward(const Matrix& dscores, Matrix* dinput) {
+void Network::backward(const Matrix& dscores, Matrix* dinput, const LayerDone& layer_done) {
     const Matrix* dy = &dscores;
     for (std::size_t i = scored_layers_; i-- > 0;) {
         const Matrix& x = i == 0 ? *input_ : acts_[i];
@@ -171,6 +173,7 @@ void Network::backward(const Matrix& dscores, Matrix* dinput) {
         } else {
             layers_[i]->backward(x, acts_[i + 1], *dy, dx);
         }
+        if (layer_done && offsets_[i + 1] > offsets_[i]) layer_done(offsets_[i], offsets_[i + 1]);
         dy = dx;
     }
 }

@@ -7,6 +7,7 @@
 #include "layer_spec.h"
 #include "loss.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -73,7 +74,11 @@ public:
     const Matrix& forward_scores(const Matrix& x, bool training);
     // Backpropagates dscores = dL/dscores through every layer, filling gradients(). With dinput,
     // also dL/dx for the x of the last forward_scores: (batch, input.size()), as for saliency maps.
-    void backward(const Matrix& dscores, Matrix* dinput = nullptr);
+    // layer_done(begin, end), if given, is called as soon as a layer's gradients
+    // gradients()[begin, end) are complete (the layers below no longer read its parameters), so
+    // the trainer updates them while they are in cache.
+    using LayerDone = std::function<void(std::size_t begin, std::size_t end)>;
+    void backward(const Matrix& dscores, Matrix* dinput = nullptr, const LayerDone& layer_done = {});
     // Spec layer i's output for the last forward_scores(): (batch, layer_output_shapes()[i].size()).
     // For a final softmax that forward_scores() leaves out, the last layer's output is its logits
     // (core/introspect.h adds the softmax). Valid until the next forward_scores().
@@ -116,6 +121,7 @@ private:
     const Matrix* input_ = nullptr;  // the x of the last forward_scores (must outlive backward)
     std::vector<Matrix> acts_;       // acts_[i + 1] = output of layer i (acts_[0] unused)
     std::vector<std::size_t> spec_end_;  // spec layer i's output is acts_[spec_end_[i]]
+    std::vector<std::size_t> offsets_;   // compute layer i's parameters: [offsets_[i], offsets_[i + 1])
     std::vector<Matrix> deltas_;     // scratch for backward, one per activation
     bool profiling_ = false;
     std::vector<LayerProfile> profile_;

@@ -3,6 +3,7 @@
 #include "validate.h"
 
 #include "errors.h"
+#include "parallel.h"
 
 #include <cmath>
 
@@ -49,6 +50,46 @@ namespace {
 using State = std::vector<Scalar>;
 using Index = std::ptrdiff_t;
 
+// Elements [b, e) of each update (DIGIT_CLONES: parallel.h), the same arithmetic whichever copy runs.
+DIGIT_CLONES void sgd_nesterov(Index b, Index e, Scalar* w, Scalar* v, const Scalar* g, Scalar mu, Scalar lr) {
+    for (Index i = b; i < e; ++i) {
+        v[i] = mu * v[i] - lr * g[i];
+        w[i] += mu * v[i] - lr * g[i];
+    }
+}
+DIGIT_CLONES void sgd_momentum(Index b, Index e, Scalar* w, Scalar* v, const Scalar* g, Scalar mu, Scalar lr) {
+    for (Index i = b; i < e; ++i) {
+        v[i] = mu * v[i] - lr * g[i];
+        w[i] += v[i];
+    }
+}
+DIGIT_CLONES void sgd_plain(Index b, Index e, Scalar* w, const Scalar* g, Scalar lr) {
+    for (Index i = b; i < e; ++i) w[i] -= lr * g[i];
+}
+DIGIT_CLONES void adam_update(Index b, Index e, Scalar* w, Scalar* m, Scalar* v, const Scalar* g, Scalar sb1, Scalar sb2,
+                              Scalar lr_t, Scalar eps) {
+    for (Index i = b; i < e; ++i) {
+        m[i] = sb1 * m[i] + (1 - sb1) * g[i];
+        v[i] = sb2 * v[i] + (1 - sb2) * g[i] * g[i];
+        w[i] -= lr_t * m[i] / (std::sqrt(v[i]) + eps);
+    }
+}
+DIGIT_CLONES void rmsprop_update(Index b, Index e, Scalar* w, Scalar* a, const Scalar* g, Scalar rho, Scalar lr, Scalar eps) {
+    for (Index i = b; i < e; ++i) {
+        a[i] = rho * a[i] + (1 - rho) * g[i] * g[i];
+        w[i] -= lr * g[i] / (std::sqrt(a[i]) + eps);
+    }
+}
+DIGIT_CLONES void adadelta_update(Index b, Index e, Scalar* w, Scalar* a, Scalar* d, const Scalar* g, Scalar rho, Scalar lr,
+                                  Scalar eps) {
+    for (Index i = b; i < e; ++i) {
+        a[i] = rho * a[i] + (1 - rho) * g[i] * g[i];
+        const Scalar u = g[i] * std::sqrt(d[i] + eps) / std::sqrt(a[i] + eps);
+        w[i] -= lr * u;
+        d[i] = rho * d[i] + (1 - rho) * u * u;
+    }
+}
+
 // SGD with momentum and Nesterov momentum, as keras.optimizers.SGD (tf.keras 2.x):
 //   v = momentum * v - lr * g
 //   w = w + v                          (plain momentum)
@@ -58,28 +99,22 @@ public:
     Sgd(const OptimizerConfig& c, std::size_t n) : Optimizer(c, n) {
         if (c.momentum > 0) v_.assign(n, Scalar(0));
     }
-    void step(Scalar* w, const Scalar* g) override {
-        const auto n = static_cast<Index>(n_);
+    void update(Scalar* w, const Scalar* g, std::size_t begin, std::size_t end) override {
+        const auto first = static_cast<Index>(begin), n = static_cast<Index>(end - begin);
         const auto lr = static_cast<Scalar>(current_learning_rate());
         const auto mu = static_cast<Scalar>(config_.momentum);
         Scalar* v = v_.data();
-        if (mu > 0 && config_.nesterov) {
-#pragma omp parallel for simd schedule(static)
-            for (Index i = 0; i < n; ++i) {
-                v[i] = mu * v[i] - lr * g[i];
-                w[i] += mu * v[i] - lr * g[i];
-            }
-        } else if (mu > 0) {
-#pragma omp parallel for simd schedule(static)
-            for (Index i = 0; i < n; ++i) {
-                v[i] = mu * v[i] - lr * g[i];
-                w[i] += v[i];
-            }
-        } else {
-#pragma omp parallel for simd schedule(static)
-            for (Index i = 0; i < n; ++i) w[i] -= lr * g[i];
-        }
-        ++iterations_;
+        const bool nesterov = config_.nesterov;
+        for_element_chunks(n, [&](Index b, Index e) {
+            b += first;
+            e += first;
+            if (mu > 0 && nesterov)
+                sgd_nesterov(b, e, w, v, g, mu, lr);
+            else if (mu > 0)
+                sgd_momentum(b, e, w, v, g, mu, lr);
+            else
+                sgd_plain(b, e, w, g, lr);
+        });
     }
 
 private:
@@ -92,8 +127,8 @@ private:
 class Adam : public Optimizer {
 public:
     Adam(const OptimizerConfig& c, std::size_t n) : Optimizer(c, n), m_(n, Scalar(0)), v_(n, Scalar(0)) {}
-    void step(Scalar* w, const Scalar* g) override {
-        const auto n = static_cast<Index>(n_);
+    void update(Scalar* w, const Scalar* g, std::size_t begin, std::size_t end) override {
+        const auto first = static_cast<Index>(begin), n = static_cast<Index>(end - begin);
         const double t = static_cast<double>(iterations_ + 1);
         const double b1 = config_.beta_1, b2 = config_.beta_2;
         const auto lr_t = static_cast<Scalar>(current_learning_rate() * std::sqrt(1 - std::pow(b2, t)) / (1 - std::pow(b1, t)));
@@ -101,13 +136,7 @@ public:
         const auto eps = static_cast<Scalar>(config_.epsilon);
         Scalar* m = m_.data();
         Scalar* v = v_.data();
-#pragma omp parallel for simd schedule(static)
-        for (Index i = 0; i < n; ++i) {
-            m[i] = sb1 * m[i] + (1 - sb1) * g[i];
-            v[i] = sb2 * v[i] + (1 - sb2) * g[i] * g[i];
-            w[i] -= lr_t * m[i] / (std::sqrt(v[i]) + eps);
-        }
-        ++iterations_;
+        for_element_chunks(n, [&](Index b, Index e) { adam_update(first + b, first + e, w, m, v, g, sb1, sb2, lr_t, eps); });
     }
 
 private:
@@ -119,18 +148,13 @@ private:
 class RmsProp : public Optimizer {
 public:
     RmsProp(const OptimizerConfig& c, std::size_t n) : Optimizer(c, n), a_(n, Scalar(0)) {}
-    void step(Scalar* w, const Scalar* g) override {
-        const auto n = static_cast<Index>(n_);
+    void update(Scalar* w, const Scalar* g, std::size_t begin, std::size_t end) override {
+        const auto first = static_cast<Index>(begin), n = static_cast<Index>(end - begin);
         const auto lr = static_cast<Scalar>(current_learning_rate());
         const auto rho = static_cast<Scalar>(config_.rho);
         const auto eps = static_cast<Scalar>(config_.epsilon);
         Scalar* a = a_.data();
-#pragma omp parallel for simd schedule(static)
-        for (Index i = 0; i < n; ++i) {
-            a[i] = rho * a[i] + (1 - rho) * g[i] * g[i];
-            w[i] -= lr * g[i] / (std::sqrt(a[i]) + eps);
-        }
-        ++iterations_;
+        for_element_chunks(n, [&](Index b, Index e) { rmsprop_update(first + b, first + e, w, a, g, rho, lr, eps); });
     }
 
 private:
@@ -143,21 +167,14 @@ private:
 class Adadelta : public Optimizer {
 public:
     Adadelta(const OptimizerConfig& c, std::size_t n) : Optimizer(c, n), a_(n, Scalar(0)), d_(n, Scalar(0)) {}
-    void step(Scalar* w, const Scalar* g) override {
-        const auto n = static_cast<Index>(n_);
+    void update(Scalar* w, const Scalar* g, std::size_t begin, std::size_t end) override {
+        const auto first = static_cast<Index>(begin), n = static_cast<Index>(end - begin);
         const auto lr = static_cast<Scalar>(current_learning_rate());
         const auto rho = static_cast<Scalar>(config_.rho);
         const auto eps = static_cast<Scalar>(config_.epsilon);
         Scalar* a = a_.data();
         Scalar* d = d_.data();
-#pragma omp parallel for simd schedule(static)
-        for (Index i = 0; i < n; ++i) {
-            a[i] = rho * a[i] + (1 - rho) * g[i] * g[i];
-            const Scalar u = g[i] * std::sqrt(d[i] + eps) / std::sqrt(a[i] + eps);
-            w[i] -= lr * u;
-            d[i] = rho * d[i] + (1 - rho) * u * u;
-        }
-        ++iterations_;
+        for_element_chunks(n, [&](Index b, Index e) { adadelta_update(first + b, first + e, w, a, d, g, rho, lr, eps); });
     }
 
 private:

@@ -38,7 +38,15 @@ public:
     virtual ~Optimizer() = default;
     // One update of `size` parameters from their gradients. A zero gradient with zero state
     // gives a zero update, so non-trainable entries (whose gradients stay zero) are left alone.
-    virtual void step(Scalar* params, const Scalar* grads) = 0;
+    void step(Scalar* params, const Scalar* grads) {
+        update(params, grads, 0, n_);
+        finish_step();
+    }
+    // The same step in parts, e.g. one layer's parameters as soon as its gradients are complete
+    // and still in cache: update() for disjoint ranges that cover [0, size), then finish_step().
+    // Every update is element-wise, so the parts give exactly step()'s bits.
+    virtual void update(Scalar* params, const Scalar* grads, std::size_t begin, std::size_t end) = 0;
+    void finish_step() { ++iterations_; }
     std::int64_t iterations() const { return iterations_; }
     // The learning rate the next step will use (after decay).
     float current_learning_rate() const;

@@ -7,6 +7,15 @@
 
 #include <algorithm>
 
+// Marks a hot element-wise loop for GCC's function multi-versioning: the plain build (SSE2 only)
+// then also compiles it for AVX2 and AVX-512 and picks the copy the CPU can run when the program
+// loads. A build for the machine (-march=native, AVX2 or better) compiles it once, for it.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__AVX2__)
+#define DIGIT_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define DIGIT_CLONES
+#endif
+
 namespace digit {
 
 // Below this many scalars one thread is faster than waking the others; it also keeps the MLP

@@ -4,10 +4,14 @@
 #include "errors.h"
 #include "not_a_digit.h"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <exception>
+#include <memory>
 #include <numeric>
 #include <string>
 
@@ -213,8 +217,17 @@ std::size_t Trainer::run_epoch(Run& run, int epoch, EpochStats& stats) {
                                       runaway ? run.monitor.smoothed_loss() : loss, run.monitor.first_loss()};
             break;
         }
-        net_.backward(run.grad);
-        optimizer_->step(net_.parameters().data(), net_.gradients().data());
+        // Each layer's update runs as soon as its gradients are complete, while they are in
+        // cache (the same bits as one step after the whole backward pass: every update is
+        // element-wise, and a layer's parameters are not read again in this batch).
+        Scalar* params = net_.parameters().data();
+        const Scalar* grads = net_.gradients().data();
+        net_.backward(run.grad, nullptr, [&](std::size_t begin, std::size_t end) {
+            const auto step_start = Clock::now();
+            optimizer_->update(params, grads, begin, end);
+            optimizer_seconds_ += std::chrono::duration<double>(Clock::now() - step_start).count();
+        });
+        optimizer_->finish_step();
 
         loss_sum += loss * static_cast<double>(count);
         correct += static_cast<std::size_t>(batch_correct);
@@ -316,7 +329,7 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, TrainingOb
 
         // A cancel must take effect within one batch: the partial epoch is not validated.
         if (val && history.stop_reason != StopReason::Cancelled) {
-            const EvalResult v = evaluate_order(net_, *val, val_order, c.loss, 500);
+            const EvalResult v = evaluate_order(net_, *val, val_order, c.loss, kEvalBatch);
             stats.has_validation = true;
             stats.val_loss = v.loss;
             stats.val_accuracy = v.accuracy;
@@ -386,18 +399,48 @@ EvalResult evaluate(Network& network, const Dataset& data, const LossSpec& loss,
     return evaluate_order(network, data, iota_order(0, data.size()), loss, batch);
 }
 
-Matrix predict_dataset(Network& network, const Dataset& data, int batch) {
-    std::vector<std::size_t> order(data.size());
-    std::iota(order.begin(), order.end(), 0);
-    Matrix out(static_cast<Eigen::Index>(data.size()), network.classes());
-    Matrix x, p;
-    std::vector<int> labels;
-    for (std::size_t first = 0; first < data.size(); first += static_cast<std::size_t>(batch)) {
-        std::size_t count = std::min(static_cast<std::size_t>(batch), data.size() - first);
-        to_batch(data, order, first, count, x, labels);
-        network.predict(x, p, batch);
-        out.middleRows(static_cast<Eigen::Index>(first), static_cast<Eigen::Index>(count)) = p;
+Matrix predict_dataset(Network& network, const Dataset& data, int batch, const std::function<void(std::size_t)>& progress) {
+    const std::size_t n = data.size(), per = static_cast<std::size_t>(std::max(batch, 1));
+    Matrix out(static_cast<Eigen::Index>(n), network.classes());
+    const auto batches = static_cast<std::ptrdiff_t>((n + per - 1) / per);
+    const int threads = static_cast<int>(std::min<std::ptrdiff_t>(omp_get_max_threads(), std::max<std::ptrdiff_t>(batches, 1)));
+    // Thread 0 uses the network itself, the others a copy with the same weights (and batch-norm
+    // statistics, which are parameters too).
+    std::vector<std::unique_ptr<Network>> copies(static_cast<std::size_t>(threads));
+    for (int t = 1; t < threads; ++t) {
+        copies[static_cast<std::size_t>(t)] = std::make_unique<Network>(network.spec());
+        copies[static_cast<std::size_t>(t)]->set_parameters(network.parameters());
     }
+    std::size_t done = 0;
+    std::exception_ptr failure;
+#pragma omp parallel num_threads(threads)
+    {
+        const int t = omp_get_thread_num();
+        Network& net = t == 0 ? network : *copies[static_cast<std::size_t>(t)];
+        Matrix x, p;
+        std::vector<int> labels;
+        std::vector<std::size_t> order;
+#pragma omp for schedule(dynamic)
+        for (std::ptrdiff_t b = 0; b < batches; ++b) {
+            try {
+                const std::size_t first = static_cast<std::size_t>(b) * per, count = std::min(per, n - first);
+                order.resize(count);
+                std::iota(order.begin(), order.end(), first);
+                to_batch(data, order, 0, count, x, labels);
+                net.predict(x, p, static_cast<int>(count));
+                out.middleRows(static_cast<Eigen::Index>(first), static_cast<Eigen::Index>(count)) = p;
+#pragma omp critical(digit_predict_progress)
+                {
+                    done += count;
+                    if (progress) progress(done);
+                }
+            } catch (...) {
+#pragma omp critical(digit_predict_progress)
+                if (!failure) failure = std::current_exception();
+            }
+        }
+    }
+    if (failure) std::rethrow_exception(failure);
     return out;
 }
 

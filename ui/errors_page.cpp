@@ -22,7 +22,6 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
-#include <numeric>
 
 namespace digit::ui {
 
@@ -272,28 +271,18 @@ void ErrorsPage::refresh() {
         results->modelName = name;
         QString error;
         try {
-            // Batch by batch, so the page can show how far it is; each batch runs on all cores.
-            const std::size_t n = test->size();
-            results->probabilities.resize(Eigen::Index(n), net->classes());
-            std::vector<std::size_t> order(n);
-            std::iota(order.begin(), order.end(), std::size_t(0));
-            Matrix x, p;
-            std::vector<int> labels;
-            for (std::size_t first = 0; first < n; first += kBatch) {
-                const std::size_t count = std::min<std::size_t>(kBatch, n - first);
-                to_batch(*test, order, first, count, x, labels);
-                net->predict(x, p, kBatch);
-                results->probabilities.middleRows(Eigen::Index(first), Eigen::Index(count)) = p;
-                const int done = int(first + count);
+            // All cores, a batch per thread at a time (core's predict_dataset); each finished
+            // batch moves the page's progress on.
+            results->probabilities = predict_dataset(*net, *test, kBatch, [self, generation](std::size_t done) {
                 QMetaObject::invokeMethod(
                     QCoreApplication::instance(),
                     [self, generation, done] {
                         if (!self || generation != self->generation_) return;
-                        self->checked_ = done;
+                        self->checked_ = int(done);
                         self->updateStatus();
                     },
                     Qt::QueuedConnection);
-            }
+            });
             results->tally();
         } catch (const std::exception& e) {
             error = QString::fromUtf8(e.what());

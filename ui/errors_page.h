@@ -3,8 +3,8 @@
 //
 // The model runs over the test set on a worker thread with its own copy of the network (the GUI
 // thread's model is never shared) and the session's read-only data, kept alive by a shared_ptr:
-// in batches of kBatch images through the core's batched forward pass (which uses every core),
-// reporting progress after each batch. The results are cached per model (the library's
+// in batches of kBatch images, each core running whole batches through a copy of its own (the
+// core's predict_dataset), reporting progress after each batch. The results are cached per model (the library's
 // ModelFile, which identifies it), so coming back to a model shows them at once. The page then
 // shows a paged grid of the misclassified images (true -> predicted, confidence), sortable by
 // confidence and filterable by true and predicted digit, or the correct ones instead; a confusion
@@ -53,7 +53,7 @@ public:
     bool isBusy() const;
     // Images checked so far by the run in flight (0..test size), for the progress bar.
     int checkedCount() const { return checked_; }
-    static constexpr int kBatch = 250;
+    static constexpr int kBatch = 32;
     static constexpr std::size_t kCacheSize = 4;
 
     // For tests: the results and what the grid shows.

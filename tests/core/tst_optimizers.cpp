@@ -5,6 +5,8 @@
 #include <QTest>
 
 #include <cmath>
+#include <iterator>
+#include <vector>
 
 using namespace digit;
 
@@ -128,6 +130,32 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::exception, make_optimizer(c, 1));
         c.learning_rate = std::nanf("");
         QVERIFY_THROWS_EXCEPTION(std::exception, make_optimizer(c, 1));
+    }
+
+    // The trainer updates each layer as soon as its gradients are complete: update() over
+    // disjoint ranges (odd sizes, big enough to take the threaded chunks), then finish_step(),
+    // must give step()'s bits, for every optimiser, over several steps.
+    void stepInPartsGivesTheSameBits() {
+        const std::size_t n = 300007, cuts[] = {0, 7, 131101, 131102, 250000, n};
+        std::vector<Scalar> g(n);
+        for (std::size_t i = 0; i < n; ++i) g[i] = static_cast<Scalar>(std::sin(0.37 * double(i)) * (i % 5 == 0 ? 0.0 : 0.3));
+        for (OptimizerKind k : {OptimizerKind::SGD, OptimizerKind::Adam, OptimizerKind::RMSprop, OptimizerKind::Adadelta}) {
+            OptimizerConfig c = OptimizerConfig::defaults(k);
+            c.momentum = k == OptimizerKind::SGD ? 0.9f : 0.0f;
+            c.decay = 1e-3f;
+            auto whole = make_optimizer(c, n), parts = make_optimizer(c, n);
+            std::vector<Scalar> w1(n), w2;
+            for (std::size_t i = 0; i < n; ++i) w1[i] = static_cast<Scalar>(std::cos(0.11 * double(i)));
+            w2 = w1;
+            for (int step = 0; step < 3; ++step) {
+                whole->step(w1.data(), g.data());
+                for (std::size_t p = 0; p + 1 < std::size(cuts); ++p) parts->update(w2.data(), g.data(), cuts[p], cuts[p + 1]);
+                parts->finish_step();
+            }
+            QVERIFY2(w1 == w2, optimizer_name(k).c_str());
+            QVERIFY(w1[1] != static_cast<Scalar>(std::cos(0.11)));
+            QCOMPARE(parts->iterations(), whole->iterations());
+        }
     }
 };
 
