@@ -10,7 +10,10 @@
 // Marks a hot element-wise loop for GCC's function multi-versioning: the plain build (SSE2 only)
 // then also compiles it for AVX2 and AVX-512 and picks the copy the CPU can run when the program
 // loads. A build for the machine (-march=native, AVX2 or better) compiles it once, for it.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__AVX2__)
+// Not under a sanitizer: the clones' ifunc resolver runs while the dynamic loader relocates the
+// program, before the sanitizer's runtime is set up, and its instrumented code crashes there (TSan).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__AVX2__) && \
+    !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
 #define DIGIT_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define DIGIT_CLONES
