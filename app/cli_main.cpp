@@ -468,8 +468,7 @@ struct ThreadConfidence {
     }
     DigitConfidence function() {
         return [this](const MnistImage& image) {
-            const Prediction p = predict_image(*copies[static_cast<std::size_t>(omp_get_thread_num())], image);
-            return p.not_a_digit ? 0.0f : p.confidence;
+            return digit_confidence(predict_image(*copies[static_cast<std::size_t>(omp_get_thread_num())], image));
         };
     }
 };
@@ -833,10 +832,7 @@ int cmd_predict(const Args& a) {
                 }
             }
             t1 = Clock::now();
-            reading = read_digits(image, {}, [&](const MnistImage& x) {
-                const Prediction p = predict_image(*net, x);
-                return p.not_a_digit ? 0.0f : p.confidence;
-            });
+            reading = read_digits(image, {}, [&](const MnistImage& x) { return digit_confidence(predict_image(*net, x)); });
             t2 = Clock::now();
             // Boxes in the file's own pixels, also when it was decoded smaller.
             if (original.isValid() && image.width > 0 && image.height > 0 && original != QSize(image.width, image.height)) {

@@ -36,6 +36,10 @@ struct Prediction {
 // digit"), each row summing to 1. empty: the picture had no ink.
 Prediction prediction_from_probabilities(const Scalar* probabilities, int classes, bool empty);
 
+// How sure the answer is that the picture is its digit: the digit's probability among all the
+// answers, 0 when the answer is "not a digit". What segment.h's reader cuts touching digits by.
+inline float digit_confidence(const Prediction& p) { return p.not_a_digit ? 0.0f : p.confidence; }
+
 // The network's answer for one preprocessed 28x28 image (all zero: no ink). Throws ConfigError
 // when the network does not take 784 inputs or has other than 10 or 11 outputs.
 Prediction predict_image(Network& network, const MnistImage& image);

@@ -270,10 +270,7 @@ void DrawPage::predict(const GrayImage& gray, Polarity polarity) {
     // The model's confidence lets two touching digits be cut apart (segment.h).
     DigitConfidence sure;
     if (model)
-        sure = [model](const MnistImage& x) {
-            const Prediction p = predict_image(*model, x);
-            return p.not_a_digit ? 0.0f : p.confidence;  // P(that digit) among all the answers
-        };
+        sure = [model](const MnistImage& x) { return digit_confidence(predict_image(*model, x)); };
     try {
         if (!canvas_->isEmpty()) reading_ = read_digits(gray, options, sure);
     } catch (const std::exception& e) {
