@@ -498,7 +498,7 @@ std::string evaluate_photos(Network& net, const ModelFile& model, const Dataset&
     for (std::ptrdiff_t k = 0; k < static_cast<std::ptrdiff_t>(count); ++k) {
         const std::size_t i = static_cast<std::size_t>(k);
         const std::uint8_t* img = test.image(offset + i);
-        for (std::size_t p = 0; p < 784; ++p) clean[i][p] = img[p] / 255.0f;
+        clean[i] = mnist_image(img);
         redrawn[i] = redraw_digit(img, PenStyle::Mnist).image;
         const QImage picture = synth_photo(img, offset + i, 640, 480, &cond[i]);
         const auto start = std::chrono::steady_clock::now();
@@ -629,10 +629,10 @@ std::vector<NotADigitRow> not_a_digit_table(Network& net, const Dataset& test) {
     constexpr std::size_t kNegatives = 3000;
     constexpr std::uint64_t kEvaluationSeed = 2026;
     const Dataset negatives = make_negatives(kNegatives, kEvaluationSeed, NegativeSet::Evaluation);
-    auto rows_of = [&](const Dataset& d, const std::vector<std::size_t>& which) {
-        Matrix m(static_cast<Eigen::Index>(which.size()), 784);
-        for (std::size_t r = 0; r < which.size(); ++r)
-            for (Eigen::Index k = 0; k < 784; ++k) m(static_cast<Eigen::Index>(r), k) = static_cast<Scalar>(d.image(which[r])[k]) / Scalar(255);
+    auto rows_of = [](const Dataset& d, const std::vector<std::size_t>& which) {
+        Matrix m;
+        std::vector<int> labels;
+        to_batch(d, which, 0, which.size(), m, labels);
         return m;
     };
     for (NegativeKind kind : all_negative_kinds()) {

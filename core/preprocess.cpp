@@ -127,6 +127,12 @@ Taps axis_taps(int n, double s, int out_len) {
 
 }  // namespace
 
+MnistImage mnist_image(const std::uint8_t* pixels) {
+    MnistImage image;
+    for (std::size_t i = 0; i < image.size(); ++i) image[i] = pixels[i] / 255.0f;
+    return image;
+}
+
 PreprocessResult preprocess_digit(const GrayImage& input, const PreprocessOptions& options) {
     if (options.box < 1 || options.box > kSide)
         throw std::invalid_argument("preprocess_digit: box must be 1-28 pixels, got " + std::to_string(options.box));

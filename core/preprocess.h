@@ -27,6 +27,9 @@ struct PreprocessOptions {
 // 784 floats, row-major 28x28, 0 = background, 1 = full ink (MNIST's polarity, scaled to 0-1).
 using MnistImage = std::array<float, 784>;
 
+// An MNIST image as stored (784 bytes, 0-255, e.g. Dataset::image()) as the model takes it.
+MnistImage mnist_image(const std::uint8_t* pixels);
+
 struct PreprocessResult {
     MnistImage image{};
     bool empty = true;       // no ink found: image is all zero

@@ -2,6 +2,7 @@
 
 #include "digit_grid.h"
 #include "network.h"
+#include "preprocess.h"
 #include "probability_bars.h"
 #include "session.h"
 
@@ -77,7 +78,7 @@ QString DigitDetailDialog::text() const { return text_->text(); }
 
 void DigitDetailDialog::showDigit(const std::uint8_t* pixels, int label, const QString& title) {
     image_ = mnistToImage(pixels);
-    for (std::size_t i = 0; i < input_.size(); ++i) input_[i] = pixels[i] / 255.0f;
+    input_ = mnist_image(pixels);
     label_ = label;
     title_ = title;
     view_->setImage(image_);

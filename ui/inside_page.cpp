@@ -4,6 +4,7 @@
 #include "embedding_worker.h"
 #include "inside_views.h"
 #include "not_a_digit.h"
+#include "preprocess.h"
 #include "session.h"
 
 #include <QButtonGroup>
@@ -226,10 +227,7 @@ void InsidePage::setImage(const MnistImage& image, const QString& source) {
 void InsidePage::setTestImage(int index) {
     const MnistData* data = session_->data();
     if (!data || index < 0 || static_cast<std::size_t>(index) >= data->test.size()) return;
-    MnistImage image{};
-    const std::uint8_t* px = data->test.image(static_cast<std::size_t>(index));
-    for (int i = 0; i < 784; ++i) image[static_cast<std::size_t>(i)] = px[i] / 255.0f;
-    setImage(image, tr("test image %1 (a %2)").arg(index).arg(data->test.labels[static_cast<std::size_t>(index)]));
+    setImage(mnist_image(data->test.image(static_cast<std::size_t>(index))), tr("test image %1 (a %2)").arg(index).arg(data->test.labels[static_cast<std::size_t>(index)]));
 }
 
 void InsidePage::setMapKind(MapKind kind) {
