@@ -541,6 +541,24 @@ std::string evaluate_photos(Network& net, const ModelFile& model, const Dataset&
     return json + "}";
 }
 
+// The digits of one generated number (evaluate --numbers, synth --numbers): `length` test digits
+// drawn with the seed, and the number they make.
+struct TestNumber {
+    std::vector<const std::uint8_t*> digits;
+    std::string truth;
+};
+
+TestNumber pick_test_number(const Dataset& test, std::uint64_t seed, int length) {
+    std::mt19937_64 rng(seed);
+    TestNumber n;
+    for (int j = 0; j < length; ++j) {
+        const std::size_t idx = rng() % test.size();
+        n.digits.push_back(test.image(idx));
+        n.truth += static_cast<char>('0' + test.labels[idx]);
+    }
+    return n;
+}
+
 // --numbers: `count` numbers of 2-6 test digits (image/synth.h), with gaps of 3-8 MNIST pixels
 // and touching (overlapping by 0-2 pixels); whole-number accuracy.
 std::string evaluate_numbers(Network& net, const ModelFile& model, const Dataset& test, std::size_t offset, std::size_t count, bool print) {
@@ -554,15 +572,9 @@ std::string evaluate_numbers(Network& net, const ModelFile& model, const Dataset
 #pragma omp parallel for schedule(dynamic)
         for (std::ptrdiff_t k = 0; k < static_cast<std::ptrdiff_t>(count); ++k) {
             const std::size_t i = static_cast<std::size_t>(k);
-            std::mt19937_64 rng(offset + i + (touching ? 1000003u : 0u));
-            const int length = 2 + static_cast<int>(i % 5);
-            std::vector<const std::uint8_t*> digits;
-            for (int j = 0; j < length; ++j) {
-                const std::size_t idx = rng() % test.size();
-                digits.push_back(test.image(idx));
-                truth[i] += static_cast<char>('0' + test.labels[idx]);
-            }
-            const QImage img = touching ? synth_number(digits, offset + i, -2, 0) : synth_number(digits, offset + i, 3, 8);
+            const TestNumber number = pick_test_number(test, offset + i + (touching ? 1000003u : 0u), 2 + static_cast<int>(i % 5));
+            truth[i] = number.truth;
+            const QImage img = touching ? synth_number(number.digits, offset + i, -2, 0) : synth_number(number.digits, offset + i, 3, 8);
             const Reading r = read_digits(gray_from_qimage(img), {}, sure);
             for (const SegmentedDigit& d : r.digits) inputs[i].push_back(d.input.image);
         }
@@ -946,34 +958,13 @@ int cmd_synth(const Args& a) {
              QString::asprintf("photo-%05lld-%d.jpg", i, int(test.labels[k])), "JPEG");
     }
     for (long long i = 0; i < numbers; ++i) {
-        std::mt19937_64 rng(static_cast<std::uint64_t>(i));
-        const int length = 2 + static_cast<int>(i % 5);
-        std::vector<const std::uint8_t*> digits;
-        std::string truth;
-        for (int j = 0; j < length; ++j) {
-            const std::size_t idx = rng() % test.size();
-            digits.push_back(test.image(idx));
-            truth += static_cast<char>('0' + test.labels[idx]);
-        }
-        save(synth_number(digits, static_cast<std::uint64_t>(i), 3, 8), QString::asprintf("number-%05lld-%s.png", i, truth.c_str()), "PNG");
+        const TestNumber number = pick_test_number(test, static_cast<std::uint64_t>(i), 2 + static_cast<int>(i % 5));
+        save(synth_number(number.digits, static_cast<std::uint64_t>(i), 3, 8),
+             QString::asprintf("number-%05lld-%s.png", i, number.truth.c_str()), "PNG");
     }
-    // Drawings as the Draw page's pad makes them: 336x336 (the size it predicts from), a solid
-    // dark pen on white, the test digit 12 times larger.
     for (long long i = 0; i < drawings; ++i) {
         const std::size_t k = static_cast<std::size_t>(i) % test.size();
-        QImage img(336, 336, QImage::Format_Grayscale8);
-        for (int y = 0; y < 336; ++y) {
-            uchar* line = img.scanLine(y);
-            for (int x = 0; x < 336; ++x) {
-                const double sx = (x + 0.5) / 12 - 0.5, sy = (y + 0.5) / 12 - 0.5;
-                const int x0 = static_cast<int>(std::floor(sx)), y0 = static_cast<int>(std::floor(sy));
-                const double fx = sx - x0, fy = sy - y0;
-                auto at = [&](int c, int r) { return (c < 0 || r < 0 || c >= 28 || r >= 28) ? 0.0 : test.image(k)[r * 28 + c] / 255.0; };
-                const double v = (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x0 + 1, y0)) + fy * ((1 - fx) * at(x0, y0 + 1) + fx * at(x0 + 1, y0 + 1));
-                line[x] = v >= 0.5 ? 20 : 255;
-            }
-        }
-        save(img, QString::asprintf("drawing-%05lld-%d.png", i, int(test.labels[k])), "PNG");
+        save(synth_drawing(test.image(k)), QString::asprintf("drawing-%05lld-%d.png", i, int(test.labels[k])), "PNG");
     }
     std::printf("Wrote %lld photos, %lld numbers and %lld drawings into %s\n", photos, numbers, drawings, out.c_str());
     return 0;

@@ -13,12 +13,14 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-// Bilinear sample of a 28x28 MNIST image (0-1, 0 outside) at fractional pixel (x, y), centres at +0.5.
-float sample(const std::uint8_t* img, double x, double y) {
+// Bilinear sample of a 28x28 MNIST image (0-1, 0 outside) at fractional pixel (x, y), centres at
+// +0.5, computed in Real (the photos in float, the drawings in double).
+template <typename Real = float>
+Real sample(const std::uint8_t* img, double x, double y) {
     x -= 0.5, y -= 0.5;
     const int x0 = static_cast<int>(std::floor(x)), y0 = static_cast<int>(std::floor(y));
-    const float fx = static_cast<float>(x - x0), fy = static_cast<float>(y - y0);
-    auto at = [&](int c, int r) { return (r < 0 || r >= 28 || c < 0 || c >= 28) ? 0.0f : img[r * 28 + c] / 255.0f; };
+    const Real fx = static_cast<Real>(x - x0), fy = static_cast<Real>(y - y0);
+    auto at = [&](int c, int r) { return (r < 0 || r >= 28 || c < 0 || c >= 28) ? Real(0) : img[r * 28 + c] / Real(255); };
     return (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x0 + 1, y0)) + fy * ((1 - fx) * at(x0, y0 + 1) + fx * at(x0 + 1, y0 + 1));
 }
 
@@ -164,6 +166,17 @@ QImage synth_number(const std::vector<const std::uint8_t*>& digits, std::uint64_
         }
     }
     return out;
+}
+
+QImage synth_drawing(const std::uint8_t* mnist) {
+    constexpr int kSide = 336, kScale = kSide / 28;
+    QImage img(kSide, kSide, QImage::Format_Grayscale8);
+    for (int y = 0; y < kSide; ++y) {
+        uchar* line = img.scanLine(y);
+        for (int x = 0; x < kSide; ++x)
+            line[x] = sample<double>(mnist, (x + 0.5) / kScale, (y + 0.5) / kScale) >= 0.5 ? 20 : 255;
+    }
+    return img;
 }
 
 }  // namespace digit

@@ -35,4 +35,8 @@ QImage synth_photo(const std::uint8_t* mnist, std::uint64_t seed, int width = 64
 // Returns the picture; the digits' order is the number's.
 QImage synth_number(const std::vector<const std::uint8_t*>& digits, std::uint64_t seed, int gap_min, int gap_max);
 
+// An MNIST digit as the Draw page's pad makes a drawing: 336x336 (the size it predicts from), a
+// solid dark pen on white, the digit 12 times larger (bilinear, cut at half ink).
+QImage synth_drawing(const std::uint8_t* mnist);
+
 }  // namespace digit
