@@ -3,9 +3,11 @@
 # on this machine, alternating the two so load on a shared machine hits both alike.
 #
 #   scripts/bench.sh [--epochs N] [--rounds N] [--portable | --build DIR] [--no-gemm] [preset ...]
-#       (default: mlp-512 mlp-392x2 cnn-small cnn-32-64; PEAK_GFLOPS, default 470, is the fp32 peak
-#        the matrix products' rates are compared with: 2 cores x 2 AVX-512 FMA units x 16 lanes x 2
-#        flops x about 3.7 GHz, the figure in ../shared/peers/README.md)
+#       (default: mlp-512 mlp-392x2 cnn-small cnn-32-64; the matrix products' rates are compared
+#        with the fp32 peak this machine sustains, measured first by tests/bench/fma_peak (fused
+#        multiply-adds from registers on every core); PEAK_GFLOPS sets another, e.g. 470, the
+#        nominal figure of ../shared/peers/README.md: 2 cores x 2 AVX-512 FMA units x 16 lanes x
+#        2 flops x about 3.7 GHz)
 #
 #   --portable   build and measure the plain build a packager makes (cmake -S . -B build-portable,
 #                Release, no -march=native; the Dense/Conv2D kernels choose AVX2/AVX-512 at run time)
@@ -32,12 +34,11 @@ while [ $# -gt 0 ]; do
     --build) build_dir="$(cd "$2" && pwd)"; shift 2 ;;
     --portable) portable=1; build_dir="$here/build-portable"; shift ;;
     --no-gemm) gemm=0; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) presets+=("$1"); shift ;;
   esac
 done
 [ ${#presets[@]} -gt 0 ] || presets=(mlp-512 mlp-392x2 cnn-small cnn-32-64)
-peak="${PEAK_GFLOPS:-470}"
 
 if [ "$build_dir" = "$here/build" ]; then
   "$here/scripts/setup.sh" >&2
@@ -47,12 +48,22 @@ fi
 if [ "$portable" = 1 ]; then
   echo "[bench] building the plain portable build in $build_dir" >&2
   cmake -S "$here" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DDIGIT_NATIVE=OFF > /dev/null
-  cmake --build "$build_dir" -j"$(nproc)" --target digit-cli gemm_bench > "$build_dir/bench-build.log" 2>&1 \
+  cmake --build "$build_dir" -j"$(nproc)" --target digit-cli gemm_bench fma_peak > "$build_dir/bench-build.log" 2>&1 \
     || { tail -20 "$build_dir/bench-build.log" >&2; exit 1; }
 fi
 cli="$build_dir/app/digit-cli"
 [ -x "$cli" ] || { echo "[bench] no $cli: build it first" >&2; exit 1; }
 echo "[bench] measuring $build_dir" >&2
+
+# The CPU and the peak the percentages are of: measured here unless PEAK_GFLOPS says otherwise.
+echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores"
+peak="${PEAK_GFLOPS:-}"
+if [ -x "$build_dir/tests/fma_peak" ]; then
+  measured="$(OMP_NUM_THREADS="$(nproc)" "$build_dir/tests/fma_peak")"
+  echo "$measured"
+  [ -n "$peak" ] || peak="$(echo "$measured" | sed -n 's/^fma_peak: \([0-9.]*\) GFLOP.*/\1/p')"
+fi
+[ -n "$peak" ] || peak=470
 
 if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   echo "[bench] installing python3-torch for the peer" >&2
