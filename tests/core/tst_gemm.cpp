@@ -145,6 +145,38 @@ private slots:
         gemm::nn(m, n, k, a.data(), k, 1, b.data(), n, bias.data(), y.data(), n, false, Isa::Avx512);
         QVERIFY(x == y);
     }
+
+    // One row (m = 1: a single image's Dense layer, as the Draw page predicts) gives the bits of
+    // the same row inside a batch (the Errors page's), with a bias or accumulating, for widths
+    // that leave every kind of remainder, with one thread or two.
+    void oneRowMatchesItsBatchRow() {
+        const Index m = 5, k = 784;
+        for (Index n : {Index(10), Index(128), Index(300), Index(512)}) {
+            const auto a = random(static_cast<std::size_t>(m * k), 13), b = random(static_cast<std::size_t>(k * n), 14),
+                       bias = random(static_cast<std::size_t>(n), 15), start = random(static_cast<std::size_t>(m * n), 16);
+            for (Isa isa : isas()) {
+                for (bool accumulate : {false, true}) {
+                    std::vector<float> batch = start;
+                    omp_set_num_threads(1);
+                    gemm::nn(m, n, k, a.data(), k, 1, b.data(), n, bias.data(), batch.data(), n, accumulate, isa);
+                    for (int threads : {1, 2}) {
+                        omp_set_num_threads(threads);
+                        for (Index i = 0; i < m; ++i) {
+                            std::vector<float> row(start.begin() + i * n, start.begin() + (i + 1) * n);
+                            gemm::nn(1, n, k, a.data() + i * k, k, 1, b.data(), n, bias.data(), row.data(), n, accumulate, isa);
+                            QVERIFY2(std::equal(row.begin(), row.end(), batch.begin() + i * n),
+                                     qPrintable(QString("%1, n %2, row %3, %4, %5 threads")
+                                                    .arg(gemm::isa_name(isa))
+                                                    .arg(n)
+                                                    .arg(i)
+                                                    .arg(accumulate ? "accumulating" : "bias")
+                                                    .arg(threads)));
+                        }
+                    }
+                }
+            }
+        }
+    }
 };
 
 QTEST_APPLESS_MAIN(TestGemm)
