@@ -531,8 +531,13 @@ InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
     for (std::size_t i = 0; i < n; ++i) rough[i] = r0[i] >= 0.5f * rough_peak;
     const std::vector<int> rh = run_lengths(rough, w, h, true), rv = run_lengths(rough, w, h, false);
     std::vector<float> widths;
-    for (std::size_t i = 0; i < n; ++i)
-        if (rough[i]) widths.push_back(static_cast<float>(std::min(rh[i], rv[i])));
+    for (std::size_t i = 0; i < n; ++i) {
+        // Ruling is as dark as pencil and covers more of the page than a digit: its pixels (thin,
+        // and a long run along the line) would make every stroke look a line's width, and the
+        // window too narrow to take a broad pencil stroke out of the background.
+        const int across = std::min(rh[i], rv[i]), along = std::max(rh[i], rv[i]);
+        if (rough[i] && along < 12 * across) widths.push_back(static_cast<float>(across));
+    }
     // The typical stroke: the median of each inked pixel's shorter run (a higher percentile
     // would let a shadow band's edges, which a faint digit's rough pass takes in, set the window).
     const float stroke = widths.empty() ? 3.0f : quantile(widths, 0.5);

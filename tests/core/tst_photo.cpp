@@ -194,6 +194,21 @@ private slots:
         QVERIFY2(c > 0.8, qPrintable(QString::number(c)));
     }
 
+    // A broad pencil stroke on dense ruling as dark as the pencil: the ruling's many thin pixels
+    // do not set the stroke width the lighting window is sized by (a window a line's width wide
+    // leaves the broad stroke in the background, and only scraps of the digit stand out).
+    void broadPencilOnDenseRulingIsWhole() {
+        GrayImage clean = page(400, 300, 1.0f), photo = page(400, 300, 0.95f);
+        zero(clean, 200, 150, 50, 80, 24, 0.0f);
+        rule(photo, 12, 2.0, 0.01, 0.6f);
+        zero(photo, 200, 150, 50, 80, 24, 0.55f);
+        noise(photo, 0.01f, 29);
+        const Reading r = read_digits(photo);
+        QCOMPARE(int(r.digits.size()), 1);
+        const double c = correlation(r.digits[0].input.image, preprocess_digit(clean).image);
+        QVERIFY2(c > 0.9, qPrintable(QString::number(c)));
+    }
+
     // Lines: ruling crossing a zero is removed, the zero is kept whole (the crossings stay).
     void linesAreRemovedStrokesStay() {
         GrayImage g = page(400, 300, 0.95f);
