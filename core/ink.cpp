@@ -384,7 +384,9 @@ bool is_flat_drawing(const std::vector<float>& v, int w, int h, float background
 // outliers, within any digit's strokes.
 bool ink_is_the_other_side(const std::vector<float>& v, const std::vector<float>& opened, const std::vector<float>& opened_other, int w, int h,
                            int strongest) {
-    const int block = std::max(8, std::max(w, h) / 8);
+    // Blocks a quarter of the picture: in a photo cropped close to the digit, its strokes and the
+    // paper inside its loops must still be a minority of every block (an eighth was too small).
+    const int block = std::max(8, std::max(w, h) / 4);
     const int bw = (w + block - 1) / block, bh = (h + block - 1) / block;
     std::vector<float> paper(static_cast<std::size_t>(bw) * bh), cell;
     for (int j = 0; j < bh; ++j)
