@@ -371,6 +371,52 @@ bool is_flat_drawing(const std::vector<float>& v, int w, int h, float background
     return static_cast<double>(flat_mid) <= 0.02 * static_cast<double>(w) * h;
 }
 
+// Whether a photo's ink is on the other side of its paper than `v` (ink units, ink high) says.
+// The border's extremes that chose v's polarity are the page's shading as much as its ink (light
+// ruling on dark paper in a vignetted corner outshines faint pencil there). Here each side's
+// strength is how far a pixel stands out from its paper by two measures at once (the smaller of
+// the two, in plain luminance): against a grey-level opening of that side (`opened`, `opened_other`:
+// follows shading and a shadow's edge, but takes the strips of paper between dense ruling for
+// narrow strokes of the other side) and against the median of its block, bilinear between the
+// blocks (the paper is most of any block, whatever lines or strokes cross it, but a shadow's
+// edge stands out on both sides of it). Ink stands out by both; lines by both, but less than a
+// digit's ink. Each side is taken at its `strongest`-th strongest pixel: past the noise's few
+// outliers, within any digit's strokes.
+bool ink_is_the_other_side(const std::vector<float>& v, const std::vector<float>& opened, const std::vector<float>& opened_other, int w, int h,
+                           int strongest) {
+    // Blocks a quarter of the picture: in a photo cropped close to the digit, its strokes and the
+    // paper inside its loops must still be a minority of every block (an eighth was too small).
+    const int block = std::max(8, std::max(w, h) / 4);
+    const int bw = (w + block - 1) / block, bh = (h + block - 1) / block;
+    std::vector<float> paper(static_cast<std::size_t>(bw) * bh), cell;
+    for (int j = 0; j < bh; ++j)
+        for (int i = 0; i < bw; ++i) {
+            cell.clear();
+            for (int y = j * block; y < std::min(h, (j + 1) * block); ++y)
+                for (int x = i * block; x < std::min(w, (i + 1) * block); ++x) cell.push_back(v[static_cast<std::size_t>(y) * w + x]);
+            paper[static_cast<std::size_t>(j) * bw + i] = median(cell);
+        }
+    std::vector<float> up(v.size()), down(v.size());
+    for (int y = 0; y < h; ++y) {
+        const float fy = std::clamp((y + 0.5f) / block - 0.5f, 0.0f, static_cast<float>(bh - 1));
+        const int j0 = static_cast<int>(fy), j1 = std::min(bh - 1, j0 + 1);
+        const float ty = fy - j0;
+        for (int x = 0; x < w; ++x) {
+            const float fx = std::clamp((x + 0.5f) / block - 0.5f, 0.0f, static_cast<float>(bw - 1));
+            const int i0 = static_cast<int>(fx), i1 = std::min(bw - 1, i0 + 1);
+            const float tx = fx - i0;
+            auto at = [&](int j, int i) { return paper[static_cast<std::size_t>(j) * bw + i]; };
+            const float p = (1 - ty) * ((1 - tx) * at(j0, i0) + tx * at(j0, i1)) + ty * ((1 - tx) * at(j1, i0) + tx * at(j1, i1));
+            const std::size_t k = static_cast<std::size_t>(y) * w + x;
+            const float d = v[k] - p;
+            up[k] = std::max(0.0f, std::min(d, v[k] - opened[k]));
+            down[k] = std::max(0.0f, std::min(-d, (1.0f - v[k]) - opened_other[k]));
+        }
+    }
+    const double q = 1.0 - strongest / static_cast<double>(std::max<std::size_t>(v.size(), 2 * static_cast<std::size_t>(strongest)));
+    return quantile01(down, q) > quantile01(up, q);
+}
+
 }  // namespace
 
 InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
@@ -461,7 +507,24 @@ InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
     // 1. Lighting. A first opening with a moderate window (1/16 of the picture) takes out the
     // shading; the strokes' width in what stands out of it sets the final window: wide enough that
     // no stroke survives into the background, no wider (a wide window follows shading less well).
-    const std::vector<float> b0 = opening(v, w, h, std::max(7, max_side / 16) | 1);
+    const int rough_window = std::max(7, max_side / 16) | 1;
+    std::vector<float> b0 = opening(v, w, h, rough_window);
+    if (options.polarity == Polarity::Auto) {
+        // Decided at half resolution (a quarter of the cost; strokes and their contrast survive,
+        // thin lines lose some of theirs), counting the 25 strongest half-resolution pixels: the
+        // 100 of the working image.
+        const GrayImage half = reduce(GrayImage{w, h, v}, 2);
+        std::vector<float> flipped(half.pixels.size());
+        for (std::size_t i = 0; i < flipped.size(); ++i) flipped[i] = 1.0f - half.pixels[i];
+        const int half_window = std::max(7, rough_window / 2) | 1;
+        if (ink_is_the_other_side(half.pixels, opening(half.pixels, half.width, half.height, half_window),
+                                  opening(flipped, half.width, half.height, half_window), half.width, half.height, 25)) {
+            for (float& x : v) x = 1.0f - x;
+            b0 = opening(v, w, h, rough_window);
+            invert = !invert;
+            m.inverted = invert;
+        }
+    }
     std::vector<float> r0(n);
     for (std::size_t i = 0; i < n; ++i) r0[i] = std::max(0.0f, (v[i] - b0[i]) / std::max(1e-3f, 1.0f - b0[i]));
     const float rough_peak = quantile01(r0, 0.999);
@@ -470,8 +533,13 @@ InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
     for (std::size_t i = 0; i < n; ++i) rough[i] = r0[i] >= 0.5f * rough_peak;
     const std::vector<int> rh = run_lengths(rough, w, h, true), rv = run_lengths(rough, w, h, false);
     std::vector<float> widths;
-    for (std::size_t i = 0; i < n; ++i)
-        if (rough[i]) widths.push_back(static_cast<float>(std::min(rh[i], rv[i])));
+    for (std::size_t i = 0; i < n; ++i) {
+        // Ruling is as dark as pencil and covers more of the page than a digit: its pixels (thin,
+        // and a long run along the line) would make every stroke look a line's width, and the
+        // window too narrow to take a broad pencil stroke out of the background.
+        const int across = std::min(rh[i], rv[i]), along = std::max(rh[i], rv[i]);
+        if (rough[i] && along < 12 * across) widths.push_back(static_cast<float>(across));
+    }
     // The typical stroke: the median of each inked pixel's shorter run (a higher percentile
     // would let a shadow band's edges, which a faint digit's rough pass takes in, set the window).
     const float stroke = widths.empty() ? 3.0f : quantile(widths, 0.5);
@@ -490,7 +558,7 @@ InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
     const float floor = floor_median + 3.0f * sigma_c;
     const float peak = quantile01(c, 1.0 - 16.0 / static_cast<double>(n));
     if (std::getenv("DIGIT_INK_DEBUG"))
-        std::fprintf(stderr, "rough peak %.3f stroke %.1f window %d floor %.3f peak %.3f\n", rough_peak, stroke, window, floor, peak);
+        std::fprintf(stderr, "invert %d rough peak %.3f stroke %.1f window %d floor %.3f peak %.3f\n", int(invert), rough_peak, stroke, window, floor, peak);
     // Ink is at least 6 sigma of the paper's noise above the paper (the strongest of a page's
     // worth of pure noise is about 4.5 sigma), and some absolute contrast.
     if (peak - floor_median < std::max(6.0f * sigma_c, kMinPhotoContrast)) return m;

@@ -5,6 +5,8 @@
 // against that one level, exactly as before photos were supported. A photo of paper has neither a
 // flat background nor clean ink: its light falls off across the page, a shadow band crosses it,
 // the paper is tinted, the sensor adds noise and the JPEG rings. For a photo the stages are
+//   0. polarity: which side of the paper the ink lies on, judged against the local paper (its
+//      opening and its block median) rather than by the picture's extremes, which shading sets;
 //   1. lighting: the background is estimated by a grey-level opening (a min filter then a max
 //      filter, in "ink" units) with a window wider than the strokes, so strokes vanish from it and
 //      steps such as a shadow's edge stay; each pixel's ink is its darkening relative to the

@@ -170,6 +170,45 @@ private slots:
         QVERIFY2(c > 0.9, qPrintable(QString::number(c)));
     }
 
+    // Polarity is the ink's, not the page's brightest: faint pencil (0.40) on dark grey paper
+    // (0.55) ruled with lighter lines (0.68), lit brighter in the middle than at the border. The
+    // border's extremes say "light on dark" (the lit lines stand 0.3 above the border's paper, the
+    // pencil at most 0.05 below it); against its local paper the pencil stands out further.
+    void pencilOnPaperWithLightRulingIsDarkInk() {
+        GrayImage clean = page(320, 240, 1.0f), photo = page(320, 240, 0.55f);
+        seven(clean, 120, 60, 70, 110, 9, 0.0f);
+        for (int y = 0; y < 240; ++y)
+            for (int x = 0; x < 320; ++x)
+                if (y % 24 == 5 || x % 24 == 7) at(photo, x, y) = 0.68f;
+        seven(photo, 120, 60, 70, 110, 9, 0.40f);
+        light(photo, [](int x, int y) {
+            const double rx = x / 320.0 - 0.5, ry = y / 240.0 - 0.5;
+            return 1.25 - 0.5 * (rx * rx + ry * ry) * 2;
+        });
+        noise(photo, 0.01f, 23);
+        const Reading r = read_digits(photo);
+        QVERIFY(r.ink.photo);
+        QVERIFY(r.ink.inverted);
+        QCOMPARE(int(r.digits.size()), 1);
+        const double c = correlation(r.digits[0].input.image, preprocess_digit(clean).image);
+        QVERIFY2(c > 0.8, qPrintable(QString::number(c)));
+    }
+
+    // A broad pencil stroke on dense ruling as dark as the pencil: the ruling's many thin pixels
+    // do not set the stroke width the lighting window is sized by (a window a line's width wide
+    // leaves the broad stroke in the background, and only scraps of the digit stand out).
+    void broadPencilOnDenseRulingIsWhole() {
+        GrayImage clean = page(400, 300, 1.0f), photo = page(400, 300, 0.95f);
+        zero(clean, 200, 150, 50, 80, 24, 0.0f);
+        rule(photo, 12, 2.0, 0.01, 0.6f);
+        zero(photo, 200, 150, 50, 80, 24, 0.55f);
+        noise(photo, 0.01f, 29);
+        const Reading r = read_digits(photo);
+        QCOMPARE(int(r.digits.size()), 1);
+        const double c = correlation(r.digits[0].input.image, preprocess_digit(clean).image);
+        QVERIFY2(c > 0.9, qPrintable(QString::number(c)));
+    }
+
     // Lines: ruling crossing a zero is removed, the zero is kept whole (the crossings stay).
     void linesAreRemovedStrokesStay() {
         GrayImage g = page(400, 300, 0.95f);
