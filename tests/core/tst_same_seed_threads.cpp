@@ -93,37 +93,6 @@ private slots:
             QCOMPARE(seen.back(), test.size());
         }
     }
-
-    // One image alone (the Draw page's case) gives the bits of the same image inside a batch
-    // (the Errors page's), with one thread or two: the two pages never disagree on a digit.
-    void singleImageMatchesItsBatchRow_data() {
-        QTest::addColumn<QString>("preset");
-        for (const char* name : {"cnn-small", "cnn-32-64", "best"}) QTest::newRow(name) << QString(name);
-    }
-
-    void singleImageMatchesItsBatchRow() {
-        QFETCH(QString, preset);
-        const Preset& p = *find_preset(preset.toStdString());
-        Network net(p.model, 5);
-        const Dataset test = data_.test.head(8);
-        std::vector<std::size_t> order(test.size());
-        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-        Matrix batch, batch_prob, one, one_prob;
-        std::vector<int> labels;
-        omp_set_num_threads(1);
-        to_batch(test, order, 0, test.size(), batch, labels);
-        net.predict(batch, batch_prob);
-        for (int threads : {1, 2}) {
-            omp_set_num_threads(threads);
-            for (std::size_t i = 0; i < test.size(); ++i) {
-                to_batch(test, order, i, 1, one, labels);
-                net.predict(one, one_prob);
-                QVERIFY2(std::memcmp(one_prob.data(), batch_prob.row(static_cast<Eigen::Index>(i)).eval().data(),
-                                     sizeof(Scalar) * static_cast<std::size_t>(one_prob.size())) == 0,
-                         qPrintable(QString("image %1, %2 threads").arg(i).arg(threads)));
-            }
-        }
-    }
 };
 
 QTEST_APPLESS_MAIN(TestSameSeedThreads)
