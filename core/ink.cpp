@@ -508,7 +508,6 @@ InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
     // shading; the strokes' width in what stands out of it sets the final window: wide enough that
     // no stroke survives into the background, no wider (a wide window follows shading less well).
     const int rough_window = std::max(7, max_side / 16) | 1;
-    std::vector<float> b0 = opening(v, w, h, rough_window);
     if (options.polarity == Polarity::Auto) {
         // Decided at half resolution (a quarter of the cost; strokes and their contrast survive,
         // thin lines lose some of theirs), counting the 25 strongest half-resolution pixels: the
@@ -520,11 +519,11 @@ InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
         if (ink_is_the_other_side(half.pixels, opening(half.pixels, half.width, half.height, half_window),
                                   opening(flipped, half.width, half.height, half_window), half.width, half.height, 25)) {
             for (float& x : v) x = 1.0f - x;
-            b0 = opening(v, w, h, rough_window);
             invert = !invert;
             m.inverted = invert;
         }
     }
+    const std::vector<float> b0 = opening(v, w, h, rough_window);
     std::vector<float> r0(n);
     for (std::size_t i = 0; i < n; ++i) r0[i] = std::max(0.0f, (v[i] - b0[i]) / std::max(1e-3f, 1.0f - b0[i]));
     const float rough_peak = quantile01(r0, 0.999);
