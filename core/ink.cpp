@@ -79,25 +79,39 @@ GrayImage reduce(const GrayImage& in, int f) {
 
 // Running min (or max) over a centred window of `win` pixels along each row, edges clamped to
 // what lies inside: van Herk / Gil-Werman, three comparisons a pixel whatever the window.
-void running_extreme_rows(std::vector<float>& img, int w, int h, int win, bool take_max) {
+template <bool TakeMax>
+void running_extreme_rows_impl(std::vector<float>& img, int w, int h, int win) {
     const int half = win / 2;
     const int n = w + 2 * half;
-    const float pad = take_max ? -1e30f : 1e30f;
+    const float pad = TakeMax ? -1e30f : 1e30f;
     std::vector<float> line(static_cast<std::size_t>(n)), fwd(static_cast<std::size_t>(n)), bwd(static_cast<std::size_t>(n));
-    auto pick = [take_max](float a, float b) { return take_max ? std::max(a, b) : std::min(a, b); };
+    auto pick = [](float a, float b) { return TakeMax ? std::max(a, b) : std::min(a, b); };
     for (int y = 0; y < h; ++y) {
         float* row = img.data() + static_cast<std::size_t>(y) * w;
-        std::fill(line.begin(), line.end(), pad);
+        std::fill(line.begin(), line.begin() + half, pad);
         std::copy(row, row + w, line.begin() + half);
-        for (int i = 0; i < n; ++i)
-            fwd[static_cast<std::size_t>(i)] = (i % win == 0) ? line[static_cast<std::size_t>(i)] : pick(fwd[static_cast<std::size_t>(i - 1)], line[static_cast<std::size_t>(i)]);
-        for (int i = n - 1; i >= 0; --i)
-            bwd[static_cast<std::size_t>(i)] = (i == n - 1 || (i + 1) % win == 0) ? line[static_cast<std::size_t>(i)] : pick(bwd[static_cast<std::size_t>(i + 1)], line[static_cast<std::size_t>(i)]);
-        for (int x = 0; x < w; ++x) {
-            // window [x, x + win - 1] in padded indices
-            row[x] = pick(bwd[static_cast<std::size_t>(x)], fwd[static_cast<std::size_t>(std::min(n - 1, x + win - 1))]);
+        std::fill(line.begin() + half + w, line.end(), pad);
+        // Blocks of `win` from the left: fwd is the extreme from the block's start up to i,
+        // bwd from i to the block's end.
+        for (int s = 0; s < n; s += win) {
+            const int e = std::min(n, s + win);
+            fwd[static_cast<std::size_t>(s)] = line[static_cast<std::size_t>(s)];
+            for (int i = s + 1; i < e; ++i) fwd[static_cast<std::size_t>(i)] = pick(fwd[static_cast<std::size_t>(i - 1)], line[static_cast<std::size_t>(i)]);
+            bwd[static_cast<std::size_t>(e - 1)] = line[static_cast<std::size_t>(e - 1)];
+            for (int i = e - 2; i >= s; --i) bwd[static_cast<std::size_t>(i)] = pick(bwd[static_cast<std::size_t>(i + 1)], line[static_cast<std::size_t>(i)]);
         }
+        // The window [x, x + win - 1] in padded indices spans at most two blocks.
+        const int inside = std::max(0, std::min(w, n - win + 1));
+        for (int x = 0; x < inside; ++x) row[x] = pick(bwd[static_cast<std::size_t>(x)], fwd[static_cast<std::size_t>(x + win - 1)]);
+        for (int x = inside; x < w; ++x) row[x] = pick(bwd[static_cast<std::size_t>(x)], fwd[static_cast<std::size_t>(n - 1)]);
     }
+}
+
+void running_extreme_rows(std::vector<float>& img, int w, int h, int win, bool take_max) {
+    if (take_max)
+        running_extreme_rows_impl<true>(img, w, h, win);
+    else
+        running_extreme_rows_impl<false>(img, w, h, win);
 }
 
 template <typename T>
