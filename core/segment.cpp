@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <numeric>
 
 namespace digit {
@@ -13,6 +14,8 @@ constexpr double kTouchGap = 0.05;   // of the tallest digit's height: one digit
 constexpr double kPiece = 0.4;       // lower than this share of the tallest: a piece, not a digit
 constexpr double kWide = 1.75;       // wider than this times the height: touching digits
 constexpr double kDigitAspect = 0.7; // a digit's typical width / height, to count touching digits
+constexpr float kSureWhole = 0.9f;    // a blob up to kWide read this surely stays one digit
+constexpr double kSurePart = 0.95;    // ... and is otherwise cut only into parts read more surely
 
 struct Group {
     int x0, y0, x1, y1;
@@ -113,9 +116,8 @@ Cutout cut_out(const InkMap& m, const Group& g, int xa, int xb) {
     return c;
 }
 
-// Columns at which to cut a group of touching digits: the least ink within a tenth of a digit's
-// width of each even cut (not further: the middle of a 0 has less ink than where two 0s touch).
-std::vector<int> cuts(const InkMap& m, const Group& g, int parts) {
+// The columns of a group's own ink (its kept blobs, not their rims), from g.x0.
+std::vector<double> ink_columns(const InkMap& m, const Group& g) {
     std::vector<double> column(static_cast<std::size_t>(g.width()), 0.0);
     for (int y = g.y0; y < g.y1; ++y)
         for (int x = g.x0; x < g.x1; ++x) {
@@ -124,6 +126,18 @@ std::vector<int> cuts(const InkMap& m, const Group& g, int parts) {
             if (o && m.mask[i] && std::find(g.members.begin(), g.members.end(), o) != g.members.end())
                 column[static_cast<std::size_t>(x - g.x0)] += m.ink[i];
         }
+    return column;
+}
+
+// How many digits side by side a group this wide holds, at a digit's typical width.
+int digits_across(const Group& g) {
+    return std::max(2, static_cast<int>(std::lround(g.width() / (kDigitAspect * g.height()))));
+}
+
+// Columns at which to cut a group of touching digits: the least ink within a tenth of a digit's
+// width of each even cut (not further: the middle of a 0 has less ink than where two 0s touch).
+std::vector<int> cuts(const InkMap& m, const Group& g, int parts) {
+    const std::vector<double> column = ink_columns(m, g);
     std::vector<int> at{g.x0};
     const double part = static_cast<double>(g.width()) / parts;
     for (int k = 1; k < parts; ++k) {
@@ -136,6 +150,83 @@ std::vector<int> cuts(const InkMap& m, const Group& g, int parts) {
     }
     at.push_back(g.x1);
     return at;
+}
+
+// Touching digits, cut where the reader agrees. The candidate cuts are the columns where the ink
+// profile (smoothed over a twentieth of the height) has a local minimum (the middle of a flat
+// one), at most kMaxCuts of the lowest, and `also`. Every stretch between two candidates that
+// could be a digit (kMinPart to kMaxPart of the height wide) is read; the cuts kept are those
+// whose parts the reader is surest of together, the largest sum of log(confidence), by dynamic
+// programming over the candidates (ties go to the cuts through less ink). A part the model calls
+// "not a digit" has confidence 0, so half a digit or two digits in one part rarely wins. With
+// `sure_part` > 0, parts read at most that surely are not taken; `whole_allowed`: the uncut group
+// is one of the answers. Returns the columns [x0, ..., x1] of the parts, {x0, x1} for no cut (or
+// when no way to cut reads as digits).
+constexpr int kMaxCuts = 16;
+constexpr double kMinPart = 0.15, kMaxPart = 1.3;
+
+std::vector<int> reader_cuts(const InkMap& m, const Group& g, const std::function<float(int, int)>& read, double sure_part, bool whole_allowed, const std::vector<int>& also) {
+    const int w = g.width(), h = g.height();
+    const std::vector<double> column = ink_columns(m, g);
+    const int r = std::max(1, h / 20);
+    std::vector<double> smooth(column.size(), 0.0);
+    for (int x = 0; x < w; ++x) {
+        double sum = 0;
+        int n = 0;
+        for (int k = std::max(0, x - r); k <= std::min(w - 1, x + r); ++k) sum += column[static_cast<std::size_t>(k)], ++n;
+        smooth[static_cast<std::size_t>(x)] = sum / n;
+    }
+    const double most = std::max(1e-9, *std::max_element(smooth.begin(), smooth.end()));
+    const int min_part = std::max(2, static_cast<int>(kMinPart * h));
+    std::vector<int> cand;
+    for (int x = min_part; x <= w - min_part;) {
+        // A minimum may be a plateau (a thin join between two digits): its middle is the cut.
+        const double v = smooth[static_cast<std::size_t>(x)];
+        int e = x;
+        while (e + 1 < w && smooth[static_cast<std::size_t>(e) + 1] == v) ++e;
+        bool minimum = true;
+        for (int k = std::max(0, x - r); k <= std::min(w - 1, e + r) && minimum; ++k)
+            if (smooth[static_cast<std::size_t>(k)] < v) minimum = false;
+        if (minimum && (x + e) / 2 <= w - min_part) cand.push_back((x + e) / 2);
+        x = e + 1;
+    }
+    if (cand.size() > static_cast<std::size_t>(kMaxCuts)) {
+        std::sort(cand.begin(), cand.end(), [&](int a, int b) { return smooth[static_cast<std::size_t>(a)] < smooth[static_cast<std::size_t>(b)]; });
+        cand.resize(kMaxCuts);
+    }
+    for (int x : also)
+        if (x > g.x0 && x < g.x1) cand.push_back(x - g.x0);
+    std::sort(cand.begin(), cand.end());
+    cand.erase(std::unique(cand.begin(), cand.end()), cand.end());
+    std::vector<int> at{0};
+    at.insert(at.end(), cand.begin(), cand.end());
+    at.push_back(w);
+    const std::size_t n = at.size();
+    const double none = -1e300;
+    std::vector<double> best(n, none);
+    std::vector<std::size_t> from(n, 0);
+    best[0] = 0;
+    for (std::size_t j = 1; j < n; ++j)
+        for (std::size_t i = 0; i < j; ++i) {
+            if (best[i] == none) continue;
+            const int part = at[j] - at[i];
+            if (i == 0 && j == n - 1) {
+                if (!whole_allowed) continue;
+            } else if (part < min_part || part > kMaxPart * h) {
+                continue;
+            }
+            const double c = static_cast<double>(read(g.x0 + at[i], g.x0 + at[j]));
+            if ((i > 0 || j < n - 1) && sure_part > 0 && c <= sure_part) continue;
+            // Among equally sure readings, the one cutting through less ink.
+            const double through = i > 0 ? 1e-3 * smooth[static_cast<std::size_t>(at[i])] / most : 0.0;
+            const double score = best[i] + std::log(std::max(1e-6, c)) - through;
+            if (score > best[j]) best[j] = score, from[j] = i;
+        }
+    if (best[n - 1] == none) return {g.x0, g.x1};
+    std::vector<int> cuts{g.x1};
+    for (std::size_t j = n - 1; j > 0; j = from[j]) cuts.push_back(g.x0 + at[from[j]]);
+    std::reverse(cuts.begin(), cuts.end());
+    return cuts;
 }
 
 DigitBox to_input(const InkMap& m, int x0, int y0, int x1, int y1, const GrayImage& input) {
@@ -165,21 +256,32 @@ Reading read_digits(const GrayImage& input, const PreprocessOptions& options, co
     std::vector<Part> parts;
     for (std::size_t gi = 0; gi < groups.size(); ++gi) {
         const Group& g = groups[gi];
-        int n = 1;
-        if (g.width() > kWide * g.height() && g.height() >= 12)
-            n = std::max(2, static_cast<int>(std::lround(g.width() / (kDigitAspect * g.height()))));
-        if (n == 1 && confidence && g.width() > g.height() && g.height() >= 12) {
-            // Maybe two touching digits: cut in two if the reader is unsure of the whole and sure of
-            // both halves (stricter than "surer": a wide 0 or 2 must not fall apart).
+        const bool wide = g.width() > kWide * g.height();
+        if (confidence && g.width() > g.height() && g.height() >= 12) {
+            // Touching digits, cut where the reader is sure of the parts. A blob up to 1.75 times
+            // wider than high stays whole when it reads as a digit with 0.9 or more (a wide 0 or 2
+            // must not fall apart) and is cut only into parts each read with over 0.95.
             auto read = [&](int xa, int xb) {
                 Cutout c = cut_out(m, g, xa, xb);
                 const PreprocessResult p = digit_from_ink(std::move(c.ink), c.w, c.h, options);
                 return p.empty ? 0.0f : confidence(p.image);
             };
-            const std::vector<int> at = cuts(m, g, 2);
-            const float whole = read(g.x0, g.x1), left = read(at[0], at[1]), right = read(at[1], at[2]);
-            if (whole < 0.9f && std::min(left, right) > 0.95f) n = 2;
+            std::vector<int> at{g.x0, g.x1};
+            if (wide || read(g.x0, g.x1) < kSureWhole) {
+                std::vector<int> also = cuts(m, g, 2);
+                if (wide) {
+                    const std::vector<int> even = cuts(m, g, digits_across(g));
+                    also.insert(also.end(), even.begin() + 1, even.end() - 1);
+                }
+                at = reader_cuts(m, g, read, wide ? 0.0 : kSurePart, !wide, {also.begin() + 1, also.end() - 1});
+            }
+            if (at.size() > 2 || !wide) {
+                for (std::size_t k = 0; k + 1 < at.size(); ++k) parts.push_back({gi, at[k], at[k + 1], at.size() > 2});
+                continue;
+            }
         }
+        // Without a reader (or when no cut of a wide blob reads as digits): even cuts.
+        const int n = wide && g.height() >= 12 ? digits_across(g) : 1;
         if (n == 1) {
             parts.push_back({gi, g.x0, g.x1, false});
             continue;

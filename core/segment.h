@@ -10,8 +10,15 @@
 //   - a piece (under 40% of the tallest digit's height, under a tenth of it wide, or under 8% of
 //     the largest digit's ink: a stray dot, a bit of a stroke) joins the nearest digit within half
 //     that height, or is dropped;
-//   - a group wider than 1.75 times its height (MNIST 0s and 5s reach 1.5) is two or more touching digits: it is cut into
-//     round(width / (0.7 * height)) parts at the columns with the least ink near the even cuts.
+//   - touching digits (read_digits with a reader's confidence): a group wider than high is cut where
+//     the reader agrees. The candidate cuts are the local minima of its column ink profile (and
+//     the even cuts); of all ways to cut there into parts 0.15-1.3 heights wide, the one whose
+//     parts the reader is surest of together (largest sum of log confidence, by dynamic
+//     programming) wins. A group up to 1.75 times wider than high stays whole when the reader is
+//     0.9 sure of it, and is cut only into parts each read with over 0.95 (MNIST's 0s and 5s
+//     reach 1.5 times wider than high and must not fall apart);
+//   - without a reader, a group wider than 1.75 times its height is round(width / (0.7 * height))
+//     touching digits, cut at the columns with the least ink near the even cuts.
 // One group is the common case: it is read from the whole ink map, exactly as preprocess_digit().
 #include "ink.h"
 #include "preprocess.h"
@@ -41,9 +48,7 @@ struct Reading {
 using DigitConfidence = std::function<float(const MnistImage&)>;
 
 // Throws std::invalid_argument for a malformed GrayImage or options (as preprocess_digit does).
-// With `confidence`, a blob between 1 and 1.75 times wider than high (two touching digits, or one
-// wide digit) is also tried cut in two: it is cut when the whole is read with under 0.9 and both
-// halves with over 0.95.
+// With `confidence` (the model's digit_confidence), touching digits are cut where it agrees (above).
 Reading read_digits(const GrayImage& input, const PreprocessOptions& options = {}, const DigitConfidence& confidence = {});
 
 }  // namespace digit

@@ -9,6 +9,7 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -315,6 +316,35 @@ private slots:
         QVERIFY(r.digits[0].box.x + r.digits[0].box.width <= r.digits[1].box.x + 2);
         const DigitConfidence whole = [](const MnistImage&) { return 0.99f; };
         QCOMPARE(int(read_digits(g, {}, whole).digits.size()), 1);
+    }
+
+    // Three bars joined by a thin stroke along the bottom: one blob about as wide as high. A
+    // reader sure only of a single bar has them read as three digits, cut at the thin joins, not
+    // in two at the middle (where a half holds a bar and a half).
+    void touchingDigitsAreCutWhereTheReaderAgrees() {
+        GrayImage g = page(260, 170, 1.0f);
+        for (int k = 0; k < 3; ++k) stroke(g, {{80.0 + 50 * k, 55}, {80.0 + 50 * k, 140}}, 12, 0.0f);
+        stroke(g, {{80, 138}, {180, 138}}, 4, 0.0f);
+        const DigitConfidence one_bar = [](const MnistImage& x) {
+            std::array<float, 28> column{};
+            for (int i = 0; i < 784; ++i) column[static_cast<std::size_t>(i % 28)] += x[static_cast<std::size_t>(i)];
+            const float most = *std::max_element(column.begin(), column.end());
+            int runs = 0;
+            for (int c = 0; c < 28; ++c)
+                runs += column[static_cast<std::size_t>(c)] > 0.5f * most && (c == 0 || column[static_cast<std::size_t>(c) - 1] <= 0.5f * most);
+            return runs == 1 ? 0.99f : 0.3f;
+        };
+        QCOMPARE(int(read_digits(g).digits.size()), 1);
+        const Reading r = read_digits(g, {}, one_bar);
+        QCOMPARE(int(r.ink.components.size()), 1);
+        QCOMPARE(int(r.digits.size()), 3);
+        for (int k = 0; k < 3; ++k) {
+            const DigitBox& b = r.digits[static_cast<std::size_t>(k)].box;
+            QVERIFY(r.digits[static_cast<std::size_t>(k)].split);
+            const int bar = 80 + 50 * k;  // each box holds its bar and not a neighbour's
+            QVERIFY2(b.x <= bar - 6 && b.x + b.width >= bar + 6 && b.x > bar - 44 && b.x + b.width < bar + 44,
+                     qPrintable(QString("digit %1: %2-%3").arg(k).arg(b.x).arg(b.x + b.width)));
+        }
     }
 
     // Nothing to read: blank, 1x1, all ink, a speck of noise on a flat page. No digit, never a crash.
