@@ -604,6 +604,29 @@ std::string evaluate_numbers(Network& net, const ModelFile& model, const Dataset
         json += std::string(", \"") + name + "\": {\"count\": " + std::to_string(count) + ", \"right\": " + num(right / n, 5) +
                 ", \"count_right\": " + num(right_count / n, 5) + "}";
     }
+    // The other side of cutting touching digits: a letter, scribble or shape drawn on the pad must
+    // not fall apart into "digits". not_a_digit.h's evaluation set (as --not-a-digit), each image
+    // 4x on a flat page, read as the Draw page reads it; counted when it gives two or more parts
+    // and the model takes every one for a digit.
+    const Dataset negatives = make_negatives(3000, 2026, NegativeSet::Evaluation);
+    std::size_t as_number = 0;
+#pragma omp parallel for schedule(dynamic) reduction(+ : as_number)
+    for (std::ptrdiff_t k = 0; k < static_cast<std::ptrdiff_t>(negatives.size()); ++k) {
+        constexpr int kSide = 112;
+        GrayImage g{kSide, kSide, std::vector<float>(kSide * kSide)};
+        const std::uint8_t* im = negatives.image(static_cast<std::size_t>(k));
+        for (int y = 0; y < kSide; ++y)
+            for (int x = 0; x < kSide; ++x) g.pixels[static_cast<std::size_t>(y * kSide + x)] = 1.0f - im[(y / 4) * 28 + x / 4] / 255.0f;
+        const Reading r = read_digits(g, {}, sure);
+        bool all_digits = r.digits.size() >= 2;
+        for (const SegmentedDigit& d : r.digits) all_digits = all_digits && sure(d.input.image) > 0.0f;
+        as_number += all_digits;
+    }
+    const double share_as_number = static_cast<double>(as_number) / static_cast<double>(negatives.size());
+    if (print)
+        std::printf("%zu non-digits (letters, scribbles, shapes, ...: --not-a-digit's set) drawn on a page: read as a number of digits %.4f\n",
+                    negatives.size(), share_as_number);
+    json += ", \"non_digits_as_number\": " + num(share_as_number, 5);
     return json;
 }
 

@@ -14,8 +14,9 @@ constexpr double kTouchGap = 0.05;   // of the tallest digit's height: one digit
 constexpr double kPiece = 0.4;       // lower than this share of the tallest: a piece, not a digit
 constexpr double kWide = 1.75;       // wider than this times the height: touching digits
 constexpr double kDigitAspect = 0.7; // a digit's typical width / height, to count touching digits
-constexpr float kSureWhole = 0.9f;    // a blob up to kWide read this surely stays one digit
-constexpr double kSurePart = 0.95;    // ... and is otherwise cut only into parts read more surely
+constexpr float kSureWhole = 0.9f;      // a blob up to kWide read this surely stays one digit
+constexpr double kSurePart = 0.995;     // ... and is otherwise cut only into parts read more surely
+constexpr double kSureWidePart = 0.9;   // a wider blob: only into parts read more surely than this
 
 struct Group {
     int x0, y0, x1, y1;
@@ -260,7 +261,9 @@ Reading read_digits(const GrayImage& input, const PreprocessOptions& options, co
         if (confidence && g.width() > g.height() && g.height() >= 12) {
             // Touching digits, cut where the reader is sure of the parts. A blob up to 1.75 times
             // wider than high stays whole when it reads as a digit with 0.9 or more (a wide 0 or 2
-            // must not fall apart) and is cut only into parts each read with over 0.95.
+            // must not fall apart) and is cut only into parts each read with over 0.995; a wider
+            // one into parts read with over 0.9, else evenly as without a reader. (Looser, a
+            // letter, scribble or shape falls apart into "digits" three times as often.)
             auto read = [&](int xa, int xb) {
                 Cutout c = cut_out(m, g, xa, xb);
                 const PreprocessResult p = digit_from_ink(std::move(c.ink), c.w, c.h, options);
@@ -273,7 +276,7 @@ Reading read_digits(const GrayImage& input, const PreprocessOptions& options, co
                     const std::vector<int> even = cuts(m, g, digits_across(g));
                     also.insert(also.end(), even.begin() + 1, even.end() - 1);
                 }
-                at = reader_cuts(m, g, read, wide ? 0.0 : kSurePart, !wide, {also.begin() + 1, also.end() - 1});
+                at = reader_cuts(m, g, read, wide ? kSureWidePart : kSurePart, !wide, {also.begin() + 1, also.end() - 1});
             }
             if (at.size() > 2 || !wide) {
                 for (std::size_t k = 0; k + 1 < at.size(); ++k) parts.push_back({gi, at[k], at[k + 1], at.size() > 2});

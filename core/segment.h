@@ -15,8 +15,9 @@
 //     the even cuts); of all ways to cut there into parts 0.15-1.3 heights wide, the one whose
 //     parts the reader is surest of together (largest sum of log confidence, by dynamic
 //     programming) wins. A group up to 1.75 times wider than high stays whole when the reader is
-//     0.9 sure of it, and is cut only into parts each read with over 0.95 (MNIST's 0s and 5s
-//     reach 1.5 times wider than high and must not fall apart);
+//     0.9 sure of it, and is cut only into parts each read with over 0.995 (MNIST's 0s and 5s
+//     reach 1.5 times wider than high and must not fall apart; a letter or scribble must not
+//     fall apart into "digits"); a wider one only into parts read with over 0.9;
 //   - without a reader, a group wider than 1.75 times its height is round(width / (0.7 * height))
 //     touching digits, cut at the columns with the least ink near the even cuts.
 // One group is the common case: it is read from the whole ink map, exactly as preprocess_digit().
