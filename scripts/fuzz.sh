@@ -15,8 +15,10 @@
 #   target         fuzz_idx_raw fuzz_idx_gzip fuzz_npz fuzz_dsm fuzz_image fuzz_keras (default: all)
 #
 # Caps, proven on every input: -malloc_limit_mb=300 (no single allocation above 300 MB: the
-# largest legitimate buffers are the loaders' 256 MiB array cap and Qt's 256 MB image allocation
-# limit) and -rss_limit_mb=2048 (the whole process, ASan's shadow and quarantine included).
+# largest legitimate buffers are the loaders' 256 MiB array cap), 400 for fuzz_image (Qt decodes a
+# picture of up to 100 megapixels whole at up to 4 bytes a pixel: its allocation limit,
+# kImageAllocationLimitMiB in image/image_file.h), and -rss_limit_mb=2048 (the whole process,
+# ASan's shadow and quarantine included).
 # Findings (crash-*, oom-*, leak-*, timeout-* input files) go to build-fuzz/findings/TARGET/; the
 # corpus a run grows stays in build-fuzz/corpus/TARGET/ (not committed).
 #
@@ -26,7 +28,6 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${DIGIT_FUZZ_BUILD_DIR:-$here/build-fuzz}"
 all_targets=(fuzz_idx_raw fuzz_idx_gzip fuzz_npz fuzz_dsm fuzz_image fuzz_keras)
-malloc_limit_mb=300
 rss_limit_mb=2048
 
 say() { echo "[fuzz] $*" >&2; }
@@ -96,6 +97,8 @@ for t in "${targets[@]}"; do
   mkdir -p "$corpus" "$findings" "$(dirname "$log")"
   marker="$log.start"
   touch "$marker"
+  malloc_limit_mb=300
+  if [ "$t" = fuzz_image ]; then malloc_limit_mb=400; fi
   flags=(-max_total_time="$seconds" -rss_limit_mb="$rss_limit_mb" -malloc_limit_mb="$malloc_limit_mb" -timeout=60
          -max_len=65536 -print_final_stats=1 -artifact_prefix="$findings/")
   if [ "$keep_going" = 1 ]; then flags+=(-fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1); fi

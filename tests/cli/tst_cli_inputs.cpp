@@ -485,6 +485,37 @@ private slots:
         QVERIFY2(x > 3700 && x < 4100, r.out.constData());
     }
 
+    // A large picture in a format Qt cannot decode scaled (PNG, BMP, ...) is decoded whole and
+    // shrunk by our code: the same digit as a JPEG, box in the file's pixels. And fuzz_image's
+    // finding: a 1.3 KB BMP declaring 28x2949148 pixels (82.6 megapixels, under the 100 accepted)
+    // crashed predict with SIGSEGV in Qt's smooth scaling; now it is read (no ink, exit 0).
+    void largeNonJpegPicturesAreShrunk() {
+        QImage big(4800, 3600, QImage::Format_Grayscale8);
+        big.fill(235);
+        {
+            QPainter p(&big);
+            p.setPen(QPen(Qt::black, 70, Qt::SolidLine, Qt::RoundCap));
+            p.drawLine(2400, 1000, 2560, 2300);
+        }
+        QVERIFY(big.save(path("big.png"), "PNG"));
+        const Run r = run_cli({"predict", "--model", "good.dsm", "--json", "big.png"}, dir_.path(), 120000);
+        QVERIFY2(r.exit_code == 0, r.err.constData());
+        QVERIFY2(r.out.contains("\"no_ink\": false") && r.out.contains("\"digits\": [{"), r.out.constData());
+        const int x = QRegularExpression(QStringLiteral("\"x\": (\\d+)")).match(QString::fromUtf8(r.out)).captured(1).toInt();
+        QVERIFY2(x > 2250 && x < 2450, r.out.constData());
+
+        QImage strip(28, 28, QImage::Format_Grayscale8);
+        strip.fill(255);
+        QByteArray bmp = encode(strip.convertToFormat(QImage::Format_Indexed8), "BMP");
+        QVERIFY(bmp.startsWith("BM") && bmp.size() > 26);
+        const quint32 tall = 2949148;  // the height field of BITMAPINFOHEADER, little-endian
+        for (int i = 0; i < 4; ++i) bmp[22 + i] = static_cast<char>((tall >> (8 * i)) & 0xff);
+        write("tall.bmp", bmp);
+        const Run t = run_cli({"predict", "--model", "good.dsm", "--json", "tall.bmp"}, dir_.path(), 120000);
+        QVERIFY2(t.exit_code == 0, (t.err + t.out).constData());
+        QVERIFY2(t.out.contains("\"path\": \"tall.bmp\""), t.out.constData());
+    }
+
     // digit-cli report writes a PDF (on the offscreen platform: no display needed), nothing on
     // stderr, and names the pages on stdout.
     void reportWritesAPdf() {
