@@ -511,8 +511,16 @@ InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
     if (options.polarity == Polarity::Auto) {
         // Decided at half resolution (a quarter of the cost; strokes and their contrast survive,
         // thin lines lose some of theirs), counting the 25 strongest half-resolution pixels: the
-        // 100 of the working image.
-        const GrayImage half = reduce(GrayImage{w, h, v}, 2);
+        // 100 of the working image. In log luminance: light multiplies, so a stroke's contrast
+        // there is the same in a shadow as in full light (in plain luminance faint pencil inside a
+        // shadow band stood out less than light ruling outside it, and the ruling won).
+        GrayImage half = reduce(GrayImage{w, h, v}, 2);
+        constexpr float kDark = 0.05f;  // luminance added before the log: noise in black stays small
+        const float unit = 1.0f / std::log((1.0f + kDark) / kDark);  // log contrasts within [0, 1]
+        for (float& x : half.pixels) {
+            const float lum_log = unit * std::log((invert ? 1.0f - x : x) + kDark);
+            x = invert ? -lum_log : lum_log;  // ink units, ink high
+        }
         std::vector<float> flipped(half.pixels.size());
         for (std::size_t i = 0; i < flipped.size(); ++i) flipped[i] = 1.0f - half.pixels[i];
         const int half_window = std::max(7, rough_window / 2) | 1;

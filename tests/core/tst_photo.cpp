@@ -194,6 +194,31 @@ private slots:
         QVERIFY2(c > 0.8, qPrintable(QString::number(c)));
     }
 
+    // Polarity in a shadow: faint pencil (0.45) on dark paper (0.59) with light ruling (0.74), the
+    // digit inside a shadow band that takes half the light. In plain luminance the lit ruling
+    // stands further from its paper than the shadowed pencil from its own; light multiplies, and
+    // in log luminance the pencil stands out the further, wherever the light.
+    void pencilInShadowWithLightRulingIsDarkInk() {
+        GrayImage clean = page(400, 300, 1.0f), photo = page(400, 300, 0.59f);
+        seven(clean, 170, 100, 60, 100, 8, 0.0f);
+        rule(photo, 30, 2.5, 0.01, 0.74f);
+        seven(photo, 170, 100, 60, 100, 8, 0.45f);
+        light(photo, [](int, int y) {
+            const double t = std::clamp((75 + 10 - std::abs(y - 150.0)) / 20.0, 0.0, 1.0);  // a band 150 px high
+            return 1 - 0.5 * t * t * (3 - 2 * t);
+        });
+        noise(photo, 0.01f, 31);
+        const Reading r = read_digits(photo);
+        QVERIFY(r.ink.photo);
+        QVERIFY(r.ink.inverted);
+        QCOMPARE(int(r.digits.size()), 1);
+        const DigitBox b = r.digits[0].box;  // the seven's pen reaches 4 px past its corners
+        QVERIFY2(std::abs(b.x - 166) <= 4 && std::abs(b.y - 96) <= 4 && std::abs(b.width - 68) <= 6 && std::abs(b.height - 108) <= 6,
+                 qPrintable(QString("box %1,%2 %3x%4").arg(b.x).arg(b.y).arg(b.width).arg(b.height)));
+        const double c = correlation(r.digits[0].input.image, preprocess_digit(clean).image);
+        QVERIFY2(c > 0.75, qPrintable(QString::number(c)));
+    }
+
     // A broad pencil stroke on dense ruling as dark as the pencil: the ruling's many thin pixels
     // do not set the stroke width the lighting window is sized by (a window a line's width wide
     // leaves the broad stroke in the background, and only scraps of the digit stand out).
