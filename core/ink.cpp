@@ -66,14 +66,18 @@ GrayImage reduce(const GrayImage& in, int f) {
     out.width = (in.width + f - 1) / f;
     out.height = (in.height + f - 1) / f;
     out.pixels.assign(static_cast<std::size_t>(out.width) * out.height, 0.0f);
-    std::vector<float> count(out.pixels.size(), 0.0f);
-    for (int y = 0; y < in.height; ++y) {
-        const float* src = in.pixels.data() + static_cast<std::size_t>(y) * in.width;
-        float* dst = out.pixels.data() + static_cast<std::size_t>(y / f) * out.width;
-        float* cnt = count.data() + static_cast<std::size_t>(y / f) * out.width;
-        for (int x = 0; x < in.width; ++x) dst[x / f] += clean(src[x]), cnt[x / f] += 1.0f;
+    // Block by block, without a division per pixel (the sums in the same order as pixel by pixel).
+    for (int j = 0; j < out.height; ++j) {
+        float* dst = out.pixels.data() + static_cast<std::size_t>(j) * out.width;
+        const int y1 = std::min(in.height, (j + 1) * f);
+        for (int y = j * f; y < y1; ++y) {
+            const float* src = in.pixels.data() + static_cast<std::size_t>(y) * in.width;
+            for (int i = 0, x = 0; i < out.width; ++i)
+                for (const int x1 = std::min(in.width, x + f); x < x1; ++x) dst[i] += clean(src[x]);
+        }
+        for (int i = 0; i < out.width; ++i)
+            dst[i] /= static_cast<float>((y1 - j * f) * (std::min(in.width, (i + 1) * f) - i * f));
     }
-    for (std::size_t i = 0; i < out.pixels.size(); ++i) out.pixels[i] /= count[i];
     return out;
 }
 
