@@ -66,14 +66,18 @@ GrayImage reduce(const GrayImage& in, int f) {
     out.width = (in.width + f - 1) / f;
     out.height = (in.height + f - 1) / f;
     out.pixels.assign(static_cast<std::size_t>(out.width) * out.height, 0.0f);
-    std::vector<float> count(out.pixels.size(), 0.0f);
-    for (int y = 0; y < in.height; ++y) {
-        const float* src = in.pixels.data() + static_cast<std::size_t>(y) * in.width;
-        float* dst = out.pixels.data() + static_cast<std::size_t>(y / f) * out.width;
-        float* cnt = count.data() + static_cast<std::size_t>(y / f) * out.width;
-        for (int x = 0; x < in.width; ++x) dst[x / f] += clean(src[x]), cnt[x / f] += 1.0f;
+    // Block by block, without a division per pixel (the sums in the same order as pixel by pixel).
+    for (int j = 0; j < out.height; ++j) {
+        float* dst = out.pixels.data() + static_cast<std::size_t>(j) * out.width;
+        const int y1 = std::min(in.height, (j + 1) * f);
+        for (int y = j * f; y < y1; ++y) {
+            const float* src = in.pixels.data() + static_cast<std::size_t>(y) * in.width;
+            for (int i = 0, x = 0; i < out.width; ++i)
+                for (const int x1 = std::min(in.width, x + f); x < x1; ++x) dst[i] += clean(src[x]);
+        }
+        for (int i = 0; i < out.width; ++i)
+            dst[i] /= static_cast<float>((y1 - j * f) * (std::min(in.width, (i + 1) * f) - i * f));
     }
-    for (std::size_t i = 0; i < out.pixels.size(); ++i) out.pixels[i] /= count[i];
     return out;
 }
 
@@ -159,6 +163,52 @@ std::vector<float> opening(const std::vector<float>& v, int w, int h, int win) {
     std::vector<float> out(v.size());
     for (int y = 0; y < h; ++y)
         for (int x = 0; x < w; ++x) out[static_cast<std::size_t>(y) * w + x] = b[static_cast<std::size_t>(y / 2 + pad) * pw + x / 2 + pad];
+    return out;
+}
+
+// For each pixel, the highest level that stays along a straight line from it to the picture's
+// border: over `directions` lines through it, evenly spread over half a turn, the larger of the
+// two minima from the pixel to either end of each line (rays in every direction). A
+// shadow band's edges and the page's edge run across the picture and stay; a digit's strokes end
+// on the page and go. Shading is followed exactly where it rises towards the border in some
+// direction (a gradient, vignetting).
+std::vector<float> border_rays(const std::vector<float>& v, int w, int h, int directions) {
+    std::vector<float> out(v.size(), -1e30f), line, forward;
+    std::vector<std::size_t> where;
+    std::vector<int> step;  // the minor coordinate's offset at each major one
+    constexpr double kPi = 3.14159265358979323846;
+    for (int d = 0; d < directions; ++d) {
+        const double angle = kPi * d / directions;
+        const double c = std::cos(angle), s = std::sin(angle);
+        // One pixel along the major axis and `slope` along the other a step: the lines for
+        // successive offsets cover every pixel once.
+        const bool along_x = std::abs(c) >= std::abs(s);
+        const int major = along_x ? w : h, minor = along_x ? h : w;
+        const double slope = along_x ? s / c : c / s;
+        step.resize(static_cast<std::size_t>(major));
+        for (int t = 0; t < major; ++t) step[static_cast<std::size_t>(t)] = static_cast<int>(std::lround(slope * t));
+        const int reach = step[static_cast<std::size_t>(major - 1)];
+        for (int off = -std::max(0, reach); off <= minor - 1 - std::min(0, reach); ++off) {
+            line.clear(), where.clear();
+            for (int t = 0; t < major; ++t) {
+                const int u = off + step[static_cast<std::size_t>(t)];
+                if (u < 0 || u >= minor) continue;
+                const std::size_t i = along_x ? static_cast<std::size_t>(u) * w + t : static_cast<std::size_t>(t) * w + u;
+                where.push_back(i), line.push_back(v[i]);
+            }
+            const std::size_t n = line.size();
+            if (n == 0) continue;
+            forward.resize(n);
+            forward[0] = line[0];
+            for (std::size_t t = 1; t < n; ++t) forward[t] = std::min(forward[t - 1], line[t]);
+            float backward = 1e30f;
+            for (std::size_t t = n; t-- > 0;) {
+                backward = std::min(backward, line[t]);
+                float& o = out[where[t]];
+                o = std::max({o, forward[t], backward});
+            }
+        }
+    }
     return out;
 }
 
@@ -329,6 +379,62 @@ std::vector<int> label(const std::vector<std::uint8_t>& mask, int w, int h, std:
             labels[static_cast<std::size_t>(i)] = l;
         }
     return labels;
+}
+
+// Raises a photo's `background` (w x h, ink units; the square window's opening) to `rays` (the
+// border rays of the picture reduced by `factor` to sw x sh, bilinear between its pixels) where
+// those are higher: a shadow band narrower than the square window (which a thick digit widens)
+// is taken out of the background by that window and would read as a stroke; a line along the band
+// to the border keeps it.
+void follow_rays(std::vector<float>& background, int w, int h, std::vector<float> rays, int sw, int sh, int factor, int window) {
+    // Under a stroke the paper cannot be seen, and a ray from it into a band's darker middle
+    // takes the band's level there: on a band's soft edge the strokes stand out of the rays as
+    // ridges of their own width. An opening by half the square window (still a stroke's width and
+    // more, and narrower than any band it missed) takes them out.
+    const int half = std::max(3, window / (2 * factor)) | 1;
+    running_extreme_rows(rays, sw, sh, half, false);
+    rays = transpose(rays, sw, sh);
+    running_extreme_rows(rays, sh, sw, half, false);
+    running_extreme_rows(rays, sh, sw, half, true);
+    rays = transpose(rays, sh, sw);
+    running_extreme_rows(rays, sw, sh, half, true);
+    const std::size_t sn = rays.size();
+    std::vector<float> level(sn), offset(sn);
+    for (int j = 0; j < sh; ++j)
+        for (int i = 0; i < sw; ++i) {
+            const std::size_t k = static_cast<std::size_t>(j) * sw + i;
+            const int x = std::min(w - 1, i * factor + factor / 2), y = std::min(h - 1, j * factor + factor / 2);
+            level[k] = background[static_cast<std::size_t>(y) * w + x];
+            offset[k] = rays[k] - level[k];
+        }
+    // The two see the sensor noise differently (the square window takes the minimum of 2 x 2
+    // pixels first, the rays work on block means): on most of the page, plain paper, both are
+    // right, so their median difference is that bias alone, and is taken off.
+    const float bias = median(std::move(offset));
+    for (std::size_t k = 0; k < sn; ++k) level[k] = std::max(level[k], rays[k] - bias);
+    // Bilinear weights of each column, computed once.
+    std::vector<int> col0(static_cast<std::size_t>(w)), col1(static_cast<std::size_t>(w));
+    std::vector<float> colt(static_cast<std::size_t>(w));
+    for (int x = 0; x < w; ++x) {
+        const float fx = std::clamp((x + 0.5f) / factor - 0.5f, 0.0f, static_cast<float>(sw - 1));
+        col0[static_cast<std::size_t>(x)] = static_cast<int>(fx);
+        col1[static_cast<std::size_t>(x)] = std::min(sw - 1, col0[static_cast<std::size_t>(x)] + 1);
+        colt[static_cast<std::size_t>(x)] = fx - static_cast<float>(col0[static_cast<std::size_t>(x)]);
+    }
+    for (int y = 0; y < h; ++y) {
+        const float fy = std::clamp((y + 0.5f) / factor - 0.5f, 0.0f, static_cast<float>(sh - 1));
+        const int j0 = static_cast<int>(fy), j1 = std::min(sh - 1, j0 + 1);
+        const float ty = fy - j0;
+        const float* r0 = level.data() + static_cast<std::size_t>(j0) * sw;
+        const float* r1 = level.data() + static_cast<std::size_t>(j1) * sw;
+        float* b = background.data() + static_cast<std::size_t>(y) * w;
+        for (int x = 0; x < w; ++x) {
+            const std::size_t i0 = static_cast<std::size_t>(col0[static_cast<std::size_t>(x)]), i1 = static_cast<std::size_t>(col1[static_cast<std::size_t>(x)]);
+            const float tx = colt[static_cast<std::size_t>(x)];
+            const float r = (1 - ty) * ((1 - tx) * r0[i0] + tx * r0[i1]) + ty * ((1 - tx) * r1[i0] + tx * r1[i1]);
+            b[x] = std::max(b[x], r);
+        }
+    }
 }
 
 // Extends the owner labels by `radius` pixels onto neighbouring pixels with some ink (the blobs'
@@ -525,8 +631,16 @@ InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
     if (options.polarity == Polarity::Auto) {
         // Decided at half resolution (a quarter of the cost; strokes and their contrast survive,
         // thin lines lose some of theirs), counting the 25 strongest half-resolution pixels: the
-        // 100 of the working image.
-        const GrayImage half = reduce(GrayImage{w, h, v}, 2);
+        // 100 of the working image. In log luminance: light multiplies, so a stroke's contrast
+        // there is the same in a shadow as in full light (in plain luminance faint pencil inside a
+        // shadow band stood out less than light ruling outside it, and the ruling won).
+        GrayImage half = reduce(GrayImage{w, h, v}, 2);
+        constexpr float kDark = 0.05f;  // luminance added before the log: noise in black stays small
+        const float unit = 1.0f / std::log((1.0f + kDark) / kDark);  // log contrasts within [0, 1]
+        for (float& x : half.pixels) {
+            const float lum_log = unit * std::log((invert ? 1.0f - x : x) + kDark);
+            x = invert ? -lum_log : lum_log;  // ink units, ink high
+        }
         std::vector<float> flipped(half.pixels.size());
         for (std::size_t i = 0; i < flipped.size(); ++i) flipped[i] = 1.0f - half.pixels[i];
         const int half_window = std::max(7, rough_window / 2) | 1;
@@ -537,7 +651,26 @@ InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
             m.inverted = invert;
         }
     }
-    const std::vector<float> b0 = opening(v, w, h, rough_window);
+    // What runs straight to the border (a shadow band, the page's edge), at about 160 px on the
+    // longer side (block means: the sensor noise averaged out). Ruling runs to the border too, and
+    // strokes would fade where lines cross them: a 3 x 3 opening takes it out first (3 reduced
+    // pixels are wider than a line). 24 lines: a ray along a band drifts by at most 3.75 degrees.
+    const int ray_factor = std::max(1, max_side / 160);
+    const GrayImage reduced = reduce(GrayImage{w, h, v}, ray_factor);
+    std::vector<float> broad = reduced.pixels;
+    running_extreme_rows(broad, reduced.width, reduced.height, 3, false);
+    broad = transpose(broad, reduced.width, reduced.height);
+    running_extreme_rows(broad, reduced.height, reduced.width, 3, false);
+    running_extreme_rows(broad, reduced.height, reduced.width, 3, true);
+    broad = transpose(broad, reduced.height, reduced.width);
+    running_extreme_rows(broad, reduced.width, reduced.height, 3, true);
+    const std::vector<float> rays = border_rays(broad, reduced.width, reduced.height, 24);
+    auto lighting = [&](int win) {
+        std::vector<float> bg = opening(v, w, h, win);
+        follow_rays(bg, w, h, rays, reduced.width, reduced.height, ray_factor, win);
+        return bg;
+    };
+    const std::vector<float> b0 = lighting(rough_window);
     std::vector<float> r0(n);
     for (std::size_t i = 0; i < n; ++i) r0[i] = std::max(0.0f, (v[i] - b0[i]) / std::max(1e-3f, 1.0f - b0[i]));
     const float rough_peak = quantile01(r0, 0.999);
@@ -558,7 +691,7 @@ InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
     const float stroke = widths.empty() ? 3.0f : quantile(widths, 0.5);
     int window = static_cast<int>(std::lround(2.5f * stroke)) + 3;
     window = std::clamp(window, std::max(7, max_side / 40), std::max(7, max_side / 4)) | 1;
-    const std::vector<float> b = opening(v, w, h, window);
+    const std::vector<float> b = lighting(window);
     std::vector<float> c(n);
     for (std::size_t i = 0; i < n; ++i) c[i] = std::max(0.0f, (v[i] - b[i]) / std::max(1e-3f, 1.0f - b[i]));
 

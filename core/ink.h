@@ -6,10 +6,12 @@
 // flat background nor clean ink: its light falls off across the page, a shadow band crosses it,
 // the paper is tinted, the sensor adds noise and the JPEG rings. For a photo the stages are
 //   0. polarity: which side of the paper the ink lies on, judged against the local paper (its
-//      opening and its block median) rather than by the picture's extremes, which shading sets;
+//      opening and its block median) rather than by the picture's extremes, which shading sets,
+//      and in log luminance, where a stroke's contrast does not depend on the light on it;
 //   1. lighting: the background is estimated by a grey-level opening (a min filter then a max
 //      filter, in "ink" units) with a window wider than the strokes, so strokes vanish from it and
-//      steps such as a shadow's edge stay; each pixel's ink is its darkening relative to the
+//      steps such as a shadow's edge stay, raised to what runs straight to the picture's border
+//      (a shadow band narrower than that window); each pixel's ink is its darkening relative to the
 //      background there ((v - b) / (1 - b), i.e. division in luminance: flat-field correction);
 //   2. ink mask: Otsu's threshold on that corrected ink, kept within sane bounds;
 //   3. lines: ruling and grid lines (thin, and long across the picture, even slightly tilted or

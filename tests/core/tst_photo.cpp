@@ -135,6 +135,30 @@ private slots:
         QVERIFY2(r.digits.empty(), qPrintable(QString("%1 digit(s) read").arg(r.digits.size())));
     }
 
+    // A shadow band narrower than the lighting window, which a thick digit widens: a grey zero
+    // (0.5 on 0.9 paper) drawn with a 24 px pen, crossed by a band 44 px wide with soft edges that
+    // takes 45% of the light. The square window takes the band out of the page's lighting, and the
+    // band read as ink joined the zero into one blob the size of the page; a line along the band
+    // to the border keeps it in the lighting, and the zero is read alone and whole.
+    void narrowShadowBandAcrossThickDigit() {
+        GrayImage clean = page(400, 300, 1.0f), photo = page(400, 300, 0.9f);
+        zero(clean, 200, 150, 45, 75, 24, 0.0f);
+        zero(photo, 200, 150, 45, 75, 24, 0.5f);
+        light(photo, [](int x, int y) {
+            const double d = std::abs((x - 210) * 0.6 + (y - 150) * 0.8);  // across the band
+            const double t = std::clamp((22 + 8 - d) / 16.0, 0.0, 1.0);
+            return 1 - 0.45 * t * t * (3 - 2 * t);
+        });
+        noise(photo, 0.015f, 37);
+        const Reading r = read_digits(photo);
+        QCOMPARE(int(r.digits.size()), 1);
+        const DigitBox b = r.digits[0].box;  // the zero and its pen: 143-257 x 63-237
+        QVERIFY2(std::abs(b.x - 143) <= 6 && std::abs(b.y - 63) <= 6 && std::abs(b.width - 114) <= 12 && std::abs(b.height - 174) <= 12,
+                 qPrintable(QString("box %1,%2 %3x%4").arg(b.x).arg(b.y).arg(b.width).arg(b.height)));
+        const double c = correlation(r.digits[0].input.image, preprocess_digit(clean).image);
+        QVERIFY2(c > 0.8, qPrintable(QString::number(c)));
+    }
+
     // Lighting: a page lit from one side, darker by half at the far edge, with a 7 on it. The
     // corrected ink is near zero on the paper everywhere and high on the stroke.
     void lightingIsEvenedOut() {
@@ -193,6 +217,33 @@ private slots:
         QCOMPARE(int(r.digits.size()), 1);
         const double c = correlation(r.digits[0].input.image, preprocess_digit(clean).image);
         QVERIFY2(c > 0.8, qPrintable(QString::number(c)));
+    }
+
+    // Polarity in a shadow: faint pencil (0.45) on dark paper (0.59) with light ruling (0.74), the
+    // digit inside a shadow band that takes half the light. In plain luminance the lit ruling
+    // stands further from its paper than the shadowed pencil from its own; light multiplies, and
+    // in log luminance the pencil stands out the further, wherever the light.
+    void pencilInShadowWithLightRulingIsDarkInk() {
+        GrayImage clean = page(400, 300, 1.0f), photo = page(400, 300, 0.59f);
+        seven(clean, 170, 100, 60, 100, 8, 0.0f);
+        rule(photo, 30, 2.5, 0.01, 0.74f);
+        seven(photo, 170, 100, 60, 100, 8, 0.45f);
+        light(photo, [](int, int y) {
+            const double t = std::clamp((75 + 10 - std::abs(y - 140.0)) / 20.0, 0.0, 1.0);  // a band 150 px high
+            return 1 - 0.5 * t * t * (3 - 2 * t);
+        });
+        noise(photo, 0.01f, 31);
+        const Reading r = read_digits(photo);
+        QVERIFY(r.ink.photo);
+        QVERIFY(r.ink.inverted);
+        QCOMPARE(int(r.digits.size()), 1);
+        const DigitBox b = r.digits[0].box;  // the seven's pen reaches 4 px past its corners
+        QVERIFY2(std::abs(b.x - 166) <= 4 && std::abs(b.y - 96) <= 4 && std::abs(b.width - 68) <= 6 && std::abs(b.height - 108) <= 6,
+                 qPrintable(QString("box %1,%2 %3x%4").arg(b.x).arg(b.y).arg(b.width).arg(b.height)));
+        // The stroke comes out darker where the light lines cross it (the paper there is taken at
+        // the lines' level), and a little less like the clean digit than on plain paper.
+        const double c = correlation(r.digits[0].input.image, preprocess_digit(clean).image);
+        QVERIFY2(c > 0.7, qPrintable(QString::number(c)));
     }
 
     // A broad pencil stroke on dense ruling as dark as the pencil: the ruling's many thin pixels
