@@ -212,6 +212,17 @@ std::vector<float> border_rays(const std::vector<float>& v, int w, int h, int di
     return out;
 }
 
+// A 3 x 3 grey-level opening (min then max): what is narrower than 3 pixels on the high side goes.
+std::vector<float> open3(std::vector<float> v, int w, int h) {
+    running_extreme_rows(v, w, h, 3, false);
+    v = transpose(v, w, h);
+    running_extreme_rows(v, h, w, 3, false);
+    running_extreme_rows(v, h, w, 3, true);
+    v = transpose(v, h, w);
+    running_extreme_rows(v, w, h, 3, true);
+    return v;
+}
+
 // Separable [1 2 1] / 4 blur, edges clamped.
 void smooth_121(std::vector<float>& v, int w, int h) {
     std::vector<float> t(v.size());
@@ -497,7 +508,7 @@ bool is_flat_drawing(const std::vector<float>& v, int w, int h, float background
 // strength is how far a pixel stands out from its paper by two measures at once (the smaller of
 // the two, in plain luminance): against a grey-level opening of that side (`opened`, `opened_other`:
 // follows shading and a shadow's edge, but takes the strips of paper between dense ruling for
-// narrow strokes of the other side) and against the median of its block, bilinear between the
+// narrow strokes of the other side, unless the caller raised it to what runs to the border) and against the median of its block, bilinear between the
 // blocks (the paper is most of any block, whatever lines or strokes cross it, but a shadow's
 // edge stands out on both sides of it). Ink stands out by both; lines by both, but less than a
 // digit's ink. Each side is taken at its `strongest`-th strongest pixel: past the noise's few
@@ -644,8 +655,23 @@ InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
         std::vector<float> flipped(half.pixels.size());
         for (std::size_t i = 0; i < flipped.size(); ++i) flipped[i] = 1.0f - half.pixels[i];
         const int half_window = std::max(7, rough_window / 2) | 1;
-        if (ink_is_the_other_side(half.pixels, opening(half.pixels, half.width, half.height, half_window),
-                                  opening(flipped, half.width, half.height, half_window), half.width, half.height, 25)) {
+        const std::vector<float> opened = opening(half.pixels, half.width, half.height, half_window);
+        std::vector<float> opened_other = opening(flipped, half.width, half.height, half_window);
+        // To overturn the border's verdict, the other side's ink must end on the page: its paper
+        // also follows what runs straight to the border on that side, as the lighting below does
+        // on the ink side. The paper beside a shadow band runs to the border (it stood far above
+        // its block's median), as do the strips of paper between ruling lines (which the square
+        // window takes out); a stroke of light ink does not. At about 160 px on the longer side,
+        // with the ink side's thin lines (ruling) taken out first by a 3 x 3 opening: they would
+        // cut the strips' rays. Only this side: a dark stroke touching a dark band would lose its
+        // contrast to rays along the band, and keeping the verdict needs no such proof.
+        const int pf = std::max(1, std::max(half.width, half.height) / 160);
+        const GrayImage small = reduce(half, pf);
+        std::vector<float> paper_other = open3(small.pixels, small.width, small.height);
+        for (float& x : paper_other) x = 1.0f - x;
+        follow_rays(opened_other, half.width, half.height, border_rays(paper_other, small.width, small.height, 24), small.width,
+                    small.height, pf, half_window);
+        if (ink_is_the_other_side(half.pixels, opened, opened_other, half.width, half.height, 25)) {
             for (float& x : v) x = 1.0f - x;
             invert = !invert;
             m.inverted = invert;
@@ -657,14 +683,7 @@ InkMap find_ink(const GrayImage& input, const PreprocessOptions& options) {
     // pixels are wider than a line). 24 lines: a ray along a band drifts by at most 3.75 degrees.
     const int ray_factor = std::max(1, max_side / 160);
     const GrayImage reduced = reduce(GrayImage{w, h, v}, ray_factor);
-    std::vector<float> broad = reduced.pixels;
-    running_extreme_rows(broad, reduced.width, reduced.height, 3, false);
-    broad = transpose(broad, reduced.width, reduced.height);
-    running_extreme_rows(broad, reduced.height, reduced.width, 3, false);
-    running_extreme_rows(broad, reduced.height, reduced.width, 3, true);
-    broad = transpose(broad, reduced.height, reduced.width);
-    running_extreme_rows(broad, reduced.width, reduced.height, 3, true);
-    const std::vector<float> rays = border_rays(broad, reduced.width, reduced.height, 24);
+    const std::vector<float> rays = border_rays(open3(reduced.pixels, reduced.width, reduced.height), reduced.width, reduced.height, 24);
     auto lighting = [&](int win) {
         std::vector<float> bg = opening(v, w, h, win);
         follow_rays(bg, w, h, rays, reduced.width, reduced.height, ray_factor, win);

@@ -7,7 +7,9 @@
 // the paper is tinted, the sensor adds noise and the JPEG rings. For a photo the stages are
 //   0. polarity: which side of the paper the ink lies on, judged against the local paper (its
 //      opening and its block median) rather than by the picture's extremes, which shading sets,
-//      and in log luminance, where a stroke's contrast does not depend on the light on it;
+//      and in log luminance, where a stroke's contrast does not depend on the light on it; the
+//      picture's extremes are overturned only by ink that ends on the page (not the paper beside
+//      a shadow band, or between ruling lines, which run to the border);
 //   1. lighting: the background is estimated by a grey-level opening (a min filter then a max
 //      filter, in "ink" units) with a window wider than the strokes, so strokes vanish from it and
 //      steps such as a shadow's edge stay, raised to what runs straight to the picture's border

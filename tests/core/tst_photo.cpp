@@ -246,6 +246,34 @@ private slots:
         QVERIFY2(c > 0.7, qPrintable(QString::number(c)));
     }
 
+    // Pencil (0.64) on white ruled paper (0.92, lines 0.55 every 20 px) beside a diagonal shadow
+    // band that takes 45% of the light, as photos 467 and 852 of `evaluate --photos` are. Against
+    // the band's block median the lit paper beside it stands out as far as a light stroke, and
+    // the square window takes the strips between the lines for light strokes too; but that paper
+    // runs to the picture's border, and a stroke of light ink would end on the page. The pencil
+    // is the ink (the border's extremes say so, and nothing that ends on the page says otherwise).
+    void pencilBesideShadowBandOnRuledPaperIsDarkInk() {
+        GrayImage clean = page(400, 300, 1.0f), photo = page(400, 300, 0.92f);
+        seven(clean, 230, 110, 50, 80, 6, 0.0f);
+        rule(photo, 20, 1.5, 0.01, 0.55f);
+        seven(photo, 230, 110, 50, 80, 6, 0.7f);
+        light(photo, [](int x, int y) {
+            const double u = x - (200 - 0.4 * y);  // across the band, 100 px wide, edges 6 px soft
+            const double t = std::clamp(std::min(u + 3, 103 - u) / 6.0, 0.0, 1.0);
+            return 1 - 0.45 * t * t * (3 - 2 * t);
+        });
+        noise(photo, 0.015f, 37);
+        const Reading r = read_digits(photo);
+        QVERIFY(r.ink.photo);
+        QVERIFY(r.ink.inverted);
+        QCOMPARE(int(r.digits.size()), 1);
+        const DigitBox b = r.digits[0].box;  // the seven's pen reaches 3 px past its corners
+        QVERIFY2(std::abs(b.x - 227) <= 4 && std::abs(b.y - 107) <= 4 && std::abs(b.width - 56) <= 6 && std::abs(b.height - 86) <= 6,
+                 qPrintable(QString("box %1,%2 %3x%4").arg(b.x).arg(b.y).arg(b.width).arg(b.height)));
+        const double c = correlation(r.digits[0].input.image, preprocess_digit(clean).image);
+        QVERIFY2(c > 0.7, qPrintable(QString::number(c)));
+    }
+
     // A broad pencil stroke on dense ruling as dark as the pencil: the ruling's many thin pixels
     // do not set the stroke width the lighting window is sized by (a window a line's width wide
     // leaves the broad stroke in the background, and only scraps of the digit stand out).
