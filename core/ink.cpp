@@ -130,6 +130,17 @@ std::vector<T> transpose(const std::vector<T>& m, int w, int h) {
     return t;
 }
 
+// A w x h picture opened in place by a win x win square: a running minimum along the rows and
+// the columns, then a running maximum along both (the columns read as rows of the transpose).
+void open_square(std::vector<float>& img, int w, int h, int win) {
+    running_extreme_rows(img, w, h, win, false);
+    img = transpose(img, w, h);
+    running_extreme_rows(img, h, w, win, false);
+    running_extreme_rows(img, h, w, win, true);
+    img = transpose(img, h, w);
+    running_extreme_rows(img, w, h, win, true);
+}
+
 // Grey-level opening with a win x win square: removes everything bright (inky) narrower than the
 // window in some direction and keeps broad shading, including its steps. Computed at half
 // resolution (2x2 minimum first, which an opening's erosion would take anyway) and spread back:
@@ -154,12 +165,7 @@ std::vector<float> opening(const std::vector<float>& v, int w, int h, int win) {
                 }
             b[static_cast<std::size_t>(y) * pw + x] = m;
         }
-    running_extreme_rows(b, pw, ph, hwin, false);
-    b = transpose(b, pw, ph);
-    running_extreme_rows(b, ph, pw, hwin, false);
-    running_extreme_rows(b, ph, pw, hwin, true);
-    b = transpose(b, ph, pw);
-    running_extreme_rows(b, pw, ph, hwin, true);
+    open_square(b, pw, ph, hwin);
     std::vector<float> out(v.size());
     for (int y = 0; y < h; ++y)
         for (int x = 0; x < w; ++x) out[static_cast<std::size_t>(y) * w + x] = b[static_cast<std::size_t>(y / 2 + pad) * pw + x / 2 + pad];
@@ -403,12 +409,7 @@ void follow_rays(std::vector<float>& background, int w, int h, std::vector<float
     // ridges of their own width. An opening by half the square window (still a stroke's width and
     // more, and narrower than any band it missed) takes them out.
     const int half = std::max(3, window / (2 * factor)) | 1;
-    running_extreme_rows(rays, sw, sh, half, false);
-    rays = transpose(rays, sw, sh);
-    running_extreme_rows(rays, sh, sw, half, false);
-    running_extreme_rows(rays, sh, sw, half, true);
-    rays = transpose(rays, sh, sw);
-    running_extreme_rows(rays, sw, sh, half, true);
+    open_square(rays, sw, sh, half);
     const std::size_t sn = rays.size();
     std::vector<float> level(sn), offset(sn);
     for (int j = 0; j < sh; ++j)
