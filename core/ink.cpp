@@ -220,12 +220,7 @@ std::vector<float> border_rays(const std::vector<float>& v, int w, int h, int di
 
 // A 3 x 3 grey-level opening (min then max): what is narrower than 3 pixels on the high side goes.
 std::vector<float> open3(std::vector<float> v, int w, int h) {
-    running_extreme_rows(v, w, h, 3, false);
-    v = transpose(v, w, h);
-    running_extreme_rows(v, h, w, 3, false);
-    running_extreme_rows(v, h, w, 3, true);
-    v = transpose(v, h, w);
-    running_extreme_rows(v, w, h, 3, true);
+    open_square(v, w, h, 3);
     return v;
 }
 
