@@ -28,28 +28,29 @@ QImage shrink(const QImage& image, int f) {
     const int ow = std::max(1, w / f), oh = std::max(1, h / f);
     QImage out(ow, oh, QImage::Format_ARGB32_Premultiplied);
     if (out.isNull()) return out;
+    // Output column ox averages input columns [edge[ox], edge[ox + 1]), likewise for rows.
+    std::vector<int> edge(static_cast<std::size_t>(ow) + 1);
+    for (int ox = 0; ox <= ow; ++ox) edge[static_cast<std::size_t>(ox)] = static_cast<int>(static_cast<std::int64_t>(ox) * w / ow);
     std::vector<std::uint64_t> sum(static_cast<std::size_t>(ow) * 4);
-    std::vector<std::uint32_t> count(static_cast<std::size_t>(ow));
     for (int oy = 0; oy < oh; ++oy) {
         const int y0 = static_cast<int>(static_cast<std::int64_t>(oy) * h / oh);
         const int y1 = static_cast<int>(static_cast<std::int64_t>(oy + 1) * h / oh);
         const QImage band = image.copy(0, y0, w, y1 - y0).convertToFormat(QImage::Format_ARGB32_Premultiplied);
         if (band.isNull()) return {};
         std::fill(sum.begin(), sum.end(), 0);
-        std::fill(count.begin(), count.end(), 0);
         for (int y = 0; y < band.height(); ++y) {
             const auto* line = reinterpret_cast<const QRgb*>(band.constScanLine(y));
-            for (int ox = 0, x = 0; ox < ow; ++ox) {
-                const int x1 = static_cast<int>(static_cast<std::int64_t>(ox + 1) * w / ow);
+            for (int ox = 0; ox < ow; ++ox) {
                 std::uint64_t* s = sum.data() + static_cast<std::size_t>(ox) * 4;
-                for (; x < x1; ++x) s[0] += qRed(line[x]), s[1] += qGreen(line[x]), s[2] += qBlue(line[x]), s[3] += qAlpha(line[x]);
-                count[static_cast<std::size_t>(ox)] += static_cast<std::uint32_t>(x1 - static_cast<int>(static_cast<std::int64_t>(ox) * w / ow));
+                for (int x = edge[static_cast<std::size_t>(ox)]; x < edge[static_cast<std::size_t>(ox) + 1]; ++x)
+                    s[0] += qRed(line[x]), s[1] += qGreen(line[x]), s[2] += qBlue(line[x]), s[3] += qAlpha(line[x]);
             }
         }
         auto* dst = reinterpret_cast<QRgb*>(out.scanLine(oy));
         for (int ox = 0; ox < ow; ++ox) {
             const std::uint64_t* s = sum.data() + static_cast<std::size_t>(ox) * 4;
-            const std::uint64_t n = std::max<std::uint64_t>(1, count[static_cast<std::size_t>(ox)]);
+            const int cols = edge[static_cast<std::size_t>(ox) + 1] - edge[static_cast<std::size_t>(ox)];
+            const std::uint64_t n = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(cols) * static_cast<std::uint64_t>(band.height()));
             auto mean = [n](std::uint64_t v) { return static_cast<int>((v + n / 2) / n); };
             dst[ox] = qRgba(mean(s[0]), mean(s[1]), mean(s[2]), mean(s[3]));
         }
