@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <map>
 #include <numeric>
 
 namespace digit {
@@ -264,10 +265,16 @@ Reading read_digits(const GrayImage& input, const PreprocessOptions& options, co
             // must not fall apart) and is cut only into parts each read with over 0.995; a wider
             // one into parts read with over 0.9, else evenly as without a reader. (Looser, a
             // letter, scribble or shape falls apart into "digits" three times as often.)
+            // Each stretch read once (the whole is read for the check below and again by the search).
+            std::map<std::pair<int, int>, float> seen;
             auto read = [&](int xa, int xb) {
-                Cutout c = cut_out(m, g, xa, xb);
-                const PreprocessResult p = digit_from_ink(std::move(c.ink), c.w, c.h, options);
-                return p.empty ? 0.0f : confidence(p.image);
+                const auto [it, fresh] = seen.try_emplace({xa, xb}, 0.0f);
+                if (fresh) {
+                    Cutout c = cut_out(m, g, xa, xb);
+                    const PreprocessResult p = digit_from_ink(std::move(c.ink), c.w, c.h, options);
+                    it->second = p.empty ? 0.0f : confidence(p.image);
+                }
+                return it->second;
             };
             std::vector<int> at{g.x0, g.x1};
             if (wide || read(g.x0, g.x1) < kSureWhole) {
